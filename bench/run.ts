@@ -1,0 +1,12 @@
+// `npm run bench -- <name> [args]`: runs one benchmark and writes its results to bench/results/.
+const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
+  import: () => import('./import'),
+}
+
+const [benchName, ...args] = process.argv.slice(2)
+if (!benchName || !benches[benchName]) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`)
+  process.exit(2)
+}
+await (await benches[benchName]()).main(args)
+export {}

@@ -1,0 +1,86 @@
+import type { Command } from 'commander'
+import { parseChannelInput, type ImportOptionsInput } from '../../contract'
+import { EmbedMapError, deserializeError } from '../../errors'
+import { withEngine, type GlobalOptions } from '../engine-session'
+import { emit, formatCount, table, truncate } from '../output'
+import { progressPrinter } from '../progress'
+
+const DELIMITERS: Record<string, string> = { ',': ',', comma: ',', '\t': '\t', '\\t': '\t', tab: '\t', ';': ';', semicolon: ';', '|': '|', pipe: '|' }
+
+interface ImportFlags {
+  textColumn?: string
+  encoding?: string
+  delimiter?: string
+  format?: string
+  name?: string
+  maxFieldMb?: string
+  preview?: boolean
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import a CSV, TSV or JSON Lines file as a dataset (resumes an interrupted import of the same file)')
+    .argument('<file>', 'the file to import')
+    .option('--text-column <name|index>', 'the column to embed (default: the one with the longest typical text)')
+    .option('--encoding <label>', 'force an encoding (utf-8, utf-16le, gbk, gb18030, big5, shift_jis …); default: detected')
+    .option('--delimiter <char>', 'force a delimiter: comma, tab, semicolon or pipe; default: detected')
+    .option('--format <csv|jsonl>', 'force the format; default: from the extension and content')
+    .option('--name <name>', 'dataset name (default: the file name)')
+    .option('--max-field-mb <n>', 'refuse fields larger than this many MiB (default 16)')
+    .option('--preview', 'only show what would be imported (encoding, delimiter, columns, first rows)')
+    .action(async (file: string, flags: ImportFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const options = toOptions(flags)
+        if (flags.preview) {
+          const preview = await engine.invoke('import.preview', parseChannelInput('import.preview', { path: file, options }))
+          emit(globals, preview, () =>
+            [
+              `${preview.path}: ${preview.format}, ${preview.encoding}${preview.delimiter ? `, delimiter ${JSON.stringify(preview.delimiter)}` : ''}`,
+              `text column: ${preview.columns[preview.suggestedTextColumn]?.name}`,
+              table(['#', 'column', 'type'], preview.columns.map((c) => [c.idx, c.name, c.type])),
+              '',
+              table(preview.columns.map((c) => c.name), preview.sampleRows.slice(0, 5).map((r) => r.map((c) => truncate(c, 40)))),
+            ].join('\n'),
+          )
+          return
+        }
+        const { jobId, datasetId } = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options }))
+        const progress = progressPrinter(!globals.json)
+        const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
+        const finished = await engine.runner.wait(jobId)
+        unsubscribe()
+        progress.end()
+        if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+        if (finished.state === 'cancelled') throw new EmbedMapError('CANCELLED', `The import of ${file} was cancelled; nothing was kept.`)
+        if (finished.state !== 'succeeded') throw new EmbedMapError('INTERNAL', `The import ended as '${finished.state}'.`, 'Run `embedmap jobs` to see it.')
+        const dataset = engine.datasets.get(datasetId)!
+        emit(globals, { dataset, job: engine.runner.view(finished) }, () => {
+          const lines = [
+            `Imported ${formatCount(dataset.rowCount)} rows into dataset ${dataset.id} (${dataset.name}).`,
+            `  format ${dataset.format}, encoding ${dataset.encoding}${dataset.delimiter ? `, delimiter ${JSON.stringify(dataset.delimiter)}` : ''}`,
+            `  text column: ${dataset.columns[dataset.textColumn]?.name}; metadata: ${dataset.columns.filter((c) => c.idx !== dataset.textColumn).map((c) => `${c.name} (${c.type})`).join(', ') || 'none'}`,
+          ]
+          for (const w of dataset.importReport?.warnings ?? []) lines.push(`  note: ${w}`)
+          for (const r of dataset.importReport?.ragged.examples.slice(0, 5) ?? []) lines.push(`    line ${r.line}: ${r.got} fields, header has ${r.expected}`)
+          return lines.join('\n')
+        })
+      }, { resume: false })
+    })
+}
+
+function toOptions(flags: ImportFlags): ImportOptionsInput {
+  const o: ImportOptionsInput = {}
+  if (flags.textColumn !== undefined) o.textColumn = /^\d+$/.test(flags.textColumn) ? Number(flags.textColumn) : flags.textColumn
+  if (flags.encoding) o.encoding = flags.encoding
+  if (flags.delimiter !== undefined) {
+    const d = DELIMITERS[flags.delimiter.toLowerCase()]
+    if (!d) throw new EmbedMapError('BAD_INPUT', `Unknown delimiter '${flags.delimiter}'.`, 'Use comma, tab, semicolon or pipe.')
+    o.delimiter = d as ImportOptionsInput['delimiter']
+  }
+  if (flags.format) o.format = flags.format as ImportOptionsInput['format']
+  if (flags.name) o.name = flags.name
+  if (flags.maxFieldMb) o.maxFieldBytes = Math.round(Number(flags.maxFieldMb) * 1024 * 1024)
+  return o
+}

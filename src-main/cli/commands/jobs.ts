@@ -1,0 +1,62 @@
+import type { Command } from 'commander'
+import { parseChannelInput, type Job } from '../../contract'
+import { deserializeError } from '../../errors'
+import { withEngine, type GlobalOptions } from '../engine-session'
+import { emit, formatCount, table } from '../output'
+import { progressPrinter } from '../progress'
+
+function describe(j: Job): (string | number)[] {
+  const progress = j.total ? `${formatCount(j.done)}/${formatCount(j.total)}` : formatCount(j.done)
+  return [j.id, j.title, j.state, progress, j.error ? j.error.message : '']
+}
+
+export function registerJobs(program: Command): void {
+  const jobs = program
+    .command('jobs')
+    .description('list background jobs (subcommands: cancel, resume)')
+    .option('--active', 'only queued, running or interrupted jobs')
+    .action(async (flags: { active?: boolean }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const list = await engine.invoke('jobs.list', parseChannelInput('jobs.list', { activeOnly: !!flags.active }))
+        emit(globals, list, () => {
+          if (list.length === 0) return 'No jobs.'
+          const out = table(['id', 'job', 'state', 'progress', 'error'], list.map(describe))
+          const resumable = list.filter((j) => j.state === 'interrupted')
+          return resumable.length ? `${out}\n\nResume an interrupted job with \`embedmap jobs resume ID\`.` : out
+        })
+      })
+    })
+
+  jobs
+    .command('cancel')
+    .description('cancel a job; its partial output is removed')
+    .argument('<id>', 'job id')
+    .action(async (id: string, _flags: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const job = await engine.invoke('jobs.cancel', parseChannelInput('jobs.cancel', { id: Number(id) }))
+        emit(globals, job, () => `Job ${job.id} (${job.title}): ${job.state === 'running' ? 'cancel requested' : job.state}.`)
+      })
+    })
+
+  jobs
+    .command('resume')
+    .description('resume an interrupted job from its last checkpoint and wait for it')
+    .argument('<id>', 'job id')
+    .action(async (id: string, _flags: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const input = parseChannelInput('jobs.resume', { id: Number(id) })
+        const progress = progressPrinter(!globals.json)
+        const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === input.id && progress.update(e.job))
+        await engine.invoke('jobs.resume', input)
+        const finished = await engine.runner.wait(input.id)
+        unsubscribe()
+        progress.end()
+        if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+        const view = engine.runner.view(finished)
+        emit(globals, view, () => `Job ${view.id} (${view.title}): ${view.state}, ${formatCount(view.done)} done.`)
+      })
+    })
+}

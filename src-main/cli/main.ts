@@ -1,0 +1,34 @@
+import { Command, CommanderError } from 'commander'
+import { appVersion } from '../engine/version'
+import { registerDatasets } from './commands/datasets'
+import { registerImport } from './commands/import'
+import { registerJobs } from './commands/jobs'
+import { registerRows } from './commands/rows'
+import { registerServe } from './commands/serve'
+
+const program = new Command()
+program
+  .name('embedmap')
+  .description('EmbedMap: import text data, embed it locally, and explore it as a map.')
+  .version(appVersion())
+  .option('--db <path>', 'workspace database (default: $EMBEDMAP_DB or the user data folder)')
+  .option('--json', 'machine-readable output on stdout')
+  .showHelpAfterError()
+  .exitOverride()
+
+registerImport(program)
+registerDatasets(program)
+registerRows(program)
+registerJobs(program)
+registerServe(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Usage errors were already printed by commander; --help and --version exit 0.
+    process.exitCode = err.exitCode === 0 ? 0 : 2
+  } else {
+    throw err
+  }
+}

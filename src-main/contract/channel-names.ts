@@ -1,0 +1,18 @@
+/**
+ * The channel names alone, without zod: the sandboxed preload imports this to refuse anything else
+ * before it crosses to the main process (a sandboxed preload cannot load npm packages).
+ */
+export const CHANNEL_NAMES = [
+  'app.info',
+  'datasets.list',
+  'datasets.get',
+  'datasets.delete',
+  'datasets.rows',
+  'import.preview',
+  'import.start',
+  'jobs.list',
+  'jobs.cancel',
+  'jobs.resume',
+] as const
+
+export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import {
+  DatasetSchema,
+  Id,
+  ImportOptionsSchema,
+  ImportPreviewSchema,
+  JobSchema,
+  RowsPageSchema,
+} from './schemas'
+import type { ChannelNameList } from './channel-names'
+
+/**
+ * The one contract every front door speaks: channel → input and output schemas. Electron's main process,
+ * the browser-mode server and the renderer's clients all derive from this object, and every input is
+ * parsed with its schema at the boundary before the engine sees it.
+ */
+export const channels = {
+  'app.info': {
+    input: z.object({}),
+    output: z.object({
+      version: z.string(),
+      dbPath: z.string(),
+      mode: z.enum(['electron', 'browser']),
+    }),
+  },
+  'datasets.list': {
+    input: z.object({}),
+    output: z.array(DatasetSchema),
+  },
+  'datasets.get': {
+    input: z.object({ id: Id }),
+    output: DatasetSchema,
+  },
+  'datasets.delete': {
+    input: z.object({ id: Id }),
+    output: z.object({ deleted: z.boolean() }),
+  },
+  'datasets.rows': {
+    input: z.object({
+      id: Id,
+      offset: z.number().int().nonnegative().default(0),
+      limit: z.number().int().min(1).max(5000).default(200),
+      /** Plain substring filter on the text column. */
+      query: z.string().max(1000).optional(),
+    }),
+    output: RowsPageSchema,
+  },
+  'import.preview': {
+    input: z.object({ path: z.string().min(1), options: ImportOptionsSchema.default({}) }),
+    output: ImportPreviewSchema,
+  },
+  'import.start': {
+    input: z.object({ path: z.string().min(1), options: ImportOptionsSchema.default({}) }),
+    output: z.object({ jobId: Id, datasetId: Id }),
+  },
+  'jobs.list': {
+    input: z.object({ activeOnly: z.boolean().default(false) }),
+    output: z.array(JobSchema),
+  },
+  'jobs.cancel': {
+    input: z.object({ id: Id }),
+    output: JobSchema,
+  },
+  'jobs.resume': {
+    input: z.object({ id: Id }),
+    output: JobSchema,
+  },
+} as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
+
+// Both directions: every listed name has a schema (above) and every schema is listed.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const _namesMatch: Exact<keyof typeof channels, ChannelNameList> = true
+void _namesMatch
+
+export type Channels = typeof channels
+export type ChannelName = keyof Channels
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>
+export type ChannelParsedInput<C extends ChannelName> = z.output<Channels[C]['input']>
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>
+
+export const channelNames = Object.keys(channels) as ChannelName[]
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.hasOwn(channels, name)
+}
+
+/** Events pushed from the engine to every connected renderer. */
+export const EventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), job: JobSchema }),
+  z.object({ type: z.literal('datasets.changed') }),
+])
+export type EngineEvent = z.infer<typeof EventSchema>
+
+/** Reply envelope used over HTTP and IPC: errors travel as data, never as rejected transport calls. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: import('../errors').SerializedError }

@@ -1,0 +1,111 @@
+import { z } from 'zod'
+
+/** Domain shapes that cross the boundary (IPC, HTTP, CLI --json). No node, no electron here. */
+
+export const Id = z.number().int().positive()
+
+export const ColumnTypeSchema = z.enum(['empty', 'integer', 'number', 'boolean', 'date', 'text'])
+
+export const ColumnSchema = z.object({
+  idx: z.number().int().nonnegative(),
+  name: z.string(),
+  type: ColumnTypeSchema,
+  medianLength: z.number(),
+})
+export type Column = z.infer<typeof ColumnSchema>
+
+export const ImportReportSchema = z.object({
+  ragged: z.object({
+    count: z.number().int(),
+    examples: z.array(z.object({ line: z.number(), expected: z.number(), got: z.number() })),
+  }),
+  emptyText: z.object({ count: z.number().int(), exampleLines: z.array(z.number()) }),
+  warnings: z.array(z.string()),
+})
+export type ImportReport = z.infer<typeof ImportReportSchema>
+
+export const DatasetSchema = z.object({
+  id: Id,
+  name: z.string(),
+  sourcePath: z.string(),
+  format: z.enum(['csv', 'jsonl']),
+  encoding: z.string(),
+  delimiter: z.string().nullable(),
+  textColumn: z.number().int().nonnegative(),
+  rowCount: z.number().int().nonnegative(),
+  status: z.enum(['importing', 'ready']),
+  createdAt: z.string(),
+  columns: z.array(ColumnSchema),
+  importReport: ImportReportSchema.nullable(),
+})
+export type Dataset = z.infer<typeof DatasetSchema>
+
+export const RowSchema = z.object({
+  idx: z.number().int().nonnegative(),
+  line: z.number().int(),
+  text: z.string(),
+  cells: z.array(z.string()),
+  emptyText: z.boolean(),
+  ragged: z.boolean(),
+})
+export type Row = z.infer<typeof RowSchema>
+
+export const RowsPageSchema = z.object({
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  rows: z.array(RowSchema),
+})
+export type RowsPage = z.infer<typeof RowsPageSchema>
+
+export const JobStateSchema = z.enum(['queued', 'running', 'interrupted', 'succeeded', 'failed', 'cancelled'])
+export type JobState = z.infer<typeof JobStateSchema>
+
+export const SerializedErrorSchema = z.object({
+  code: z.enum(['BAD_INPUT', 'NOT_FOUND', 'CONFLICT', 'STORE', 'CANCELLED', 'INTERNAL']),
+  message: z.string(),
+  hint: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+})
+
+export const JobSchema = z.object({
+  id: Id,
+  kind: z.string(),
+  datasetId: Id.nullable(),
+  state: JobStateSchema,
+  title: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  /** Items per second over the recent window; null until measurable. */
+  rate: z.number().nonnegative().nullable(),
+  /** Seconds left at the current rate; null when unknown. */
+  etaSeconds: z.number().nonnegative().nullable(),
+  error: SerializedErrorSchema.nullable(),
+  result: z.unknown().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+})
+export type Job = z.infer<typeof JobSchema>
+
+export const ImportOptionsSchema = z.object({
+  encoding: z.string().min(1).optional(),
+  delimiter: z.enum([',', '\t', ';', '|']).optional(),
+  format: z.enum(['csv', 'jsonl']).optional(),
+  textColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+  maxFieldBytes: z.number().int().positive().optional(),
+  name: z.string().min(1).max(200).optional(),
+})
+export type ImportOptionsInput = z.infer<typeof ImportOptionsSchema>
+
+export const ImportPreviewSchema = z.object({
+  path: z.string(),
+  sizeBytes: z.number(),
+  format: z.enum(['csv', 'jsonl']),
+  encoding: z.string(),
+  encodingConfidence: z.number(),
+  delimiter: z.string().nullable(),
+  columns: z.array(ColumnSchema),
+  suggestedTextColumn: z.number().int().nonnegative(),
+  sampleRows: z.array(z.array(z.string())),
+})
+export type ImportPreview = z.infer<typeof ImportPreviewSchema>

@@ -1,0 +1,15 @@
+import type { ChannelName, ChannelOutput, ChannelParsedInput, EngineEvent } from '../contract'
+
+/**
+ * What every front door (Electron IPC, the browser-mode server, the CLI) needs from the engine:
+ * call a contract channel with an already-validated input, and hear about changes.
+ */
+export interface EngineApi {
+  invoke<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelOutput<C>>
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void
+  /** Where browser-mode uploads are stored before they are imported. */
+  readonly uploadsDir: string
+  readonly dbPath: string
+  close(): Promise<void>
+}

@@ -1,0 +1,134 @@
+import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import type { ChannelName, ChannelOutput, ChannelParsedInput, EngineEvent } from '../contract'
+import { EmbedMapError } from '../errors'
+import { JobRunner } from '../jobs/runner'
+import { uploadsDir } from '../paths'
+import { openStore, type Db } from '../store/connection'
+import { DatasetsRepo } from '../store/datasets-repo'
+import { JobsRepo } from '../store/jobs-repo'
+import type { EngineApi } from './api'
+import { ImportService } from './import-service'
+import { isProcessAlive } from './process-alive'
+import { appVersion } from './version'
+
+export interface EngineOptions {
+  dbPath: string
+  mode?: 'electron' | 'browser' | 'cli'
+  /** Restart jobs that a crash or kill interrupted (the app and server do; one-shot CLI commands don't). */
+  resumeInterrupted?: boolean
+}
+
+type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C> }
+
+/** The engine behind every front door: one database, one job runner, the contract's handlers. */
+export class Engine implements EngineApi {
+  readonly db: Db
+  readonly datasets: DatasetsRepo
+  readonly jobs: JobsRepo
+  readonly runner: JobRunner
+  readonly imports: ImportService
+  readonly uploadsDir: string
+  private readonly events = new EventEmitter()
+  private readonly handlers: Handlers
+
+  constructor(readonly opts: EngineOptions & { dbPath: string }) {
+    this.db = openStore(opts.dbPath)
+    this.dbPath = opts.dbPath
+    this.uploadsDir = uploadsDir(opts.dbPath)
+    this.datasets = new DatasetsRepo(this.db)
+    this.jobs = new JobsRepo(this.db)
+    this.events.setMaxListeners(0)
+    this.runner = new JobRunner({
+      dbPath: opts.dbPath,
+      db: this.db,
+      onJob: (job) => {
+        this.emit({ type: 'job', job })
+        if (job.kind === 'import' && job.state !== 'running' && job.state !== 'queued') this.emit({ type: 'datasets.changed' })
+      },
+    })
+    this.imports = new ImportService(this.db, this.datasets, this.jobs, this.runner)
+    this.handlers = this.makeHandlers()
+    this.jobs.markOrphansInterrupted(isProcessAlive)
+    if (opts.resumeInterrupted) {
+      for (const j of this.jobs.list({ activeOnly: true })) if (j.state !== 'running') this.runner.enqueue(j.id)
+    }
+  }
+
+  readonly dbPath: string
+
+  async invoke<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelOutput<C>> {
+    const handler = this.handlers[channel] as (i: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>
+    return handler(input)
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.events.on('event', listener)
+    return () => this.events.off('event', listener)
+  }
+
+  async close(): Promise<void> {
+    await this.runner.shutdown()
+    this.db.close()
+  }
+
+  private emit(event: EngineEvent): void {
+    this.events.emit('event', event)
+  }
+
+  private requireDataset(id: number) {
+    const d = this.datasets.get(id)
+    if (!d) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${id}.`, 'List datasets with `embedmap datasets`.')
+    return d
+  }
+
+  private requireJob(id: number) {
+    const j = this.jobs.get(id)
+    if (!j) throw new EmbedMapError('NOT_FOUND', `There is no job ${id}.`, 'List jobs with `embedmap jobs`.')
+    return j
+  }
+
+  private makeHandlers(): Handlers {
+    return {
+      'app.info': () => ({ version: appVersion(), dbPath: this.dbPath, mode: this.opts.mode === 'electron' ? 'electron' : 'browser' }),
+      'datasets.list': () => this.datasets.list(),
+      'datasets.get': ({ id }) => this.requireDataset(id),
+      'datasets.delete': ({ id }) => {
+        const live = this.jobs.list({ activeOnly: true }).find((j) => j.datasetId === id)
+        if (live) this.runner.cancel(live.id)
+        const deleted = this.datasets.delete(id)
+        if (deleted) this.emit({ type: 'datasets.changed' })
+        return { deleted }
+      },
+      'datasets.rows': ({ id, offset, limit, query }) => {
+        this.requireDataset(id)
+        return this.datasets.rows(id, offset, limit, query)
+      },
+      'import.preview': ({ path, options }) => this.imports.preview(path, options),
+      'import.start': async ({ path, options }) => {
+        const started = await this.imports.start(path, options)
+        this.emit({ type: 'datasets.changed' })
+        return started
+      },
+      'jobs.list': ({ activeOnly }) => this.jobs.list({ activeOnly }).map((j) => this.runner.view(j)),
+      'jobs.cancel': ({ id }) => {
+        this.requireJob(id)
+        this.runner.cancel(id)
+        return this.runner.view(this.requireJob(id))
+      },
+      'jobs.resume': ({ id }) => {
+        const job = this.requireJob(id)
+        if (job.state !== 'interrupted' && job.state !== 'queued') {
+          throw new EmbedMapError('CONFLICT', `Job ${id} is ${job.state}; only interrupted or queued jobs can be resumed.`)
+        }
+        this.runner.enqueue(id)
+        return this.runner.view(this.requireJob(id))
+      },
+    }
+  }
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  fs.mkdirSync(uploadsDir(opts.dbPath), { recursive: true })
+  return new Engine(opts)
+}

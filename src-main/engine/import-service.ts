@@ -1,0 +1,123 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ImportOptionsInput, ImportPreview } from '../contract'
+import { EmbedMapError } from '../errors'
+import { sniffSource, type ImportOptions } from '../import'
+import type { ImportJobParams } from '../jobs/import-job'
+import type { JobRunner } from '../jobs/runner'
+import type { Db } from '../store/connection'
+import type { DatasetsRepo } from '../store/datasets-repo'
+import type { JobsRepo } from '../store/jobs-repo'
+
+/**
+ * Import use cases: look at a file, then start (or resume) its import job. All checks that can fail
+ * fast run here, before anything is written, so bad input never leaves a half-made dataset.
+ */
+export class ImportService {
+  constructor(
+    private readonly db: Db,
+    private readonly datasets: DatasetsRepo,
+    private readonly jobs: JobsRepo,
+    private readonly runner: JobRunner,
+  ) {}
+
+  async preview(file: string, options: ImportOptionsInput): Promise<ImportPreview> {
+    const sniff = await sniffSource(checkReadable(file), toImportOptions(options))
+    return {
+      path: sniff.path,
+      sizeBytes: sniff.sizeBytes,
+      format: sniff.format,
+      encoding: sniff.encoding,
+      encodingConfidence: sniff.encodingConfidence,
+      delimiter: sniff.delimiter ?? null,
+      columns: sniff.columns.map((c, idx) => ({ idx, ...c })),
+      suggestedTextColumn: sniff.suggestedTextColumn,
+      sampleRows: sniff.sampleRows,
+    }
+  }
+
+  /**
+   * Creates the dataset and its job in one transaction and queues the job. A second import of a file
+   * that is already importing is refused by the jobs table's unique lock; an interrupted one resumes.
+   */
+  async start(file: string, options: ImportOptionsInput): Promise<{ jobId: number; datasetId: number }> {
+    const real = checkReadable(file)
+    const lockKey = `import:${real}`
+    const existing = this.jobs.findLiveByLock(lockKey)
+    if (existing) return this.resumeOrRefuse(existing.id, existing.state, existing.datasetId, real)
+
+    const opts = toImportOptions(options)
+    const sniff = await sniffSource(real, opts)
+    // The sniff already applied a requested text column (by name or index) or suggested one.
+    const textColumn = sniff.suggestedTextColumn
+    const st = fs.statSync(real)
+    const params: ImportJobParams = { path: real, options: opts, textColumn }
+    let ids: { jobId: number; datasetId: number }
+    try {
+      ids = this.db.transaction(() => {
+        const datasetId = this.datasets.create({
+          name: options.name ?? path.basename(real),
+          sourcePath: real,
+          sourceSize: st.size,
+          sourceMtime: Math.trunc(st.mtimeMs),
+          format: sniff.format,
+          encoding: sniff.encoding,
+          delimiter: sniff.delimiter ?? null,
+          textColumn,
+        })
+        const job = this.jobs.create({ kind: 'import', datasetId, params, lockKey, total: null })
+        return { jobId: job.id, datasetId }
+      })()
+    } catch (err) {
+      // Another process created the same lock between our check and our insert.
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        const other = this.jobs.findLiveByLock(lockKey)
+        if (other) return this.resumeOrRefuse(other.id, other.state, other.datasetId, real)
+      }
+      throw err
+    }
+    this.runner.enqueue(ids.jobId)
+    return ids
+  }
+
+  private resumeOrRefuse(jobId: number, state: string, datasetId: number | null, file: string) {
+    if (state === 'interrupted' && datasetId !== null) {
+      this.runner.enqueue(jobId)
+      return { jobId, datasetId }
+    }
+    throw new EmbedMapError(
+      'CONFLICT',
+      `${file} is already being imported (job ${jobId}, ${state}).`,
+      `Wait for it to finish, or cancel it with \`embedmap jobs cancel ${jobId}\`.`,
+      { jobId },
+    )
+  }
+}
+
+/** Resolves the path and checks it is a readable file, naming it in the error otherwise. */
+export function checkReadable(file: string): string {
+  const abs = path.resolve(file)
+  let st: fs.Stats
+  try {
+    st = fs.statSync(abs)
+  } catch {
+    throw new EmbedMapError('NOT_FOUND', `${abs} does not exist.`, 'Check the path (relative paths are resolved from the current folder).', { file: abs })
+  }
+  if (st.isDirectory()) throw new EmbedMapError('BAD_INPUT', `${abs} is a folder, not a file.`, 'Pass the path of a .csv, .tsv or .jsonl file.', { file: abs })
+  try {
+    fs.accessSync(abs, fs.constants.R_OK)
+  } catch {
+    throw new EmbedMapError('BAD_INPUT', `${abs} is not readable (permission denied).`, 'Fix the file permissions or copy the file somewhere readable.', { file: abs })
+  }
+  return fs.realpathSync(abs)
+}
+
+function toImportOptions(o: ImportOptionsInput): ImportOptions {
+  return {
+    encoding: o.encoding,
+    delimiter: o.delimiter,
+    format: o.format,
+    textColumn: o.textColumn,
+    maxFieldBytes: o.maxFieldBytes,
+  }
+}

@@ -1,0 +1,114 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ImportReport } from '../contract'
+import { EmbedMapError } from '../errors'
+import { ColumnTypeInferrer, createRecordReader, sniffSource, type ImportOptions } from '../import'
+import { DatasetsRepo, ROW_EMPTY_TEXT, ROW_RAGGED, type RowInsert } from '../store/datasets-repo'
+import { JobsRepo } from '../store/jobs-repo'
+import type { JobHandler } from './types'
+
+export interface ImportJobParams {
+  path: string
+  options: ImportOptions
+  textColumn: number
+}
+
+interface ImportCheckpoint {
+  /** Rows 0..rowsCommitted-1 are in the table; a resumed run re-reads the file and skips them. */
+  rowsCommitted?: number
+}
+
+/** Rows per transaction: large enough that commit cost vanishes, small enough that a kill loses little. */
+const BATCH_ROWS = 5000
+const MAX_EMPTY_EXAMPLES = 20
+
+/**
+ * Streams a file into the rows table. Parsing is cheap next to writing, so resuming re-parses from
+ * the start (keeping column-type inference exact) and writes only rows past the checkpoint.
+ */
+export const importJob: JobHandler = {
+  title: (params) => `Import ${path.basename(String(params.path ?? ''))}`,
+
+  async run(ctx) {
+    const { db, job } = ctx
+    const params = job.params as unknown as ImportJobParams
+    const datasetId = job.datasetId
+    if (datasetId === null) throw new EmbedMapError('INTERNAL', `Import job ${job.id} has no dataset.`)
+    const datasets = new DatasetsRepo(db)
+    const jobs = new JobsRepo(db)
+    assertSourceUnchanged(datasets.source(datasetId), params.path)
+
+    const sniff = await sniffSource(params.path, params.options)
+    const reader = createRecordReader(sniff, params.options)
+    const inferrer = new ColumnTypeInferrer()
+    const textCol = params.textColumn
+    let committed = (job.checkpoint as ImportCheckpoint).rowsCommitted ?? 0
+    let seen = 0
+    const emptyText = { count: 0, exampleLines: [] as number[] }
+    const estimateTotal = () => reader.estimateTotalRows()
+
+    const insertRows = datasets.rowInserter(datasetId)
+    const commitBatch = db.transaction((rows: RowInsert[], done: number) => {
+      insertRows(rows)
+      jobs.progress(job.id, done, estimateTotal(), { rowsCommitted: done } satisfies ImportCheckpoint)
+    })
+
+    for await (const batch of reader.batches(ctx.signal, BATCH_ROWS)) {
+      ctx.throwIfCancelled()
+      const fresh: RowInsert[] = []
+      for (const rec of batch) {
+        inferrer.observe(rec.cells)
+        const text = rec.cells[textCol] ?? ''
+        const isEmpty = text.trim() === ''
+        if (isEmpty) {
+          emptyText.count++
+          if (emptyText.exampleLines.length < MAX_EMPTY_EXAMPLES) emptyText.exampleLines.push(rec.line)
+        }
+        if (rec.index >= committed) {
+          fresh.push({ idx: rec.index, line: rec.line, text, cells: rec.cells, flags: (isEmpty ? ROW_EMPTY_TEXT : 0) | (rec.ragged ? ROW_RAGGED : 0) })
+        }
+      }
+      seen += batch.length
+      if (fresh.length > 0) {
+        committed = fresh[fresh.length - 1].idx + 1
+        commitBatch(fresh, committed)
+      }
+      ctx.report(Math.max(seen, committed), estimateTotal())
+    }
+    ctx.throwIfCancelled()
+
+    const columns = inferrer.result(reader.columns).map((c, idx) => ({ idx, name: c.name, type: c.type, medianLength: c.medianLength }))
+    const warnings: string[] = []
+    if (reader.ragged.count > 0) warnings.push(`${reader.ragged.count} rows had a different number of fields than the header; they were kept (padded or extended).`)
+    if (emptyText.count > 0) warnings.push(`${emptyText.count} rows have an empty text cell; they are kept and marked.`)
+    const report: ImportReport = { ragged: reader.ragged, emptyText, warnings }
+    db.transaction(() => {
+      datasets.finishImport(datasetId, columns, committed, report)
+      jobs.progress(job.id, committed, committed, { rowsCommitted: committed } satisfies ImportCheckpoint)
+    })()
+    ctx.report(committed, committed)
+    return { datasetId, rows: committed, raggedRows: reader.ragged.count, emptyTextRows: emptyText.count }
+  },
+
+  discard(db, job) {
+    // A failed or cancelled import leaves nothing behind: the dataset and its rows go together.
+    if (job.datasetId !== null) new DatasetsRepo(db).delete(job.datasetId)
+  },
+}
+
+function assertSourceUnchanged(recorded: { path: string; size: number; mtime: number } | undefined, file: string): void {
+  if (!recorded) throw new EmbedMapError('NOT_FOUND', `The dataset for ${file} was deleted; the import cannot continue.`)
+  let st: fs.Stats
+  try {
+    st = fs.statSync(file)
+  } catch {
+    throw new EmbedMapError('BAD_INPUT', `${file} is gone; the import cannot continue.`, 'Put the file back and resume, or cancel the job.')
+  }
+  if (st.size !== recorded.size || Math.trunc(st.mtimeMs) !== recorded.mtime) {
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `${file} changed since its import started (size or modification time differs).`,
+      'Cancel this job and import the file again.',
+    )
+  }
+}

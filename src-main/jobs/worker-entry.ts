@@ -1,0 +1,72 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { EmbedMapError, serializeError } from '../errors'
+import { openStore } from '../store/connection'
+import { JobsRepo } from '../store/jobs-repo'
+import { jobHandlers } from './handlers'
+import type { JobContext, RunnerMessage, WorkerMessage } from './types'
+
+/**
+ * Runs one job in a worker thread with its own database connection, so the UI thread only ever
+ * relays progress. The final state is written here, next to the work, not by the parent.
+ */
+async function main(): Promise<void> {
+  const { dbPath, jobId } = workerData as { dbPath: string; jobId: number }
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m)
+  const db = openStore(dbPath, { migrate: false })
+  const jobs = new JobsRepo(db)
+  const job = jobs.get(jobId)
+  if (!job) throw new Error(`job ${jobId} vanished`)
+  const handler = jobHandlers[job.kind]
+  const abort = new AbortController()
+  parentPort!.on('message', (m: RunnerMessage) => {
+    if (m.type === 'cancel') abort.abort()
+  })
+
+  let lastPost = 0
+  let lastCancelCheck = 0
+  const ctx: JobContext = {
+    db,
+    job,
+    signal: abort.signal,
+    report(done, total) {
+      const now = Date.now()
+      if (now - lastPost >= 100 || (total !== null && done >= total)) {
+        lastPost = now
+        post({ type: 'progress', done, total })
+      }
+    },
+    throwIfCancelled() {
+      // The flag in the database lets another process (e.g. `embedmap jobs cancel`) stop us.
+      const now = Date.now()
+      if (!abort.signal.aborted && now - lastCancelCheck > 250) {
+        lastCancelCheck = now
+        if (jobs.isCancelRequested(job.id)) abort.abort()
+      }
+      if (abort.signal.aborted) throw new EmbedMapError('CANCELLED', `Job ${job.id} was cancelled.`)
+    },
+  }
+
+  try {
+    if (!handler) throw new EmbedMapError('INTERNAL', `No handler for job kind '${job.kind}'.`)
+    const result = await handler.run(ctx)
+    jobs.finish(job.id, 'succeeded', { result })
+    post({ type: 'finished', state: 'succeeded' })
+  } catch (err) {
+    const cancelled = err instanceof EmbedMapError && err.code === 'CANCELLED'
+    const state = cancelled ? 'cancelled' : 'failed'
+    db.transaction(() => {
+      handler?.discard?.(db, job)
+      jobs.finish(job.id, state, cancelled ? {} : { error: serializeError(err) })
+    })()
+    post({ type: 'finished', state })
+  } finally {
+    db.close()
+    // The message listener would keep this thread alive; the runner learns the end from 'exit'.
+    parentPort!.close()
+  }
+}
+
+main().catch((err) => {
+  // Reaching here means the worker could not even start the job; the runner records it.
+  parentPort?.postMessage({ type: 'fatal', error: serializeError(err) })
+})

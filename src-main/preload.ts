@@ -1,0 +1,25 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { BRIDGE_EVENT, BRIDGE_INVOKE, BRIDGE_PICK_FILE, type EmbedMapBridge } from './contract/bridge'
+import { CHANNEL_NAMES } from './contract/channel-names'
+
+// The renderer gets these three functions and nothing else: no ipcRenderer, no Node.
+const known = new Set<string>(CHANNEL_NAMES)
+
+const bridge: EmbedMapBridge = {
+  invoke(channel, input) {
+    if (!known.has(channel)) {
+      return Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `Unknown channel '${String(channel)}'.` } })
+    }
+    return ipcRenderer.invoke(BRIDGE_INVOKE, channel, input)
+  },
+  onEvent(listener) {
+    const wrapped = (_e: IpcRendererEvent, event: Parameters<typeof listener>[0]) => listener(event)
+    ipcRenderer.on(BRIDGE_EVENT, wrapped)
+    return () => ipcRenderer.off(BRIDGE_EVENT, wrapped)
+  },
+  pickFile() {
+    return ipcRenderer.invoke(BRIDGE_PICK_FILE)
+  },
+}
+
+contextBridge.exposeInMainWorld('embedmap', bridge)

@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Reply } from '../contract'
+import type { SerializedError } from '../errors'
+import { baseHeaders } from './security'
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const data = Buffer.from(JSON.stringify(body))
+  res.writeHead(status, {
+    ...baseHeaders,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': data.length,
+    'Cache-Control': 'no-store',
+  })
+  res.end(data)
+}
+
+export function sendReply(res: ServerResponse, status: number, reply: Reply<unknown>): void {
+  sendJson(res, status, reply)
+}
+
+export function sendError(res: ServerResponse, status: number, error: SerializedError): void {
+  sendReply(res, status, { ok: false, error })
+}
+
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...baseHeaders, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+  res.end(text)
+}
+
+export class BodyTooLargeError extends Error {}
+
+/** Reads a small request body (API calls, not uploads) with a hard size limit. */
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limitBytes) throw new BodyTooLargeError(`Request body is larger than ${limitBytes} bytes`)
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}

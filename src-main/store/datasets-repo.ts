@@ -1,0 +1,153 @@
+import type { Db } from './connection'
+import type { Column, Dataset, ImportReport, Row, RowsPage } from '../contract'
+
+export const ROW_EMPTY_TEXT = 1
+export const ROW_RAGGED = 2
+
+interface RawDataset {
+  id: number
+  name: string
+  source_path: string
+  source_size: number
+  source_mtime: number
+  format: 'csv' | 'jsonl'
+  encoding: string
+  delimiter: string | null
+  text_column: number
+  row_count: number
+  status: 'importing' | 'ready'
+  import_report: string
+  created_at: string
+}
+
+export interface NewDataset {
+  name: string
+  sourcePath: string
+  sourceSize: number
+  sourceMtime: number
+  format: 'csv' | 'jsonl'
+  encoding: string
+  delimiter: string | null
+  textColumn: number
+}
+
+export interface RowInsert {
+  idx: number
+  line: number
+  text: string
+  cells: string[]
+  flags: number
+}
+
+/** Datasets, their columns and rows. */
+export class DatasetsRepo {
+  constructor(private readonly db: Db) {}
+
+  create(d: NewDataset): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO datasets (name, source_path, source_size, source_mtime, format, encoding, delimiter, text_column, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'importing')`,
+      )
+      .run(d.name, d.sourcePath, d.sourceSize, d.sourceMtime, d.format, d.encoding, d.delimiter, d.textColumn)
+    return Number(info.lastInsertRowid)
+  }
+
+  source(id: number): { path: string; size: number; mtime: number } | undefined {
+    const r = this.db.prepare(`SELECT source_path, source_size, source_mtime FROM datasets WHERE id = ?`).get(id) as
+      | Pick<RawDataset, 'source_path' | 'source_size' | 'source_mtime'>
+      | undefined
+    return r && { path: r.source_path, size: r.source_size, mtime: r.source_mtime }
+  }
+
+  get(id: number): Dataset | undefined {
+    const r = this.db.prepare(`SELECT * FROM datasets WHERE id = ?`).get(id) as RawDataset | undefined
+    return r && this.toDataset(r)
+  }
+
+  list(): Dataset[] {
+    const rows = this.db.prepare(`SELECT * FROM datasets ORDER BY id DESC`).all() as RawDataset[]
+    return rows.map((r) => this.toDataset(r))
+  }
+
+  delete(id: number): boolean {
+    return this.db.prepare(`DELETE FROM datasets WHERE id = ?`).run(id).changes === 1
+  }
+
+  columns(id: number): Column[] {
+    return this.db
+      .prepare(`SELECT idx, name, type, median_length AS medianLength FROM dataset_columns WHERE dataset_id = ? ORDER BY idx`)
+      .all(id) as Column[]
+  }
+
+  /** Returns a function that inserts one batch; call it inside the caller's transaction. */
+  rowInserter(datasetId: number): (rows: readonly RowInsert[]) => void {
+    const stmt = this.db.prepare(`INSERT INTO rows (dataset_id, idx, line, text, cells, flags) VALUES (?, ?, ?, ?, ?, ?)`)
+    return (rows) => {
+      for (const r of rows) stmt.run(datasetId, r.idx, r.line, r.text, JSON.stringify(r.cells), r.flags)
+    }
+  }
+
+  /** Marks the import complete: columns, count and report written together with status 'ready'. */
+  finishImport(id: number, columns: Column[], rowCount: number, report: ImportReport): void {
+    this.db.prepare(`DELETE FROM dataset_columns WHERE dataset_id = ?`).run(id)
+    const ins = this.db.prepare(`INSERT INTO dataset_columns (dataset_id, idx, name, type, median_length) VALUES (?, ?, ?, ?, ?)`)
+    for (const c of columns) ins.run(id, c.idx, c.name, c.type, c.medianLength)
+    this.db
+      .prepare(`UPDATE datasets SET row_count = ?, status = 'ready', import_report = ? WHERE id = ?`)
+      .run(rowCount, JSON.stringify(report), id)
+  }
+
+  countRows(id: number): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM rows WHERE dataset_id = ?`).get(id) as { n: number }).n
+  }
+
+  rows(id: number, offset: number, limit: number, query?: string): RowsPage {
+    type Raw = { idx: number; line: number; text: string; cells: string; flags: number }
+    let total: number
+    let raw: Raw[]
+    if (query) {
+      // instr() is a plain, case-sensitive substring match; good enough for a filter box, and FTS comes with search.
+      total = (this.db.prepare(`SELECT count(*) AS n FROM rows WHERE dataset_id = ? AND instr(text, ?) > 0`).get(id, query) as { n: number }).n
+      raw = this.db
+        .prepare(`SELECT idx, line, text, cells, flags FROM rows WHERE dataset_id = ? AND instr(text, ?) > 0 ORDER BY idx LIMIT ? OFFSET ?`)
+        .all(id, query, limit, offset) as Raw[]
+    } else {
+      total = this.countRows(id)
+      // Keyset on the primary key: pages deep into a million rows cost the same as the first.
+      raw = this.db
+        .prepare(`SELECT idx, line, text, cells, flags FROM rows WHERE dataset_id = ? AND idx >= ? ORDER BY idx LIMIT ?`)
+        .all(id, offset, limit) as Raw[]
+    }
+    return { total, offset, rows: raw.map(toRow) }
+  }
+
+  private toDataset(r: RawDataset): Dataset {
+    const report = JSON.parse(r.import_report) as Partial<ImportReport>
+    return {
+      id: r.id,
+      name: r.name,
+      sourcePath: r.source_path,
+      format: r.format,
+      encoding: r.encoding,
+      delimiter: r.delimiter,
+      textColumn: r.text_column,
+      rowCount: r.row_count,
+      status: r.status,
+      createdAt: r.created_at,
+      columns: this.columns(r.id),
+      importReport: report.ragged ? (report as ImportReport) : null,
+    }
+  }
+}
+
+function toRow(r: { idx: number; line: number; text: string; cells: string; flags: number }): Row {
+  return {
+    idx: r.idx,
+    line: r.line,
+    text: r.text,
+    cells: JSON.parse(r.cells),
+    emptyText: (r.flags & ROW_EMPTY_TEXT) !== 0,
+    ragged: (r.flags & ROW_RAGGED) !== 0,
+  }
+}

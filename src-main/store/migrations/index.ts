@@ -1,0 +1,7 @@
+import type { Migration } from './types'
+import { initialSchema } from './001-initial'
+
+/** Every migration, oldest first. Append only: a shipped migration never changes. */
+export const migrations: readonly Migration[] = [initialSchema]
+
+export const latestSchemaVersion = migrations[migrations.length - 1].version

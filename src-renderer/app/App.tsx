@@ -1,0 +1,109 @@
+import { useState } from 'react'
+import { hasTransport } from '../api/client'
+import { ApiError } from '../api/errors'
+import { useConnected, useQuery } from '../api/hooks'
+import { DatasetList } from '../features/datasets/DatasetList'
+import { useDatasets } from '../features/datasets/useDatasets'
+import { ImportPreview } from '../features/import/ImportPreview'
+import { ImportSource, type ChosenFile } from '../features/import/ImportSource'
+import { JobsPanel } from '../features/jobs/JobsPanel'
+import { RowsView } from '../features/rows/RowsView'
+import { ErrorMessage } from '../ui/ErrorMessage'
+
+export function App() {
+  if (!hasTransport) return <NoToken />
+  return <Workspace />
+}
+
+function Workspace() {
+  const datasets = useDatasets()
+  const [selectedId, setSelectedId] = useState<number | null>(null)
+  const [importing, setImporting] = useState<ChosenFile | null>(null)
+  // Null while the list has not caught up with a new import, or after the dataset was deleted elsewhere.
+  const selected = datasets.value?.find((d) => d.id === selectedId) ?? null
+
+  return (
+    <div className="app">
+      <AppHeader />
+      <div className="layout">
+        <aside className="sidebar">
+          <ImportSource onChosen={setImporting} />
+          <DatasetList
+            datasets={datasets.value}
+            loading={datasets.loading}
+            error={datasets.error}
+            selectedId={selectedId}
+            onSelect={(id) => {
+              setImporting(null)
+              setSelectedId(id)
+            }}
+            onDeleted={(id) => {
+              if (id === selectedId) setSelectedId(null)
+              datasets.reload()
+            }}
+          />
+          <JobsPanel />
+        </aside>
+        <main className="content">
+          {importing ? (
+            <ImportPreview
+              key={importing.path}
+              file={importing}
+              onCancel={() => setImporting(null)}
+              onStarted={({ datasetId }) => {
+                setImporting(null)
+                setSelectedId(datasetId)
+                datasets.reload()
+              }}
+            />
+          ) : selected ? (
+            <RowsView key={selected.id} dataset={selected} />
+          ) : (
+            <div className="empty-state empty-state--center">
+              <h2>Your text, mapped</h2>
+              <p className="muted">Import a CSV on the left, or pick a dataset to browse its rows.</p>
+            </div>
+          )}
+        </main>
+      </div>
+    </div>
+  )
+}
+
+function AppHeader() {
+  const info = useQuery('app.info', {}, 'once')
+  const connected = useConnected()
+  return (
+    <header className="app-header">
+      <h1 className="app-header__title">EmbedMap</h1>
+      {info.value && (
+        <span className="app-header__meta" title={info.value.dbPath}>
+          v{info.value.version} · {info.value.mode === 'browser' ? 'browser mode' : 'desktop'}
+        </span>
+      )}
+      {!connected && (
+        <span className="badge badge--warn" role="status" data-testid="connection-lost">
+          Reconnecting to EmbedMap…
+        </span>
+      )}
+      {info.error && <ErrorMessage error={info.error} title="The engine is not answering" />}
+    </header>
+  )
+}
+
+function NoToken() {
+  return (
+    <div className="no-token">
+      <h1>EmbedMap</h1>
+      <ErrorMessage
+        error={
+          new ApiError({
+            code: 'BAD_INPUT',
+            message: 'This page was opened without its access token.',
+            hint: 'Open the full address printed by `embedmap serve` — it ends with #token=…',
+          })
+        }
+      />
+    </div>
+  )
+}

@@ -1,0 +1,29 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { repoRoot } from './tmp'
+
+export const cliPath = path.join(repoRoot, 'bin', 'embedmap.js')
+
+export interface CliResult {
+  status: number | null
+  stdout: string
+  stderr: string
+  json<T = any>(): T
+}
+
+/** Runs the real `embedmap` command and returns its exit code and output. */
+export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    json() {
+      return JSON.parse(r.stdout)
+    },
+  }
+}
+
+export function startCli(args: string[]): ChildProcess {
+  return spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+}
