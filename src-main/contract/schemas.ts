@@ -93,6 +93,8 @@ export const ImportOptionsSchema = z.object({
   format: z.enum(['csv', 'jsonl']).optional(),
   textColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
   maxFieldBytes: z.number().int().positive().optional(),
+  /** false skips the "first line looks like data" check, for a real header that trips it. */
+  headerCheck: z.boolean().optional(),
   name: z.string().min(1).max(200).optional(),
 })
 export type ImportOptionsInput = z.infer<typeof ImportOptionsSchema>

@@ -119,5 +119,6 @@ function toImportOptions(o: ImportOptionsInput): ImportOptions {
     format: o.format,
     textColumn: o.textColumn,
     maxFieldBytes: o.maxFieldBytes,
+    headerCheck: o.headerCheck,
   }
 }

@@ -15,6 +15,7 @@ interface ImportFlags {
   name?: string
   maxFieldMb?: string
   preview?: boolean
+  headerCheck?: boolean
 }
 
 export function registerImport(program: Command): void {
@@ -28,6 +29,7 @@ export function registerImport(program: Command): void {
     .option('--format <csv|jsonl>', 'force the format; default: from the extension and content')
     .option('--name <name>', 'dataset name (default: the file name)')
     .option('--max-field-mb <n>', 'refuse fields larger than this many MiB (default 16)')
+    .option('--no-header-check', 'accept a first line that looks like data as the header')
     .option('--preview', 'only show what would be imported (encoding, delimiter, columns, first rows)')
     .action(async (file: string, flags: ImportFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
@@ -81,6 +83,7 @@ function toOptions(flags: ImportFlags): ImportOptionsInput {
   }
   if (flags.format) o.format = flags.format as ImportOptionsInput['format']
   if (flags.name) o.name = flags.name
+  if (flags.headerCheck === false) o.headerCheck = false
   if (flags.maxFieldMb) o.maxFieldBytes = Math.round(Number(flags.maxFieldMb) * 1024 * 1024)
   return o
 }
