@@ -18,6 +18,7 @@ export async function withEngine(globals: GlobalOptions, fn: (engine: Engine) =>
     process.exit(130)
   }
   process.once('SIGINT', onSigint)
+  process.once('SIGTERM', onSigint)
   try {
     engine = await createEngine({ dbPath: resolveDbPath(globals.db), mode: 'cli', resumeInterrupted: opts.resume ?? false })
     await fn(engine)
@@ -25,6 +26,7 @@ export async function withEngine(globals: GlobalOptions, fn: (engine: Engine) =>
     process.exitCode = reportError(globals, err)
   } finally {
     process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigint)
     await engine?.close()
   }
 }

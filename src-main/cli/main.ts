@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander'
 import { appVersion } from '../engine/version'
 import { registerDatasets } from './commands/datasets'
+import { registerEmbed } from './commands/embed'
+import { registerModels } from './commands/models'
+import { registerSimilarity } from './commands/similarity'
 import { registerImport } from './commands/import'
 import { registerJobs } from './commands/jobs'
 import { registerRows } from './commands/rows'
@@ -20,6 +23,9 @@ registerImport(program)
 registerDatasets(program)
 registerRows(program)
 registerJobs(program)
+registerModels(program)
+registerEmbed(program)
+registerSimilarity(program)
 registerServe(program)
 
 try {

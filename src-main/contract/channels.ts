@@ -1,7 +1,12 @@
 import { z } from 'zod'
 import {
   DatasetSchema,
+  EmbeddingSetSchema,
+  EmbedStartSchema,
   Id,
+  ModelEntrySchema,
+  ModelsListSchema,
+  VariantSchema,
   ImportOptionsSchema,
   ImportPreviewSchema,
   JobSchema,
@@ -53,6 +58,30 @@ export const channels = {
     input: z.object({ path: z.string().min(1), options: ImportOptionsSchema.default({}) }),
     output: z.object({ jobId: Id, datasetId: Id }),
   },
+  'models.list': {
+    input: z.object({ datasetId: Id.optional() }),
+    output: ModelsListSchema,
+  },
+  'models.pull': {
+    input: z.object({ id: z.string().min(1), variant: VariantSchema.optional() }),
+    output: z.object({ jobId: Id }),
+  },
+  'models.add': {
+    input: z.object({ path: z.string().min(1), name: z.string().min(1).max(100).optional() }),
+    output: ModelEntrySchema,
+  },
+  'models.remove': {
+    input: z.object({ id: z.string().min(1) }),
+    output: z.object({ removed: z.boolean() }),
+  },
+  'embed.start': {
+    input: EmbedStartSchema,
+    output: z.object({ jobId: Id }),
+  },
+  'embeddings.list': {
+    input: z.object({ datasetId: Id }),
+    output: z.array(EmbeddingSetSchema),
+  },
   'jobs.list': {
     input: z.object({ activeOnly: z.boolean().default(false) }),
     output: z.array(JobSchema),
@@ -88,6 +117,8 @@ export function isChannelName(name: unknown): name is ChannelName {
 export const EventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job'), job: JobSchema }),
   z.object({ type: z.literal('datasets.changed') }),
+  z.object({ type: z.literal('models.changed') }),
+  z.object({ type: z.literal('embeddings.changed'), datasetId: Id }),
 ])
 export type EngineEvent = z.infer<typeof EventSchema>
 

@@ -111,3 +111,66 @@ export const ImportPreviewSchema = z.object({
   sampleRows: z.array(z.array(z.string())),
 })
 export type ImportPreview = z.infer<typeof ImportPreviewSchema>
+
+export const DeviceSchema = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml'])
+export const VariantSchema = z.enum(['fp32', 'int8', 'fp16'])
+
+export const ProviderInfoSchema = z.object({
+  requested: DeviceSchema,
+  used: z.enum(['cpu', 'cuda', 'dml', 'coreml']),
+  fallbackReason: z.string().nullable(),
+})
+export type ProviderInfoView = z.infer<typeof ProviderInfoSchema>
+
+export const ModelEntrySchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  source: z.enum(['catalog', 'local']),
+  description: z.string(),
+  languages: z.array(z.string()),
+  license: z.string().nullable(),
+  dims: z.number().int().positive().nullable(),
+  matryoshkaDims: z.array(z.number().int()).nullable(),
+  /** Download size of the default variant (approximate), for catalog models. */
+  sizeBytes: z.number().nullable(),
+  downloaded: z.boolean(),
+  /** Folder on disk: the download cache for catalog models, the user's folder for local ones. */
+  path: z.string().nullable(),
+  isDefault: z.boolean(),
+  /** True when the model suits the language detected in the dataset the list was asked for. */
+  recommended: z.boolean(),
+})
+export type ModelEntry = z.infer<typeof ModelEntrySchema>
+
+export const ModelsListSchema = z.object({
+  models: z.array(ModelEntrySchema),
+  /** Language detected in the dataset's texts, when a dataset was given. */
+  datasetLanguage: z.string().nullable(),
+})
+
+export const EmbeddingSetSchema = z.object({
+  id: Id,
+  datasetId: Id,
+  modelId: z.string(),
+  modelVersion: z.string(),
+  dims: z.number().int().positive(),
+  variant: z.string(),
+  kind: z.string(),
+  provider: ProviderInfoSchema.nullable(),
+  status: z.enum(['embedding', 'ready']),
+  vectorCount: z.number().int().nonnegative(),
+  truncatedCount: z.number().int().nonnegative(),
+  emptyTextCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+})
+export type EmbeddingSet = z.infer<typeof EmbeddingSetSchema>
+
+export const EmbedStartSchema = z.object({
+  datasetId: Id,
+  /** Catalog id, a registered local model id, or a folder path; default: the catalog's default. */
+  model: z.string().min(1).optional(),
+  variant: VariantSchema.optional(),
+  device: DeviceSchema.default('auto'),
+  /** Matryoshka truncation (re-normalized). */
+  dims: z.number().int().positive().optional(),
+})

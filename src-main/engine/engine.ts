@@ -8,7 +8,10 @@ import { openStore, type Db } from '../store/connection'
 import { DatasetsRepo } from '../store/datasets-repo'
 import { JobsRepo } from '../store/jobs-repo'
 import type { EngineApi } from './api'
+import { EmbeddingsRepo } from '../store/embeddings-repo'
+import { EmbedService } from './embed-service'
 import { ImportService } from './import-service'
+import { ModelsService } from './models-service'
 import { isProcessAlive } from './process-alive'
 import { appVersion } from './version'
 
@@ -28,6 +31,9 @@ export class Engine implements EngineApi {
   readonly jobs: JobsRepo
   readonly runner: JobRunner
   readonly imports: ImportService
+  readonly models: ModelsService
+  readonly embeddings: EmbeddingsRepo
+  readonly embed: EmbedService
   readonly uploadsDir: string
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
@@ -44,10 +50,16 @@ export class Engine implements EngineApi {
       db: this.db,
       onJob: (job) => {
         this.emit({ type: 'job', job })
-        if (job.kind === 'import' && job.state !== 'running' && job.state !== 'queued') this.emit({ type: 'datasets.changed' })
+        const ended = job.state !== 'running' && job.state !== 'queued'
+        if (ended && job.kind === 'import') this.emit({ type: 'datasets.changed' })
+        if (ended && job.kind === 'model-download') this.emit({ type: 'models.changed' })
+        if (job.kind === 'embed' && job.datasetId !== null) this.emit({ type: 'embeddings.changed', datasetId: job.datasetId })
       },
     })
     this.imports = new ImportService(this.db, this.datasets, this.jobs, this.runner)
+    this.models = new ModelsService(this.db, this.datasets, this.jobs, this.runner)
+    this.embeddings = new EmbeddingsRepo(this.db)
+    this.embed = new EmbedService(this.datasets, this.jobs, this.runner, this.models)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isProcessAlive)
     if (opts.resumeInterrupted) {
@@ -109,6 +121,23 @@ export class Engine implements EngineApi {
         const started = await this.imports.start(path, options)
         this.emit({ type: 'datasets.changed' })
         return started
+      },
+      'models.list': ({ datasetId }) => this.models.list(datasetId),
+      'models.pull': ({ id, variant }) => this.models.pull(id, variant),
+      'models.add': async ({ path, name }) => {
+        const entry = await this.models.add(path, name)
+        this.emit({ type: 'models.changed' })
+        return entry
+      },
+      'models.remove': ({ id }) => {
+        const r = this.models.remove(id)
+        this.emit({ type: 'models.changed' })
+        return r
+      },
+      'embed.start': (input) => this.embed.start(input),
+      'embeddings.list': ({ datasetId }) => {
+        this.requireDataset(datasetId)
+        return this.embeddings.list(datasetId)
       },
       'jobs.list': ({ activeOnly }) => this.jobs.list({ activeOnly }).map((j) => this.runner.view(j)),
       'jobs.cancel': ({ id }) => {

@@ -1,9 +1,13 @@
 import type { JobHandler } from './types'
+import { embedJob } from './embed-job'
 import { importJob } from './import-job'
+import { modelDownloadJob } from './model-download-job'
 
 /** Every kind of background job, by the `kind` stored in the jobs table. */
 export const jobHandlers: Record<string, JobHandler> = {
   import: importJob,
+  embed: embedJob,
+  'model-download': modelDownloadJob,
 }
 
 export function jobTitle(kind: string, params: Record<string, unknown>): string {

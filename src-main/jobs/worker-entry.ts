@@ -22,6 +22,13 @@ async function main(): Promise<void> {
     if (m.type === 'cancel') abort.abort()
   })
 
+  // Model inference blocks this thread for a batch at a time; polling the flag on a timer lets a cancel
+  // from any process land between batches even when the handler is deep inside a long call.
+  const cancelPoll = setInterval(() => {
+    if (!abort.signal.aborted && jobs.isCancelRequested(job.id)) abort.abort()
+  }, 500)
+  cancelPoll.unref()
+
   let lastPost = 0
   let lastCancelCheck = 0
   const ctx: JobContext = {
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
     })()
     post({ type: 'finished', state })
   } finally {
+    clearInterval(cancelPoll)
     db.close()
     // The message listener would keep this thread alive; the runner learns the end from 'exit'.
     parentPort!.close()

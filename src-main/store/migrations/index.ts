@@ -1,7 +1,8 @@
 import type { Migration } from './types'
 import { initialSchema } from './001-initial'
+import { embeddingStats } from './002-embedding-stats'
 
 /** Every migration, oldest first. Append only: a shipped migration never changes. */
-export const migrations: readonly Migration[] = [initialSchema]
+export const migrations: readonly Migration[] = [initialSchema, embeddingStats]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version

@@ -1,0 +1,58 @@
+import type { Command } from 'commander'
+import { parseChannelInput } from '../../contract'
+import { EmbedMapError, deserializeError } from '../../errors'
+import { withEngine, type GlobalOptions } from '../engine-session'
+import { emit, formatCount } from '../output'
+import { progressPrinter } from '../progress'
+
+interface EmbedFlags {
+  dataset: string
+  model?: string
+  device?: string
+  dims?: string
+  variant?: string
+}
+
+export function registerEmbed(program: Command): void {
+  program
+    .command('embed')
+    .description("embed a dataset's text column (resumes after a kill; re-running is a no-op)")
+    .requiredOption('--dataset <id>', 'dataset id')
+    .option('--model <id|dir>', 'catalog id, local model id, or a model folder (default: the catalog default)')
+    .option('--device <auto|cpu|cuda|dml|coreml>', 'where to run the model', 'auto')
+    .option('--variant <fp32|int8|fp16>', 'which ONNX file of the model')
+    .option('--dims <n>', 'Matryoshka truncation (re-normalized), for models trained for it')
+    .action(async (flags: EmbedFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const input = parseChannelInput('embed.start', {
+          datasetId: Number(flags.dataset),
+          model: flags.model,
+          device: flags.device,
+          variant: flags.variant,
+          dims: flags.dims === undefined ? undefined : Number(flags.dims),
+        })
+        const { jobId } = await engine.invoke('embed.start', input)
+        const progress = progressPrinter(!globals.json)
+        const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
+        const finished = await engine.runner.wait(jobId)
+        unsubscribe()
+        progress.end()
+        if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+        if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `Embedding did not finish (${finished.state}); finished vectors are kept: run the same command to continue.`)
+        const r = finished.result as { setId: number }
+        const set = engine.embeddings.get(r.setId)!
+        const job = engine.runner.view(finished)
+        emit(globals, { embeddingSet: set, job }, () => {
+          const p = set.provider
+          const lines = [
+            `Dataset ${set.datasetId}: ${formatCount(set.vectorCount)} vectors of ${set.dims} dims with ${set.modelId} (${set.variant}), set ${set.id}.`,
+            `  ran on ${p?.used ?? '?'}${p?.fallbackReason ? ` (asked for ${p.requested}: ${p.fallbackReason})` : ''}`,
+          ]
+          if (set.truncatedCount) lines.push(`  note: ${formatCount(set.truncatedCount)} texts were longer than the model takes and were cut.`)
+          if (set.emptyTextCount) lines.push(`  note: ${formatCount(set.emptyTextCount)} rows have empty text; they were embedded as an empty string and sit together on the map.`)
+          return lines.join('\n')
+        })
+      })
+    })
+}

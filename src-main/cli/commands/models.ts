@@ -1,0 +1,92 @@
+import type { Command } from 'commander'
+import { parseChannelInput } from '../../contract'
+import { EmbedMapError, deserializeError } from '../../errors'
+import { withEngine, type GlobalOptions } from '../engine-session'
+import { emit, table } from '../output'
+import { progressPrinter } from '../progress'
+
+function mb(bytes: number | null): string {
+  return bytes ? `${Math.round(bytes / 1e6)} MB` : ''
+}
+
+export function registerModels(program: Command): void {
+  const models = program.command('models').description('embedding models: list, pull (download), add a local folder, remove')
+
+  models
+    .command('list', { isDefault: true })
+    .description('the catalog and your local models, with what is downloaded')
+    .option('--dataset <id>', 'mark the models that suit this dataset’s language')
+    .action(async (flags: { dataset?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const input = parseChannelInput('models.list', { datasetId: flags.dataset === undefined ? undefined : Number(flags.dataset) })
+        const r = await engine.invoke('models.list', input)
+        emit(globals, r, () =>
+          [
+            table(
+              ['id', 'source', 'dims', 'size', 'languages', 'licence', 'status'],
+              r.models.map((m) => [
+                `${m.id}${m.isDefault ? ' (default)' : ''}${m.recommended ? ' *' : ''}`,
+                m.source,
+                m.dims ?? '',
+                mb(m.sizeBytes),
+                m.languages.slice(0, 4).join(',') + (m.languages.length > 4 ? ',…' : ''),
+                m.license ?? '',
+                m.downloaded ? 'ready' : 'not downloaded',
+              ]),
+            ),
+            r.datasetLanguage ? `\n* suits the dataset's language (${r.datasetLanguage})` : '',
+            '\nDownload one with `embedmap models pull ID`; add your own folder with `embedmap models add DIR`.',
+          ].join(''),
+        )
+      })
+    })
+
+  const pull = async (id: string, flags: { variant?: string }, cmd: Command) => {
+    const globals = cmd.optsWithGlobals() as GlobalOptions
+    await withEngine(globals, async (engine) => {
+      const { jobId } = await engine.invoke('models.pull', parseChannelInput('models.pull', { id, variant: flags.variant }))
+      const progress = progressPrinter(!globals.json)
+      const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
+      const finished = await engine.runner.wait(jobId)
+      unsubscribe()
+      progress.end()
+      if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+      if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `The download of ${id} did not finish (${finished.state}); run the same command to resume it.`)
+      emit(globals, finished.result, () => `Model ${id} is ready in ${(finished.result as { dir: string }).dir}.`)
+    })
+  }
+  for (const name of ['pull', 'download']) {
+    models
+      .command(name)
+      .description(name === 'pull' ? 'download a catalog model (resumes a partial download)' : 'same as pull')
+      .argument('<id>', 'catalog model id')
+      .option('--variant <fp32|int8|fp16>', 'which ONNX file (default: the catalog’s choice)')
+      .action(pull)
+  }
+
+  models
+    .command('add')
+    .description('use a local Hugging Face-style folder (model.onnx + tokenizer.json)')
+    .argument('<dir>', 'the folder')
+    .option('--name <name>', 'id to use for it (default: the folder name)')
+    .action(async (dir: string, flags: { name?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const m = await engine.invoke('models.add', parseChannelInput('models.add', { path: dir, name: flags.name }))
+        emit(globals, m, () => `Added model ${m.id} (${m.path}). Use it with \`embedmap embed --dataset ID --model ${m.id}\`.`)
+      })
+    })
+
+  models
+    .command('remove')
+    .description('forget a local model (its folder stays) or delete a downloaded catalog model')
+    .argument('<id>', 'model id')
+    .action(async (id: string, _flags: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const r = await engine.invoke('models.remove', parseChannelInput('models.remove', { id }))
+        emit(globals, r, () => (r.removed ? `Removed ${id}.` : `${id} was not downloaded; nothing to remove.`))
+      })
+    })
+}

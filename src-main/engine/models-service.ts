@@ -1,0 +1,173 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ModelEntry } from '../contract'
+import { approxDownloadBytes, defaultModelId, findCatalogModel, findOnnxVariants, listCatalogModels, modelVersion, resolveModelFolder, type CatalogModel, type Variant } from '../embed'
+import { EmbedMapError } from '../errors'
+import type { ModelDownloadParams } from '../jobs/model-download-job'
+import type { JobRunner } from '../jobs/runner'
+import { cacheDir } from '../paths'
+import type { DatasetsRepo } from '../store/datasets-repo'
+import type { JobsRepo } from '../store/jobs-repo'
+import { ModelsRepo, type LocalModelRow } from '../store/models-repo'
+import type { Db } from '../store/connection'
+import { detectLanguage } from './detect-language'
+
+/** Where a model's files live and the id its vectors are stored under. */
+export interface ModelChoice {
+  modelId: string
+  location: string
+  label: string
+}
+
+/** The model catalog, downloads and local folders, as one list the UI and the CLI show. */
+export class ModelsService {
+  readonly local: ModelsRepo
+
+  constructor(
+    db: Db,
+    private readonly datasets: DatasetsRepo,
+    private readonly jobs: JobsRepo,
+    private readonly runner: JobRunner,
+  ) {
+    this.local = new ModelsRepo(db)
+  }
+
+  list(datasetId?: number): { models: ModelEntry[]; datasetLanguage: string | null } {
+    const language = datasetId === undefined ? null : this.datasetLanguage(datasetId)
+    const def = defaultModelId()
+    const catalog = listCatalogModels().map((m) => catalogEntry(m, m.id === def, language))
+    const local = this.local.list().map((m) => localEntry(m, language))
+    return { models: [...catalog, ...local], datasetLanguage: language }
+  }
+
+  /** Registers a local HF-style folder after checking it holds an ONNX model and a tokenizer. */
+  async add(dir: string, name?: string): Promise<ModelEntry> {
+    const resolved = resolveModelFolder(dir)
+    const id = slug(name ?? path.basename(resolved.dir))
+    if (findCatalogModel(id)) {
+      throw new EmbedMapError('CONFLICT', `'${id}' is the id of a catalog model.`, 'Pick another name with --name.')
+    }
+    const version = await modelVersion(resolved.onnx)
+    const row = { id, name: name ?? resolved.displayName, path: resolved.dir, version, dims: resolved.expectedDims ?? 0, languages: resolved.catalog?.languages ?? [] }
+    this.local.upsert(row)
+    return localEntry({ ...row, addedAt: new Date().toISOString() }, null)
+  }
+
+  /** Forgets a local folder (its files stay) or deletes a downloaded catalog model from the cache. */
+  remove(id: string): { removed: boolean } {
+    if (this.local.remove(id)) return { removed: true }
+    const catalog = findCatalogModel(id)
+    if (!catalog) throw new EmbedMapError('NOT_FOUND', `There is no model '${id}'.`, 'List models with `embedmap models list`.')
+    const dir = catalogDir(id)
+    if (!fs.existsSync(dir)) return { removed: false }
+    fs.rmSync(dir, { recursive: true, force: true })
+    return { removed: true }
+  }
+
+  pull(id: string, variant?: Variant): { jobId: number } {
+    if (!findCatalogModel(id)) throw new EmbedMapError('NOT_FOUND', `'${id}' is not in the model catalog.`, 'List models with `embedmap models list`; add your own folder with `embedmap models add DIR`.')
+    const lockKey = `model-download:${id}`
+    const live = this.jobs.findLiveByLock(lockKey)
+    if (live) {
+      if (live.state === 'interrupted') this.runner.enqueue(live.id)
+      return { jobId: live.id }
+    }
+    const params: ModelDownloadParams = { id, variant }
+    const job = this.jobs.create({ kind: 'model-download', datasetId: null, params, lockKey })
+    this.runner.enqueue(job.id)
+    return { jobId: job.id }
+  }
+
+  /** Resolves what `--model` names: a local id, a catalog id, or a folder path; default: the catalog default. */
+  choose(model: string | undefined): ModelChoice {
+    const wanted = model ?? defaultModelId()
+    const local = this.local.get(wanted)
+    if (local) return { modelId: local.id, location: local.path, label: local.name }
+    const catalog = findCatalogModel(wanted)
+    if (catalog) {
+      const dir = catalogDir(catalog.id)
+      if (!isDownloaded(dir)) {
+        throw new EmbedMapError(
+          'NOT_FOUND',
+          `Model ${catalog.id} is not downloaded yet.`,
+          `Download it with \`embedmap models pull ${catalog.id}\` (about ${formatMB(approxDownloadBytes(catalog))}), or use a local folder with --model DIR.`,
+          { id: catalog.id },
+        )
+      }
+      return { modelId: catalog.id, location: dir, label: catalog.displayName }
+    }
+    const dir = path.resolve(wanted)
+    if (!fs.existsSync(dir)) {
+      throw new EmbedMapError('NOT_FOUND', `'${wanted}' is neither a model id nor a folder.`, 'List models with `embedmap models list`, or pass the path of a folder with model.onnx and tokenizer.json.')
+    }
+    const resolved = resolveModelFolder(dir)
+    return { modelId: resolved.id, location: resolved.dir, label: resolved.displayName }
+  }
+
+  private datasetLanguage(datasetId: number): string | null {
+    const page = this.datasets.rows(datasetId, 0, 500)
+    return detectLanguage(page.rows.map((r) => r.text))
+  }
+}
+
+function catalogDir(id: string): string {
+  return path.join(cacheDir(), 'models', id)
+}
+
+function isDownloaded(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'tokenizer.json')) && Object.keys(findOnnxVariants(dir)).length > 0
+}
+
+function suits(languages: readonly string[], language: string | null): boolean {
+  if (!language) return false
+  if (language === 'multilingual') return languages.includes('multilingual')
+  return languages.includes(language) || languages.includes('multilingual')
+}
+
+function catalogEntry(m: CatalogModel, isDefault: boolean, language: string | null): ModelEntry {
+  const dir = catalogDir(m.id)
+  const downloaded = isDownloaded(dir)
+  return {
+    id: m.id,
+    displayName: m.displayName,
+    source: 'catalog',
+    description: m.description,
+    languages: m.languages,
+    license: m.license,
+    dims: m.dims,
+    matryoshkaDims: m.matryoshkaDims ?? null,
+    sizeBytes: approxDownloadBytes(m) ?? null,
+    downloaded,
+    path: downloaded ? dir : null,
+    isDefault,
+    recommended: suits(m.languages, language),
+  }
+}
+
+function localEntry(m: LocalModelRow, language: string | null): ModelEntry {
+  return {
+    id: m.id,
+    displayName: m.name,
+    source: 'local',
+    description: `Local folder ${m.path}`,
+    languages: m.languages,
+    license: null,
+    dims: m.dims || null,
+    matryoshkaDims: null,
+    sizeBytes: null,
+    downloaded: fs.existsSync(m.path),
+    path: m.path,
+    isDefault: false,
+    recommended: suits(m.languages, language),
+  }
+}
+
+function slug(s: string): string {
+  const out = s.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
+  if (!out) throw new EmbedMapError('BAD_INPUT', `'${s}' cannot be used as a model id.`, 'Pass --name with letters, digits, dots, dashes or underscores.')
+  return out
+}
+
+function formatMB(bytes: number | undefined): string {
+  return bytes ? `${Math.round(bytes / 1e6)} MB` : 'an unknown size'
+}

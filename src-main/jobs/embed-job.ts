@@ -1,0 +1,94 @@
+import { Embedder, type Device, type EmbedKind, type Variant } from '../embed'
+import { EmbedMapError } from '../errors'
+import { DatasetsRepo } from '../store/datasets-repo'
+import { EmbeddingsRepo } from '../store/embeddings-repo'
+import { JobsRepo } from '../store/jobs-repo'
+import type { JobHandler } from './types'
+
+export interface EmbedJobParams {
+  datasetId: number
+  /** What the user asked for (catalog id, local id or folder), for titles. */
+  modelLabel: string
+  /** Where the model is: a folder path or a catalog id the Embedder resolves. */
+  modelLocation: string
+  /** Id the vectors are stored under. */
+  modelId: string
+  variant?: Variant
+  device: Device
+  dims?: number
+  kind: EmbedKind
+}
+
+/**
+ * Rows per chunk handed to the model: the Embedder sorts a chunk by length to cut padding, so larger
+ * is faster; each chunk is one transaction, so smaller loses less to a kill. 1024 rows is ~10 s on a
+ * laptop CPU with a small model.
+ */
+const CHUNK_ROWS = 1024
+
+/**
+ * Embeds the dataset's text column. Resuming is natural: the job only ever embeds rows that have no
+ * vector in the set yet, so a killed run continues and a repeated run finds nothing to do.
+ */
+export const embedJob: JobHandler = {
+  title: (p) => `Embed dataset ${String(p.datasetId)} with ${String(p.modelLabel)}`,
+
+  async run(ctx) {
+    const p = ctx.job.params as unknown as EmbedJobParams
+    const datasets = new DatasetsRepo(ctx.db)
+    const sets = new EmbeddingsRepo(ctx.db)
+    const jobs = new JobsRepo(ctx.db)
+    const dataset = datasets.get(p.datasetId)
+    if (!dataset) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${p.datasetId}.`)
+    if (dataset.status !== 'ready') throw new EmbedMapError('CONFLICT', `Dataset ${p.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
+
+    const embedder = await Embedder.load(p.modelLocation, { device: p.device, variant: p.variant, dims: p.dims, catalogId: undefined })
+    try {
+      const info = embedder.info
+      const setId = ctx.db.transaction(() => {
+        const id = sets.findOrCreate({
+          datasetId: p.datasetId,
+          modelId: p.modelId,
+          modelVersion: info.version,
+          dims: info.dims,
+          params: { variant: info.variant, kind: p.kind, configKey: info.configKey },
+        })
+        sets.setProvider(id, info.provider)
+        jobs.progress(ctx.job.id, sets.countVectors(id), dataset.rowCount, { setId: id })
+        return id
+      })()
+
+      let done = sets.countVectors(setId)
+      const total = dataset.rowCount
+      let after = -1
+      ctx.report(done, total)
+      for (;;) {
+        ctx.throwIfCancelled()
+        const rows = sets.missingRows(setId, p.datasetId, after, CHUNK_ROWS)
+        if (rows.length === 0) break
+        const base = done
+        const result = await embedder.embed(
+          rows.map((r) => r.text),
+          { kind: p.kind, signal: ctx.signal, onProgress: ({ done: d }) => ctx.report(base + d, total) },
+        )
+        const emptyText = rows.reduce((n, r) => n + (r.text.trim() === '' ? 1 : 0), 0)
+        done += rows.length
+        ctx.db.transaction(() => {
+          sets.insertVectors(setId, rows.map((r) => r.idx), result.vectors, info.dims)
+          sets.addStats(setId, { truncated: result.truncated, emptyText })
+          jobs.progress(ctx.job.id, done, total, { setId })
+        })()
+        after = rows[rows.length - 1].idx
+        ctx.report(done, total)
+      }
+      ctx.db.transaction(() => {
+        sets.markReady(setId)
+        jobs.progress(ctx.job.id, total, total, { setId })
+      })()
+      const set = sets.get(setId)!
+      return { setId, vectors: set.vectorCount, dims: info.dims, provider: info.provider, truncated: set.truncatedCount, emptyText: set.emptyTextCount }
+    } finally {
+      await embedder.close()
+    }
+  },
+}
