@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [args]`: runs one benchmark and writes its results to bench/results/.
 const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   import: () => import('./import'),
+  embed: () => import('./embed'),
 }
 
 const [benchName, ...args] = process.argv.slice(2)

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { appVersion } from '../engine/version'
 import { registerDatasets } from './commands/datasets'
 import { registerEmbed } from './commands/embed'
+import { registerGpu } from './commands/gpu'
 import { registerModels } from './commands/models'
 import { registerSimilarity } from './commands/similarity'
 import { registerImport } from './commands/import'
@@ -26,6 +27,7 @@ registerJobs(program)
 registerModels(program)
 registerEmbed(program)
 registerSimilarity(program)
+registerGpu(program)
 registerServe(program)
 
 try {

@@ -3,11 +3,11 @@ import { hasTransport } from '../api/client'
 import { ApiError } from '../api/errors'
 import { useConnected, useQuery } from '../api/hooks'
 import { DatasetList } from '../features/datasets/DatasetList'
+import { DatasetView } from '../features/datasets/DatasetView'
 import { useDatasets } from '../features/datasets/useDatasets'
 import { ImportPreview } from '../features/import/ImportPreview'
 import { ImportSource, type ChosenFile } from '../features/import/ImportSource'
 import { JobsPanel } from '../features/jobs/JobsPanel'
-import { RowsView } from '../features/rows/RowsView'
 import { ErrorMessage } from '../ui/ErrorMessage'
 
 export function App() {
@@ -57,7 +57,7 @@ function Workspace() {
               }}
             />
           ) : selected ? (
-            <RowsView key={selected.id} dataset={selected} />
+            <DatasetView key={selected.id} dataset={selected} />
           ) : (
             <div className="empty-state empty-state--center">
               <h2>Your text, mapped</h2>

@@ -16,6 +16,23 @@ export function formatBytes(bytes: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`
 }
 
+/**
+ * Decimal megabytes (1 MB = 10⁶ bytes), as model hubs and the CLI state sizes: "118 MB", "4.2 MB", "1.2 GB".
+ * Used for model sizes and download progress, so both show the same numbers.
+ */
+export function formatMegabytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—'
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(bytes >= 1e10 ? 0 : 1)} GB`
+  const mb = bytes / 1e6
+  if (mb >= 10) return `${formatInt(mb)} MB`
+  if (bytes === 0) return '0 MB'
+  return `${Math.max(mb, 0.1).toFixed(1)} MB`
+}
+
+export function formatByteRate(bytesPerSecond: number): string {
+  return `${formatMegabytes(bytesPerSecond)}/s`
+}
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—'
   const s = Math.max(0, Math.round(seconds))

@@ -14,12 +14,15 @@ export interface ServeProcess {
 
 const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 
-/** Starts the real `embedmap serve --port 0 --db …` and waits for the line with the address to open. */
-export async function startServe(dbPath: string, timeoutMs = 60_000): Promise<ServeProcess> {
+/**
+ * Starts the real `embedmap serve --port 0 --db …` and waits for the line with the address to open. `env` is added to
+ * this process's environment (e.g. EMBEDMAP_CACHE for a model cache of the test's own).
+ */
+export async function startServe(dbPath: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<ServeProcess> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} does not exist yet (the CLI is needed for this test).`)
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', dbPath], {
     cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

@@ -98,6 +98,11 @@ export class FakeEngine implements EngineApi {
       }
       case 'jobs.list':
         return [...this.jobs.values()]
+      // The transport tests need no models; an empty list keeps the UI's Embed panel quiet.
+      case 'models.list':
+        return { models: [], datasetLanguage: null }
+      case 'embeddings.list':
+        return []
       default:
         throw new EmbedMapError('INTERNAL', `The fake engine does not implement ${channel}`)
     }

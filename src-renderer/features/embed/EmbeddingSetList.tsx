@@ -1,0 +1,34 @@
+import type { EmbeddingSet, ModelEntry } from '../../../src-main/contract'
+import type { ApiError } from '../../api/errors'
+import { ErrorMessage } from '../../ui/ErrorMessage'
+import { EmbeddingSetItem } from './EmbeddingSetItem'
+
+export function EmbeddingSetList({
+  sets,
+  error,
+  models,
+  rowCount,
+}: {
+  sets: EmbeddingSet[] | undefined
+  error: ApiError | undefined
+  models: ModelEntry[]
+  rowCount: number
+}) {
+  const nameOf = (id: string) => models.find((m) => m.id === id)?.displayName ?? id
+  return (
+    <div className="embedding-sets" data-testid="embedding-sets">
+      <h3 className="section-title">Embeddings of this dataset</h3>
+      {error && <ErrorMessage error={error} title="Could not load the embeddings" />}
+      {sets?.length === 0 && <p className="muted">None yet: choose a model and embed.</p>}
+      {sets && sets.length > 0 && (
+        <ul className="embedding-set-list">
+          {[...sets]
+            .sort((a, b) => b.id - a.id)
+            .map((s) => (
+              <EmbeddingSetItem key={s.id} set={s} modelName={nameOf(s.modelId)} rowCount={rowCount} />
+            ))}
+        </ul>
+      )}
+    </div>
+  )
+}

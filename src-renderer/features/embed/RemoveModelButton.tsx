@@ -1,0 +1,38 @@
+import { useState } from 'react'
+import type { ModelEntry } from '../../../src-main/contract'
+import { invoke } from '../../api/client'
+import { toApiError, type ApiError } from '../../api/errors'
+import { ConfirmButton } from '../../ui/ConfirmButton'
+import { ErrorMessage } from '../../ui/ErrorMessage'
+
+/** Forgets a local folder (its files stay where they are) or deletes a downloaded catalog model from the cache. */
+export function RemoveModelButton({ model, onRemoved }: { model: ModelEntry; onRemoved(): void }) {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError>()
+  if (model.source === 'catalog' && !model.downloaded) return null
+
+  async function remove() {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await invoke('models.remove', { id: model.id })
+      onRemoved()
+    } catch (err) {
+      setError(toApiError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const local = model.source === 'local'
+  return (
+    <>
+      <span title={local ? 'Removes it from the list; the folder stays on disk.' : 'Deletes the downloaded files; embeddings made with it stay.'}>
+        <ConfirmButton testId="model-remove" onConfirm={() => void remove()} disabled={busy} confirmLabel={local ? 'Forget it?' : 'Delete files?'}>
+          {local ? 'Forget folder' : 'Delete download'}
+        </ConfirmButton>
+      </span>
+      {error && <ErrorMessage error={error} title="Could not remove the model" onDismiss={() => setError(undefined)} />}
+    </>
+  )
+}

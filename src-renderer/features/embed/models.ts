@@ -1,0 +1,67 @@
+import type { ModelEntry } from '../../../src-main/contract'
+import { formatMegabytes } from '../../ui/format'
+
+export interface ModelGroup {
+  key: 'recommended' | 'catalog' | 'local'
+  label: string
+  models: ModelEntry[]
+}
+
+/** Default first, then what is already on disk, then the engine's order (the catalog's own order). */
+function byPreference(models: ModelEntry[]): ModelEntry[] {
+  return models
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => Number(b.m.isDefault) - Number(a.m.isDefault) || Number(b.m.downloaded) - Number(a.m.downloaded) || a.i - b.i)
+    .map((x) => x.m)
+}
+
+/**
+ * The picker's groups: models that suit the dataset's language first, then the rest of the catalog, then the
+ * user's local folders. Empty groups are left out.
+ */
+export function groupModels(models: ModelEntry[], datasetLanguage: string | null): ModelGroup[] {
+  const recommended = models.filter((m) => m.recommended)
+  const groups: ModelGroup[] = [
+    { key: 'recommended', label: `Recommended for this dataset${datasetLanguage ? ` (${datasetLanguage})` : ''}`, models: byPreference(recommended) },
+    { key: 'catalog', label: recommended.length ? 'Other catalog models' : 'Catalog models', models: byPreference(models.filter((m) => !m.recommended && m.source === 'catalog')) },
+    { key: 'local', label: 'Local folders', models: byPreference(models.filter((m) => !m.recommended && m.source === 'local')) },
+  ]
+  return groups.filter((g) => g.models.length > 0)
+}
+
+/**
+ * The model to preselect: one that suits the dataset and is ready to use; otherwise, when the dataset's language is
+ * unknown, whatever is ready (the default first); otherwise the best suited one (it may need a download); otherwise
+ * the catalog default.
+ */
+export function initialModelId(models: ModelEntry[], datasetLanguage: string | null): string | null {
+  const ordered = groupModels(models, datasetLanguage).flatMap((g) => g.models)
+  const pick =
+    ordered.find((m) => m.recommended && m.downloaded) ??
+    (datasetLanguage === null ? ordered.find((m) => m.downloaded) : undefined) ??
+    ordered.find((m) => m.recommended) ??
+    ordered.find((m) => m.isDefault) ??
+    ordered[0]
+  return pick?.id ?? null
+}
+
+/** One line for the <option>: "BGE small Chinese v1.5 — 512 dims · 95 MB · not downloaded · default". */
+export function modelOptionLabel(m: ModelEntry): string {
+  const parts = [m.dims ? `${m.dims} dims` : null, m.sizeBytes ? formatMegabytes(m.sizeBytes) : null]
+  if (m.source === 'local') parts.push(m.downloaded ? 'local folder' : 'folder missing')
+  else parts.push(m.downloaded ? 'downloaded' : 'not downloaded')
+  if (m.isDefault) parts.push('default')
+  return `${m.displayName} — ${parts.filter(Boolean).join(' · ')}`
+}
+
+/** "multilingual, zh, en, ja +6" — the first few, then how many more. */
+export function languagesLabel(languages: string[], max = 4): string {
+  if (languages.length === 0) return 'unknown'
+  const shown = languages.slice(0, max).join(', ')
+  return languages.length > max ? `${shown} +${languages.length - max}` : shown
+}
+
+/** Whether embedding with this model needs a download first (only catalog models are downloaded). */
+export function needsDownload(m: ModelEntry): boolean {
+  return m.source === 'catalog' && !m.downloaded
+}

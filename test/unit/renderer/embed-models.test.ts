@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest'
+import type { EmbeddingSet, Job, ModelEntry } from '../../../src-main/contract'
+import { currentEmbedJob, existingSet } from '../../../src-renderer/features/embed/embed-jobs'
+import { groupModels, initialModelId, languagesLabel, modelOptionLabel, needsDownload } from '../../../src-renderer/features/embed/models'
+import { formatProvider, isFallback } from '../../../src-renderer/features/embed/provider'
+
+function model(id: string, over: Partial<ModelEntry> = {}): ModelEntry {
+  return {
+    id,
+    displayName: id,
+    source: 'catalog',
+    description: '',
+    languages: ['en'],
+    license: 'MIT',
+    dims: 384,
+    matryoshkaDims: null,
+    sizeBytes: 100e6,
+    downloaded: false,
+    path: null,
+    isDefault: false,
+    recommended: false,
+    ...over,
+  }
+}
+
+const catalog = [
+  model('e5', { isDefault: true, recommended: true, languages: ['multilingual', 'zh', 'en'] }),
+  model('minilm'),
+  model('bge-en'),
+  model('bge-zh', { recommended: true, languages: ['zh'] }),
+  model('bge-zh-large', { recommended: true, languages: ['zh'], downloaded: true }),
+]
+const local = model('tiny', { source: 'local', languages: [], dims: 16, sizeBytes: null, license: null, downloaded: true, path: '/m/tiny' })
+
+describe('model picker logic', () => {
+  it('puts the models that suit the dataset first (default, then downloaded), then the catalog, then local folders', () => {
+    const groups = groupModels([...catalog, local], 'zh')
+    expect(groups.map((g) => g.key)).toEqual(['recommended', 'catalog', 'local'])
+    expect(groups[0].label).toBe('Recommended for this dataset (zh)')
+    expect(groups[0].models.map((m) => m.id)).toEqual(['e5', 'bge-zh-large', 'bge-zh'])
+    expect(groups[1].label).toBe('Other catalog models')
+    expect(groups[1].models.map((m) => m.id)).toEqual(['minilm', 'bge-en'])
+    expect(groups[2].models.map((m) => m.id)).toEqual(['tiny'])
+  })
+
+  it('leaves out empty groups and names the catalog plainly when nothing is recommended', () => {
+    const groups = groupModels(catalog.map((m) => ({ ...m, recommended: false })), null)
+    expect(groups.map((g) => g.label)).toEqual(['Catalog models'])
+    expect(groups[0].models[0].id).toBe('e5')
+  })
+
+  it('preselects a suitable model that is ready, else a suitable one to download, else the default', () => {
+    expect(initialModelId([...catalog, local], 'zh')).toBe('bge-zh-large')
+    const nothingDownloaded = catalog.map((m) => ({ ...m, downloaded: false }))
+    expect(initialModelId([...nothingDownloaded, local], 'zh')).toBe('e5')
+    // An unknown language: whatever is ready, rather than a download.
+    const plain = catalog.map((m) => ({ ...m, recommended: false, downloaded: false }))
+    expect(initialModelId([...plain, local], null)).toBe('tiny')
+    expect(initialModelId(plain, null)).toBe('e5')
+    expect(initialModelId([], null)).toBeNull()
+  })
+
+  it('describes a model in one option line', () => {
+    expect(modelOptionLabel(catalog[0])).toBe('e5 — 384 dims · 100 MB · not downloaded · default')
+    expect(modelOptionLabel(local)).toBe('tiny — 16 dims · local folder')
+    expect(languagesLabel(['multilingual', 'zh', 'en', 'ja', 'ko', 'de'])).toBe('multilingual, zh, en, ja +2')
+    expect(languagesLabel([])).toBe('unknown')
+    expect(needsDownload(catalog[0])).toBe(true)
+    expect(needsDownload(catalog[4])).toBe(false)
+    expect(needsDownload({ ...local, downloaded: false })).toBe(false)
+  })
+})
+
+describe('provider', () => {
+  it('says where the model ran and why, when that is not what was asked for', () => {
+    const reason = 'the CUDA provider of onnxruntime-node is not installed'
+    expect(formatProvider({ requested: 'auto', used: 'cpu', fallbackReason: reason })).toBe(`CPU — asked for auto: ${reason}`)
+    expect(formatProvider({ requested: 'cuda', used: 'cpu', fallbackReason: 'no GPU' })).toBe('CPU — asked for CUDA: no GPU')
+    expect(formatProvider({ requested: 'auto', used: 'cuda', fallbackReason: null })).toBe('CUDA (auto)')
+    expect(formatProvider({ requested: 'dml', used: 'dml', fallbackReason: null })).toBe('DirectML')
+    expect(formatProvider({ requested: 'coreml', used: 'cpu', fallbackReason: null })).toBe('CPU — asked for Core ML')
+    expect(isFallback({ requested: 'auto', used: 'cpu', fallbackReason: null })).toBe(false)
+    expect(isFallback({ requested: 'auto', used: 'cpu', fallbackReason: reason })).toBe(true)
+    expect(isFallback({ requested: 'cuda', used: 'cpu', fallbackReason: null })).toBe(true)
+  })
+})
+
+function job(id: number, over: Partial<Job> = {}): Job {
+  return {
+    id,
+    kind: 'embed',
+    datasetId: 1,
+    state: 'running',
+    title: `job ${id}`,
+    done: 0,
+    total: 100,
+    rate: null,
+    etaSeconds: null,
+    error: null,
+    result: null,
+    createdAt: '',
+    startedAt: null,
+    finishedAt: null,
+    ...over,
+  }
+}
+
+describe('embed job and sets', () => {
+  it('follows the job this panel started, else the newest live embed job of the dataset', () => {
+    const jobs = [job(1, { state: 'succeeded' }), job(2, { kind: 'import' }), job(3), job(4, { datasetId: 2 }), job(5, { state: 'interrupted' })]
+    expect(currentEmbedJob(jobs, 1, 1)?.id).toBe(1)
+    expect(currentEmbedJob(jobs, 1, null)?.id).toBe(5)
+    // Started but not yet seen in the list: the live one is shown meanwhile.
+    expect(currentEmbedJob(jobs, 1, 99)?.id).toBe(5)
+    expect(currentEmbedJob([job(1, { state: 'failed' })], 1, null)).toBeNull()
+    expect(currentEmbedJob(jobs, 3, null)).toBeNull()
+  })
+
+  it('finds a finished set of the same model and dims', () => {
+    const set: EmbeddingSet = {
+      id: 1,
+      datasetId: 1,
+      modelId: 'nomic',
+      modelVersion: 'v',
+      dims: 256,
+      variant: 'int8',
+      kind: 'clustering',
+      provider: null,
+      status: 'ready',
+      vectorCount: 10,
+      truncatedCount: 0,
+      emptyTextCount: 0,
+      createdAt: '',
+    }
+    const nomic = model('nomic', { dims: 768, matryoshkaDims: [768, 512, 256] })
+    expect(existingSet([set], nomic, 256)).toBe(set)
+    expect(existingSet([set], nomic, null)).toBeUndefined()
+    expect(existingSet([{ ...set, status: 'embedding' }], nomic, 256)).toBeUndefined()
+    expect(existingSet([set], model('other'), 256)).toBeUndefined()
+  })
+})
