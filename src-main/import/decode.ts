@@ -91,6 +91,11 @@ export interface ChunkDecoder {
   readonly encoding: string
   /** Decodes the next chunk; an incomplete trailing sequence is kept for the next call. */
   write(buf: Uint8Array): string
+  /**
+   * UTF-8 only: like write(), but hands out the checked bytes themselves instead of decoding them (a view on the
+   * input, a held-back incomplete sequence aside), for csv-parse, which parses UTF-8 bytes.
+   */
+  writeUtf8?(buf: Uint8Array): Buffer
   /** Flushes; throws InvalidBytesError if the input ended inside a sequence. */
   end(): string
 }
@@ -152,6 +157,10 @@ class Utf8ChunkDecoder implements ChunkDecoder {
   private pending: Buffer | null = null
 
   write(input: Uint8Array): string {
+    return this.writeUtf8(input).toString('utf8')
+  }
+
+  writeUtf8(input: Uint8Array): Buffer {
     let buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
     const pendingLen = this.pending ? this.pending.length : 0
     if (this.pending) {
@@ -165,7 +174,7 @@ class Utf8ChunkDecoder implements ChunkDecoder {
       throw new InvalidBytesError(body.subarray(0, bad).toString('utf8'), Math.max(0, bad - pendingLen), this.encoding)
     }
     if (cut < buf.length) this.pending = Buffer.from(buf.subarray(cut))
-    return body.toString('utf8')
+    return body
   }
 
   end(): string {
@@ -246,7 +255,7 @@ export function createChunkDecoder(encoding: string): ChunkDecoder {
   return encoding === 'utf-8' ? new Utf8ChunkDecoder() : new IconvChunkDecoder(encoding)
 }
 
-/** Number of line breaks (LF, CRLF or lone CR, as the CSV tokenizer counts them) in `s`. */
+/** Number of line breaks (LF, CRLF or lone CR, each one physical line end) in `s`. */
 export function countLineBreaks(s: string): number {
   let n = 0
   for (let i = 0; i < s.length; i++) {

@@ -1,18 +1,20 @@
 /**
  * Streams every record of a sniffed file in constant memory: fs read stream (256 KiB chunks) → decoder that
- * refuses invalid bytes (UTF-8 checked natively with `buffer.isUtf8`, other encodings via iconv-lite) →
- * CsvTokenizer / JSON Lines splitter → rows shaped to the known columns, yielded in batches.
+ * refuses invalid bytes (UTF-8 checked natively with `buffer.isUtf8` and passed on as the same bytes, other
+ * encodings decoded by iconv-lite) → csv-parse (see csv-records.ts) / JSON Lines splitter → rows shaped to the
+ * known columns, yielded in batches.
  *
  * Pure: no database, no Electron; runs in the main thread or a worker thread alike.
  */
 import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { EmbedMapError } from '../errors'
 import type { ImportOptions, ParsedRecord, RaggedReport, RecordReader, SourceSniff } from './types'
-import { CsvTokenizer, CsvTokenizerError } from './csv-tokenizer'
-import { countLineBreaks, createChunkDecoder, InvalidBytesError } from './decode'
+import { CsvRecordError, CsvRecords } from './csv-records'
+import { countLineBreaks, createChunkDecoder, InvalidBytesError, type ChunkDecoder } from './decode'
 import { badInput } from './input-error'
 import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong } from './shape'
-import { DEFAULT_MAX_FIELD_BYTES, tokenizerError } from './sniff'
+import { csvRecordError, DEFAULT_MAX_FIELD_BYTES } from './sniff'
 
 export const DEFAULT_BATCH_SIZE = 5000
 const READ_CHUNK_BYTES = 256 * 1024
@@ -70,16 +72,17 @@ class StreamingRecordReader implements RecordReader {
 
     const stream = createReadStream(path, { start: this.bomLength, highWaterMark: READ_CHUNK_BYTES })
     const decoder = createChunkDecoder(this.encoding)
-    const feed = (text: string) => {
+    const feed = (buf: Buffer) => {
       try {
-        parser.push(text)
+        parser.push(decoder, buf)
       } catch (err) {
         throw this.mapError(err)
       }
     }
-    const decodeFailure = (err: unknown): unknown => {
+    /** `chunkStart`: file offset of the chunk whose decoding failed (the bytes before it decoded fine). */
+    const decodeFailure = async (err: unknown, chunkStart: number): Promise<unknown> => {
       if (!(err instanceof InvalidBytesError)) return err
-      const line = parser.line() + countLineBreaks(err.textBefore)
+      const line = await lineOfText(path, this.bomLength, chunkStart, err.textBefore)
       return badInput(path, line, `bytes that are not valid ${this.encoding}: the file is not (entirely) in the encoding ${this.encoding}`, 'Pick the encoding the file was saved in (Chinese files are often GB18030/GBK or Big5), or re-save it as UTF-8.', {
         encoding: this.encoding,
         reason: 'invalid-bytes',
@@ -91,14 +94,13 @@ class StreamingRecordReader implements RecordReader {
       for await (const chunk of stream) {
         if (signal?.aborted) throw cancelled()
         const buf = chunk as Buffer
+        const chunkStart = this.bomLength + this.bytesRead
         this.bytesRead += buf.length
-        let text: string
         try {
-          text = decoder.write(buf)
+          feed(buf)
         } catch (err) {
-          throw decodeFailure(err)
+          throw await decodeFailure(err, chunkStart)
         }
-        feed(text)
         if (sink.records.length >= batchSize) {
           const all = sink.records
           let k = 0
@@ -109,17 +111,10 @@ class StreamingRecordReader implements RecordReader {
           sink.records = all.slice(k)
         }
       }
-      let tail: string
       try {
-        tail = decoder.end()
+        parser.end(decoder)
       } catch (err) {
-        throw decodeFailure(err)
-      }
-      if (tail) feed(tail)
-      try {
-        parser.end()
-      } catch (err) {
-        throw this.mapError(err)
+        throw await decodeFailure(this.mapError(err), this.bomLength + this.bytesRead)
       }
       const all = sink.records
       sink.records = []
@@ -140,7 +135,7 @@ class StreamingRecordReader implements RecordReader {
   }
 
   private mapError(err: unknown): unknown {
-    if (err instanceof CsvTokenizerError) return tokenizerError(this.path, err, this.maxFieldBytes)
+    if (err instanceof CsvRecordError) return csvRecordError(this.path, err, this.maxFieldBytes)
     return err
   }
 
@@ -148,9 +143,9 @@ class StreamingRecordReader implements RecordReader {
     const sink: Sink = { records: [] }
     let shaper: CsvShaper | undefined
     const path = this.path
-    const tok = new CsvTokenizer({
+    const csv = new CsvRecords({
       delimiter: this.delimiter,
-      maxFieldBytes: this.maxFieldBytes,
+      maxRecordBytes: this.maxFieldBytes,
       onRecord: (fields, line) => {
         if (shaper === undefined) {
           shaper = this.headerShaper(fields, line)
@@ -168,10 +163,12 @@ class StreamingRecordReader implements RecordReader {
     })
     return {
       sink,
-      line: () => tok.line,
-      push: (t) => tok.push(t),
-      end: () => {
-        tok.end()
+      // csv-parse parses UTF-8 bytes: a UTF-8 file goes in as read (checked, not decoded), other encodings as text.
+      push: (decoder, buf) => csv.write(decoder.writeUtf8 ? decoder.writeUtf8(buf) : decoder.write(buf)),
+      end: (decoder) => {
+        const tail = decoder.end()
+        if (tail) csv.write(tail)
+        csv.end()
         if (shaper === undefined) throw badInput(path, undefined, 'has no header row (it changed after it was inspected?)', 'Import the file again.')
       },
     }
@@ -207,7 +204,15 @@ class StreamingRecordReader implements RecordReader {
       },
       jsonLineTooLong(this.path, this.maxFieldBytes),
     )
-    return { sink, line: () => splitter.line, push: (t) => splitter.push(t), end: () => splitter.end() }
+    return {
+      sink,
+      push: (decoder, buf) => splitter.push(decoder.write(buf)),
+      end: (decoder) => {
+        const tail = decoder.end()
+        if (tail) splitter.push(tail)
+        splitter.end()
+      },
+    }
   }
 }
 
@@ -217,8 +222,43 @@ interface Sink {
 
 interface Parser {
   sink: Sink
-  /** Line of the next character to be consumed (for errors found by the decoder). */
-  line(): number
-  push(text: string): void
-  end(): void
+  /** Decodes and parses the next chunk of the file; throws InvalidBytesError from the decoder. */
+  push(decoder: ChunkDecoder, buf: Buffer): void
+  /** Decodes and parses what is left. */
+  end(decoder: ChunkDecoder): void
+}
+
+/**
+ * 1-based line of the end of `textBefore`, the text decoded from the file from `chunkStart` on. Only for errors:
+ * the file's bytes before `chunkStart` are read again to count their line breaks. In every encoding but UTF-16
+ * (whose decoding never fails) bytes 0x0A and 0x0D are LF and CR and never part of a multi-byte character, and
+ * bytes held back by a decoder between chunks are neither.
+ */
+async function lineOfText(path: string, from: number, chunkStart: number, textBefore: string): Promise<number> {
+  let breaks = 0
+  let lastCR = false
+  const fh = await open(path, 'r')
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20)
+    for (let pos = from; pos < chunkStart; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, chunkStart - pos), pos)
+      if (bytesRead === 0) break
+      for (let i = 0; i < bytesRead; i++) {
+        const c = buf[i]
+        if (c === 10) {
+          if (!lastCR) breaks++
+          lastCR = false
+        } else if (c === 13) {
+          breaks++
+          lastCR = true
+        } else lastCR = false
+      }
+      pos += bytesRead
+    }
+  } finally {
+    await fh.close()
+  }
+  // A CRLF split between the chunks is one line break.
+  const joined = lastCR && textBefore.charCodeAt(0) === 10 ? -1 : 0
+  return 1 + breaks + countLineBreaks(textBefore) + joined
 }

@@ -4,8 +4,7 @@
  * growing list of keys.
  */
 import type { RaggedReport } from './types'
-import { badInput } from './input-error'
-import { formatBytes } from './csv-tokenizer'
+import { badInput, formatBytes } from './input-error'
 
 export const RAGGED_EXAMPLES = 20
 

@@ -9,9 +9,9 @@ import { isUtf8 } from 'node:buffer'
 import chardet from 'chardet'
 import { EmbedMapError } from '../errors'
 import type { ColumnSummary, ImportOptions, SourceFormat, SourceSniff } from './types'
-import { CsvTokenizer, CsvTokenizerError, formatBytes } from './csv-tokenizer'
+import { CsvRecordError, CsvRecords } from './csv-records'
 import { createChunkDecoder, detectBom, InvalidBytesError, isUtf16, normalizeEncoding, countLineBreaks } from './decode'
-import { badInput } from './input-error'
+import { badInput, formatBytes } from './input-error'
 import { ColumnTypeInferrer, classifyValue, suggestTextColumn } from './column-types'
 import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong } from './shape'
 
@@ -286,38 +286,48 @@ function chooseEncoding(path: string, head: Buffer, complete: boolean, opts: Imp
 
 // ------------------------------------------------------------------------------------------ delimiter
 
-/** Parses the head with `delimiter`; returns its records (the last, possibly cut one, omitted when incomplete). */
-function tokenizeHead(path: string, text: string, delimiter: string, complete: boolean, maxFieldBytes: number, limit = Infinity): { fields: string[]; line: number }[] {
+/** Pieces the head is parsed in, so that a parse needing only the first records stops early. */
+const HEAD_PIECE_BYTES = 64 * 1024
+
+/**
+ * Parses the head (UTF-8 bytes of the decoded text) with `delimiter`, up to `limit` records; when the head is not
+ * the whole file the record in progress at its end is left out (it may be cut).
+ */
+function parseHead(path: string, bytes: Buffer, delimiter: string, complete: boolean, maxFieldBytes: number, limit = Infinity): { fields: string[]; line: number }[] {
   const records: { fields: string[]; line: number }[] = []
-  const stop = new Error('enough')
-  const tok = new CsvTokenizer({
+  const csv = new CsvRecords({
     delimiter,
-    maxFieldBytes,
+    maxRecordBytes: maxFieldBytes,
     onRecord: (fields, line) => {
-      records.push({ fields, line })
-      if (records.length >= limit) throw stop
+      if (records.length < limit) records.push({ fields, line })
     },
   })
   try {
-    tok.push(text)
-    if (complete) tok.end()
+    for (let at = 0; at < bytes.length && records.length < limit; at += HEAD_PIECE_BYTES) csv.write(bytes.subarray(at, at + HEAD_PIECE_BYTES))
+    if (complete && records.length < limit) csv.end()
   } catch (err) {
-    if (err === stop) return records
-    if (err instanceof CsvTokenizerError) throw tokenizerError(path, err, maxFieldBytes)
+    if (err instanceof CsvRecordError) throw csvRecordError(path, err, maxFieldBytes)
     throw err
   }
   return records
 }
 
-export function tokenizerError(path: string, err: CsvTokenizerError, maxFieldBytes: number): EmbedMapError {
+/** The BAD_INPUT error for a CSV problem found by csv-parse (see csv-records.ts), naming the file and line. */
+export function csvRecordError(path: string, err: CsvRecordError, maxFieldBytes: number): EmbedMapError {
   if (err.kind === 'unterminated-quote') {
     return badInput(path, err.line, 'a quote (") opens a field here and is never closed', 'Close the quoted field with a " (a quote inside a quoted field is written as two quotes ""), or remove the stray quote.', {
       reason: 'unterminated-quote',
     })
   }
-  return badInput(path, err.line, `a field starting here is larger than ${formatBytes(maxFieldBytes)}`, 'Check the delimiter and the quotes around that line (a missing closing quote makes one huge field), or split the text.', {
-    reason: 'field-too-large',
-    maxFieldBytes,
+  if (err.kind === 'record-too-large') {
+    return badInput(path, err.line, `the record starting here is larger than ${formatBytes(maxFieldBytes)}`, 'Check the delimiter and the quotes around that line (a missing closing quote makes one huge field), or split the text.', {
+      reason: 'record-too-large',
+      maxFieldBytes,
+    })
+  }
+  return badInput(path, err.line, `the record starting here cannot be read as CSV (${err.message})`, 'Check the quotes and delimiters around that line.', {
+    reason: 'malformed-csv',
+    csvError: err.code,
   })
 }
 
@@ -326,14 +336,14 @@ export function tokenizerError(path: string, err: CsvTokenizerError, maxFieldByt
  * records (header included) with as many fields as the header, among candidates giving the header more than
  * one field. Ties → more fields, then the order `,` `\t` `;` `|`. No candidate splits the header → `,`.
  */
-function chooseDelimiter(path: string, text: string, complete: boolean, maxFieldBytes: number): string {
+function chooseDelimiter(path: string, bytes: Buffer, complete: boolean, maxFieldBytes: number): string {
   let best = ','
   let bestScore = 0
   let bestCount = 1
   for (const d of DELIMITERS) {
     let records
     try {
-      records = tokenizeHead(path, text, d, complete, maxFieldBytes, 200)
+      records = parseHead(path, bytes, d, complete, maxFieldBytes, 200)
     } catch {
       continue
     }
@@ -538,6 +548,7 @@ interface HeadRows {
 }
 
 function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes: number, opts: ImportOptions, mayLookFurther: boolean): HeadRows {
+  const bytes = Buffer.from(text, 'utf8')
   let delimiter: string
   if (opts.delimiter !== undefined) {
     if (opts.delimiter.length !== 1 || opts.delimiter === '"' || opts.delimiter === '\n' || opts.delimiter === '\r') {
@@ -547,9 +558,9 @@ function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes
   } else if (extname(path).toLowerCase() === '.tsv' || extname(path).toLowerCase() === '.tab') {
     delimiter = '\t'
   } else {
-    delimiter = chooseDelimiter(path, text, complete, maxFieldBytes)
+    delimiter = chooseDelimiter(path, bytes, complete, maxFieldBytes)
   }
-  const records = tokenizeHead(path, text, delimiter, complete, maxFieldBytes, SUMMARY_ROWS + 1)
+  const records = parseHead(path, bytes, delimiter, complete, maxFieldBytes, SUMMARY_ROWS + 1)
   if (records.length === 0) {
     if (complete) throw badInput(path, undefined, 'has no header row', 'The first line must name the columns.')
     if (mayLookFurther) throw new NeedMoreHead()
@@ -571,7 +582,7 @@ function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes
         path,
         undefined,
         `line ${header.line} looks like data, not a header (${cols.length === 1 ? 'column' : 'columns'} ${cols.join(', ')}: '${truncate(header.fields[verdict.columns[0]], 40)}' looks like the values below it); add a header row`,
-        'Add a first line that names the columns, e.g. id,text,label. If this line really is the header, turn off the header check.',
+        'Add a first line that names the columns, e.g. id,text,label. If this line really is the header, pass --no-header-check.',
         { line: header.line, reason: 'no-header', columns: cols },
       )
     }

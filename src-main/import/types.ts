@@ -13,7 +13,11 @@ export interface ImportOptions {
   format?: SourceFormat
   /** Column to embed, by name or 0-based index; default: the suggested one. */
   textColumn?: string | number
-  /** Fields larger than this are refused (the record and the file are named). Default 16 MiB. */
+  /**
+   * Size limit, default 16 MiB: a CSV record larger than this (csv-parse's `max_record_size`, so in practice the
+   * one huge field of a quote that never closes) or a JSON Lines line longer than this is refused, naming the file
+   * and the line where it starts.
+   */
   maxFieldBytes?: number
   /**
    * (Added by import.) Set to false to skip the "line 1 looks like data, not a header" check, for the rare real

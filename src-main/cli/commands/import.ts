@@ -28,7 +28,7 @@ export function registerImport(program: Command): void {
     .option('--delimiter <char>', 'force a delimiter: comma, tab, semicolon or pipe; default: detected')
     .option('--format <csv|jsonl>', 'force the format; default: from the extension and content')
     .option('--name <name>', 'dataset name (default: the file name)')
-    .option('--max-field-mb <n>', 'refuse fields larger than this many MiB (default 16)')
+    .option('--max-field-mb <n>', 'refuse records larger than this many MiB (default 16)')
     .option('--no-header-check', 'accept a first line that looks like data as the header')
     .option('--preview', 'only show what would be imported (encoding, delimiter, columns, first rows)')
     .action(async (file: string, flags: ImportFlags, cmd: Command) => {

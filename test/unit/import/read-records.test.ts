@@ -90,7 +90,7 @@ describe('createRecordReader: streaming', () => {
     expect(seen).toBe(1000)
   })
 
-  it('a field over the limit (50 MB, generated here) → BAD_INPUT naming the line, in bounded memory', () => {
+  it('a field over the limit (50 MB, generated here) → BAD_INPUT naming the line its record starts on, in bounded memory', () => {
     // Run in a child process so its peak RSS can be measured against a baseline run of the same script.
     const big = tmp('big-field.csv')
     const fd = openSync(big, 'w')
@@ -121,17 +121,23 @@ console.log(JSON.stringify({ ...out, maxRssMB: process.resourceUsage().maxRSS / 
     const res = run(big)
     expect(res.code).toBe('BAD_INPUT')
     expect(res.line).toBe(3)
-    expect(res.message).toBe(`${big}, line 3: a field starting here is larger than 16 MiB`)
+    expect(res.message).toBe(`${big}, line 3: the record starting here is larger than 16 MiB`)
     // Holding the whole 50 MB field (or file) would cost well over 100 MB more than the baseline.
     expect(res.maxRssMB - baseline.maxRssMB).toBeLessThan(64)
   }, 60_000)
 
-  it('a smaller field limit is honoured (maxFieldBytes)', async () => {
+  it('a smaller limit is honoured (maxFieldBytes, applied by csv-parse to the whole record)', async () => {
     const f = tmp('limit.csv')
     writeFileSync(f, `id,text\n1,${'x'.repeat(100)}\n2,${'y'.repeat(3000)}\n`)
     const sniff = await sniffSource(f, { headerCheck: true })
     const err = await errorOf(collect(createRecordReader(sniff, { maxFieldBytes: 2048 }).batches()))
-    expect(err.message).toBe(`${f}, line 3: a field starting here is larger than 2 KiB`)
+    expect(err.message).toBe(`${f}, line 3: the record starting here is larger than 2 KiB`)
+    expect(err.details).toMatchObject({ line: 3, reason: 'record-too-large', maxFieldBytes: 2048 })
+    // A record whose quoted field spans lines is named by the line it starts on.
+    const g = tmp('limit-multiline.csv')
+    writeFileSync(g, `id,text\r\n1,ok\r\n\r\n2,"a\r\nb\r\n${'z'.repeat(3000)}"\r\n3,after\r\n`)
+    const err2 = await errorOf(collect(createRecordReader(await sniffSource(g), { maxFieldBytes: 2048 }).batches()))
+    expect(err2.message).toBe(`${g}, line 4: the record starting here is larger than 2 KiB`)
   })
 
   it('invalid UTF-8 after the sniffed head → BAD_INPUT naming its line', async () => {
@@ -144,6 +150,26 @@ console.log(JSON.stringify({ ...out, maxRssMB: process.resourceUsage().maxRSS / 
     expect(err.code).toBe('BAD_INPUT')
     expect(err.message).toContain(`${f}, line 8002: bytes that are not valid utf-8`)
     expect(err.details).toMatchObject({ line: 8002, encoding: 'utf-8' })
+  })
+
+  it('invalid UTF-8 in a later chunk of a CRLF file with multi-line fields, a CRLF split between chunks → its line', async () => {
+    const f = tmp('bad-utf8-crlf.csv')
+    // Lines: header 1; then records of two physical lines each ("…\r\nsecond").
+    let text = 'id,text\r\n'
+    let line = 2
+    const CHUNK = 256 * 1024
+    for (let i = 0; text.length < CHUNK - 200; i++, line += 2) text += `${i},"row ${i} first\r\nsecond"\r\n`
+    // Pad the last record so that the CR of its CRLF is the last byte of the first 256 KiB chunk.
+    const pad = CHUNK - 1 - (text.length + '9999,"'.length + '"'.length)
+    text += `9999,"${'p'.repeat(pad)}"\r\n`
+    line += 1
+    expect(Buffer.byteLength(text)).toBe(CHUNK + 1)
+    expect(text.charCodeAt(CHUNK - 1)).toBe(13)
+    // The bad byte is on the line after the padded record.
+    writeFileSync(f, Buffer.concat([Buffer.from(text), Buffer.from('10000,bad \xff\r\n', 'latin1')]))
+    const sniff = await sniffSource(f)
+    const err = await errorOf(collect(createRecordReader(sniff).batches()))
+    expect(err.message).toContain(`${f}, line ${line}: bytes that are not valid utf-8`)
   })
 
   it('invalid GB18030 bytes after the head → BAD_INPUT naming its line', async () => {
