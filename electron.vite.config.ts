@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/app/main.ts'),
           'job-worker': resolve(__dirname, 'src-main/jobs/worker-entry.ts'),
+          'search-worker': resolve(__dirname, 'src-main/jobs/search-worker.ts'),
         },
       },
     },

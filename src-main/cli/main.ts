@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { appVersion } from '../engine/version'
+import { registerAnalyze } from './commands/analyze'
 import { registerDatasets } from './commands/datasets'
 import { registerEmbed } from './commands/embed'
 import { registerGpu } from './commands/gpu'
@@ -27,6 +28,7 @@ registerJobs(program)
 registerModels(program)
 registerEmbed(program)
 registerSimilarity(program)
+registerAnalyze(program)
 registerGpu(program)
 registerServe(program)
 

@@ -1,7 +1,11 @@
 import { z } from 'zod'
 import {
   DatasetSchema,
+  AnalysisSummarySchema,
+  AnalyzeStartSchema,
   EmbeddingSetSchema,
+  NeighborSchema,
+  SemanticSearchResultSchema,
   EmbedStartSchema,
   Id,
   ModelEntrySchema,
@@ -82,6 +86,26 @@ export const channels = {
     input: z.object({ datasetId: Id }),
     output: z.array(EmbeddingSetSchema),
   },
+  'analyze.start': {
+    input: AnalyzeStartSchema,
+    output: z.object({ jobId: Id }),
+  },
+  'analysis.summary': {
+    input: z.object({ datasetId: Id, runId: Id.optional(), top: z.number().int().min(1).max(1000).default(20) }),
+    output: AnalysisSummarySchema,
+  },
+  'clusters.rename': {
+    input: z.object({ runId: Id, cluster: z.number().int().nonnegative(), name: z.string().max(200).nullable() }),
+    output: z.object({ renamed: z.boolean() }),
+  },
+  'rows.neighbors': {
+    input: z.object({ datasetId: Id, row: z.number().int().nonnegative(), k: z.number().int().min(1).max(200).default(10), runId: Id.optional() }),
+    output: z.array(NeighborSchema),
+  },
+  'search.semantic': {
+    input: z.object({ datasetId: Id, query: z.string().min(1).max(10_000), k: z.number().int().min(1).max(1000).default(20), setId: Id.optional() }),
+    output: SemanticSearchResultSchema,
+  },
   'jobs.list': {
     input: z.object({ activeOnly: z.boolean().default(false) }),
     output: z.array(JobSchema),
@@ -119,6 +143,7 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('datasets.changed') }),
   z.object({ type: z.literal('models.changed') }),
   z.object({ type: z.literal('embeddings.changed'), datasetId: Id }),
+  z.object({ type: z.literal('analysis.changed'), datasetId: Id }),
 ])
 export type EngineEvent = z.infer<typeof EventSchema>
 

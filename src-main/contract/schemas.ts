@@ -174,3 +174,77 @@ export const EmbedStartSchema = z.object({
   /** Matryoshka truncation (re-normalized). */
   dims: z.number().int().positive().optional(),
 })
+
+export const AnalyzeStartSchema = z.object({
+  datasetId: Id,
+  /** Which vectors; default: the newest complete set of the dataset. */
+  setId: Id.optional(),
+  k: z.union([z.literal('auto'), z.number().int().min(1).max(1000)]).default('auto'),
+  kMin: z.number().int().min(2).default(2),
+  kMax: z.number().int().min(2).max(200).default(20),
+  anomaly: z.enum(['knn', 'lof', 'centroid', 'cluster-centroid']).default('knn'),
+  /** Flag this share of rows (0–0.5); default: an interquartile-range fence on the scores. */
+  contamination: z.number().gt(0).max(0.5).optional(),
+  /** Flag rows whose normalized score is at least this. */
+  threshold: z.number().min(0).max(1).optional(),
+  nNeighbors: z.number().int().min(2).max(200).default(15),
+  minDist: z.number().min(0).max(1).default(0.1),
+  seed: z.number().int().default(42),
+  duplicateThreshold: z.number().min(0).max(0.5).default(0.02),
+})
+
+export const RowRefSchema = z.object({ row: z.number().int().nonnegative(), text: z.string() })
+
+export const ClusterSummarySchema = z.object({
+  idx: z.number().int(),
+  size: z.number().int(),
+  /** The user's name for it, or null (then `label` is built from the keywords). */
+  name: z.string().nullable(),
+  label: z.string(),
+  keywords: z.array(z.object({ term: z.string(), weight: z.number() })),
+  exemplars: z.array(RowRefSchema),
+})
+
+export const AnalysisSummarySchema = z.object({
+  runId: Id,
+  datasetId: Id,
+  setId: Id,
+  modelId: z.string(),
+  status: z.enum(['running', 'ready']),
+  params: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  rows: z.number().int(),
+  k: z.number().int(),
+  silhouette: z.number().nullable(),
+  silhouetteCurve: z.array(z.object({ k: z.number(), silhouette: z.number(), inertia: z.number() })),
+  clusters: z.array(ClusterSummarySchema),
+  anomalies: z.object({
+    method: z.string(),
+    rule: z.unknown(),
+    threshold: z.number(),
+    flaggedCount: z.number().int(),
+    top: z.array(
+      RowRefSchema.extend({
+        score: z.number(),
+        rawDistance: z.number(),
+        cluster: z.number().nullable(),
+        neighbors: z.array(z.object({ row: z.number(), distance: z.number() })),
+      }),
+    ),
+  }),
+  duplicates: z.object({
+    groupCount: z.number().int(),
+    redundantRows: z.number().int(),
+    top: z.array(z.object({ kind: z.string(), keeper: RowRefSchema, rows: z.array(z.number()), maxDistance: z.number().nullable() })),
+  }),
+  projection: z.object({ method: z.string(), notes: z.record(z.string(), z.unknown()) }),
+})
+export type AnalysisSummary = z.infer<typeof AnalysisSummarySchema>
+
+export const NeighborSchema = z.object({ row: z.number().int(), text: z.string(), similarity: z.number() })
+
+export const SemanticSearchResultSchema = z.object({
+  setId: Id,
+  modelId: z.string(),
+  hits: z.array(z.object({ row: z.number().int(), text: z.string(), score: z.number() })),
+})

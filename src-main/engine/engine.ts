@@ -8,7 +8,10 @@ import { openStore, type Db } from '../store/connection'
 import { DatasetsRepo } from '../store/datasets-repo'
 import { JobsRepo } from '../store/jobs-repo'
 import type { EngineApi } from './api'
+import { AnalysisRepo } from '../store/analysis-repo'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
+import { AnalysisService } from './analysis-service'
+import { SearchService } from './search-service'
 import { EmbedService } from './embed-service'
 import { ImportService } from './import-service'
 import { ModelsService } from './models-service'
@@ -34,6 +37,8 @@ export class Engine implements EngineApi {
   readonly models: ModelsService
   readonly embeddings: EmbeddingsRepo
   readonly embed: EmbedService
+  readonly analysis: AnalysisService
+  readonly search: SearchService
   readonly uploadsDir: string
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
@@ -54,12 +59,15 @@ export class Engine implements EngineApi {
         if (ended && job.kind === 'import') this.emit({ type: 'datasets.changed' })
         if (ended && job.kind === 'model-download') this.emit({ type: 'models.changed' })
         if (job.kind === 'embed' && job.datasetId !== null) this.emit({ type: 'embeddings.changed', datasetId: job.datasetId })
+        if (ended && job.kind === 'analyze' && job.datasetId !== null) this.emit({ type: 'analysis.changed', datasetId: job.datasetId })
       },
     })
     this.imports = new ImportService(this.db, this.datasets, this.jobs, this.runner)
     this.models = new ModelsService(this.db, this.datasets, this.jobs, this.runner)
     this.embeddings = new EmbeddingsRepo(this.db)
     this.embed = new EmbedService(this.datasets, this.jobs, this.runner, this.models)
+    this.search = new SearchService(opts.dbPath, this.datasets, this.embeddings, this.models)
+    this.analysis = new AnalysisService(this.datasets, this.embeddings, new AnalysisRepo(this.db), this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isProcessAlive)
     if (opts.resumeInterrupted) {
@@ -80,6 +88,7 @@ export class Engine implements EngineApi {
   }
 
   async close(): Promise<void> {
+    await this.search.close()
     await this.runner.shutdown()
     this.db.close()
   }
@@ -139,6 +148,15 @@ export class Engine implements EngineApi {
         this.requireDataset(datasetId)
         return this.embeddings.list(datasetId)
       },
+      'analyze.start': (input) => this.analysis.start(input),
+      'analysis.summary': ({ datasetId, runId, top }) => this.analysis.summary(datasetId, runId, top),
+      'clusters.rename': ({ runId, cluster, name }) => {
+        const { renamed, datasetId } = this.analysis.rename(runId, cluster, name)
+        this.emit({ type: 'analysis.changed', datasetId })
+        return { renamed }
+      },
+      'rows.neighbors': ({ datasetId, row, k, runId }) => this.analysis.neighbors(datasetId, row, k, runId),
+      'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'jobs.list': ({ activeOnly }) => this.jobs.list({ activeOnly }).map((j) => this.runner.view(j)),
       'jobs.cancel': ({ id }) => {
         this.requireJob(id)

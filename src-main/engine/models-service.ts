@@ -100,8 +100,15 @@ export class ModelsService {
     if (!fs.existsSync(dir)) {
       throw new EmbedMapError('NOT_FOUND', `'${wanted}' is neither a model id nor a folder.`, 'List models with `embedmap models list`, or pass the path of a folder with model.onnx and tokenizer.json.')
     }
+    // A folder given by path is remembered as a local model, so the vectors made with it can be
+    // searched later by the id they are stored under.
     const resolved = resolveModelFolder(dir)
-    return { modelId: resolved.id, location: resolved.dir, label: resolved.displayName }
+    const known = this.local.list().find((m) => m.path === resolved.dir)
+    if (known) return { modelId: known.id, location: known.path, label: known.name }
+    let id = slug(path.basename(resolved.dir))
+    if (findCatalogModel(id) || this.local.get(id)) id = `${id}-local`
+    this.local.upsert({ id, name: resolved.displayName, path: resolved.dir, version: 'unhashed', dims: resolved.expectedDims ?? 0, languages: resolved.catalog?.languages ?? [] })
+    return { modelId: id, location: resolved.dir, label: resolved.displayName }
   }
 
   private datasetLanguage(datasetId: number): string | null {

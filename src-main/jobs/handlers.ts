@@ -1,4 +1,5 @@
 import type { JobHandler } from './types'
+import { analyzeJob } from './analyze-job'
 import { embedJob } from './embed-job'
 import { importJob } from './import-job'
 import { modelDownloadJob } from './model-download-job'
@@ -8,6 +9,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   import: importJob,
   embed: embedJob,
   'model-download': modelDownloadJob,
+  analyze: analyzeJob,
 }
 
 export function jobTitle(kind: string, params: Record<string, unknown>): string {

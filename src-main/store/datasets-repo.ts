@@ -122,6 +122,17 @@ export class DatasetsRepo {
     return { total, offset, rows: raw.map(toRow) }
   }
 
+  /** Texts of the given rows (any order, duplicates allowed), as a map from row index. */
+  texts(id: number, idxs: readonly number[]): Map<number, string> {
+    const out = new Map<number, string>()
+    const unique = [...new Set(idxs)]
+    const stmt = this.db.prepare(`SELECT idx, text FROM rows WHERE dataset_id = ? AND idx IN (SELECT value FROM json_each(?))`)
+    for (let i = 0; i < unique.length; i += 5000) {
+      for (const r of stmt.all(id, JSON.stringify(unique.slice(i, i + 5000))) as { idx: number; text: string }[]) out.set(r.idx, r.text)
+    }
+    return out
+  }
+
   private toDataset(r: RawDataset): Dataset {
     const report = JSON.parse(r.import_report) as Partial<ImportReport>
     return {

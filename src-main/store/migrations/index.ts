@@ -1,8 +1,9 @@
 import type { Migration } from './types'
 import { initialSchema } from './001-initial'
 import { embeddingStats } from './002-embedding-stats'
+import { analysisRuns } from './003-analysis-runs'
 
 /** Every migration, oldest first. Append only: a shipped migration never changes. */
-export const migrations: readonly Migration[] = [initialSchema, embeddingStats]
+export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version

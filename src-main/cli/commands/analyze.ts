@@ -1,0 +1,113 @@
+import type { Command } from 'commander'
+import { parseChannelInput, type AnalysisSummary } from '../../contract'
+import type { Engine } from '../../engine/engine'
+import { EmbedMapError, deserializeError } from '../../errors'
+import { withEngine, type GlobalOptions } from '../engine-session'
+import { emit, formatCount, table, truncate } from '../output'
+import { progressPrinter } from '../progress'
+
+export interface AnalyzeFlags {
+  k?: string
+  anomaly?: string
+  contamination?: string
+  threshold?: string
+  neighbors?: string
+  minDist?: string
+  seed?: string
+}
+
+/** Adds the analysis options shared by `analyze` and `run`. */
+export function analysisOptions(cmd: Command): Command {
+  return cmd
+    .option('--k <auto|n>', 'number of clusters, or auto (best silhouette over 2–20)', 'auto')
+    .option('--anomaly <knn|lof|centroid|cluster-centroid>', 'outlier score: mean distance to the 10 nearest rows (default), LOF, or distance to the centroid', 'knn')
+    .option('--contamination <p>', 'flag this share of rows as outliers (e.g. 0.01); default: an IQR fence on the scores')
+    .option('--threshold <s>', 'flag rows whose 0–1 outlier score is at least this')
+    .option('--neighbors <n>', 'UMAP n_neighbors', '15')
+    .option('--min-dist <d>', 'UMAP min_dist', '0.1')
+    .option('--seed <n>', 'random seed (same seed, same map)', '42')
+}
+
+export async function runAnalysis(engine: Engine, datasetId: number, flags: AnalyzeFlags, showProgress: boolean): Promise<AnalysisSummary> {
+  const input = parseChannelInput('analyze.start', {
+    datasetId,
+    k: flags.k === undefined || flags.k === 'auto' ? 'auto' : Number(flags.k),
+    anomaly: flags.anomaly,
+    contamination: flags.contamination === undefined ? undefined : Number(flags.contamination),
+    threshold: flags.threshold === undefined ? undefined : Number(flags.threshold),
+    nNeighbors: Number(flags.neighbors ?? 15),
+    minDist: Number(flags.minDist ?? 0.1),
+    seed: Number(flags.seed ?? 42),
+  })
+  const { jobId } = await engine.invoke('analyze.start', input)
+  const progress = progressPrinter(showProgress)
+  const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
+  const finished = await engine.runner.wait(jobId)
+  unsubscribe()
+  progress.end()
+  if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+  if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `The analysis did not finish (${finished.state}); finished stages are kept: run the same command to continue.`)
+  const { runId } = finished.result as { runId: number }
+  return engine.invoke('analysis.summary', { datasetId, runId, top: 10 })
+}
+
+export function describeSummary(s: AnalysisSummary): string {
+  const lines = [
+    `Analysis ${s.runId} of dataset ${s.datasetId} (${formatCount(s.rows)} rows, ${s.modelId}):`,
+    `  ${s.k} clusters${s.silhouette !== null ? `, silhouette ${s.silhouette.toFixed(3)}` : ''}${s.silhouetteCurve.length ? ` (k chosen from ${s.silhouetteCurve[0].k}–${s.silhouetteCurve[s.silhouetteCurve.length - 1].k})` : ''}`,
+    table(['#', 'size', 'label', 'example'], s.clusters.map((c) => [c.idx, formatCount(c.size), truncate(c.label, 40), truncate(c.exemplars[0]?.text ?? '', 50)])),
+    `  ${formatCount(s.anomalies.flaggedCount)} outliers (${s.anomalies.method}); most unusual:`,
+    ...s.anomalies.top.slice(0, 5).map((a) => `    row ${a.row} score ${a.score.toFixed(3)}: ${truncate(a.text, 70)}`),
+    `  ${formatCount(s.duplicates.groupCount)} groups of near-duplicates (${formatCount(s.duplicates.redundantRows)} rows could go)`,
+  ]
+  const sample = s.projection.notes.sample as { size: number } | null | undefined
+  if (sample) lines.push(`  note: the map was fitted on ${formatCount(sample.size)} sampled rows; the rest were placed by the fitted model.`)
+  return lines.join('\n')
+}
+
+export function registerAnalyze(program: Command): void {
+  analysisOptions(program.command('analyze').description('map (UMAP), clusters with labels, outliers and near-duplicates of an embedded dataset'))
+    .requiredOption('--dataset <id>', 'dataset id')
+    .action(async (flags: AnalyzeFlags & { dataset: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const summary = await runAnalysis(engine, Number(flags.dataset), flags, !globals.json)
+        emit(globals, summary, () => describeSummary(summary))
+      })
+    })
+
+  program
+    .command('neighbors')
+    .description('the rows most similar to a row')
+    .requiredOption('--dataset <id>', 'dataset id')
+    .requiredOption('--row <n>', 'row number (0-based)')
+    .option('--k <n>', 'how many', '10')
+    .action(async (flags: { dataset: string; row: string; k: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const input = parseChannelInput('rows.neighbors', { datasetId: Number(flags.dataset), row: Number(flags.row), k: Number(flags.k) })
+        const hits = await engine.invoke('rows.neighbors', input)
+        emit(globals, hits, () => table(['row', 'similarity', 'text'], hits.map((h) => [h.row, h.similarity.toFixed(3), truncate(h.text, 80)])))
+      })
+    })
+
+  program
+    .command('search')
+    .description('search a dataset by meaning (or --keyword for plain text matching)')
+    .requiredOption('--dataset <id>', 'dataset id')
+    .argument('<query>', 'what to look for')
+    .option('--k <n>', 'how many results', '10')
+    .option('--keyword', 'plain substring match on the text instead of meaning')
+    .action(async (query: string, flags: { dataset: string; k: string; keyword?: boolean }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        if (flags.keyword) {
+          const page = await engine.invoke('datasets.rows', parseChannelInput('datasets.rows', { id: Number(flags.dataset), query, limit: Number(flags.k) }))
+          emit(globals, page, () => `${table(['row', 'text'], page.rows.map((r) => [r.idx, truncate(r.text, 90)]))}\n${formatCount(page.total)} rows contain '${query}'`)
+          return
+        }
+        const r = await engine.invoke('search.semantic', parseChannelInput('search.semantic', { datasetId: Number(flags.dataset), query, k: Number(flags.k) }))
+        emit(globals, r, () => table(['row', 'score', 'text'], r.hits.map((h) => [h.row, h.score.toFixed(3), truncate(h.text, 80)])))
+      })
+    })
+}

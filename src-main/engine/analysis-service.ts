@@ -1,0 +1,165 @@
+import type { z } from 'zod'
+import { searchTopK, type DuplicateGroup, type FlagRule } from '../analyze'
+import type { AnalysisSummary, AnalyzeStartSchema } from '../contract'
+import { EmbedMapError } from '../errors'
+import type { AnalyzeParams } from '../jobs/analyze-job'
+import type { JobRunner } from '../jobs/runner'
+import type { AnalysisRepo, AnalysisRunRow, ClusterInfo } from '../store/analysis-repo'
+import type { DatasetsRepo } from '../store/datasets-repo'
+import type { EmbeddingsRepo } from '../store/embeddings-repo'
+import type { JobsRepo } from '../store/jobs-repo'
+
+interface Explanation {
+  row: number
+  score: number
+  rawDistance: number
+  neighbors: { indices: number[]; distances: number[] }
+  cluster?: number
+}
+
+/** A cluster's display label: the user's name, else its top keywords. */
+export function clusterLabel(c: Pick<ClusterInfo, 'name' | 'keywords' | 'idx'>): string {
+  if (c.name) return c.name
+  const words = c.keywords.slice(0, 3).map((k) => k.term)
+  return words.length ? words.join(' · ') : `cluster ${c.idx}`
+}
+
+/** Starting analyses and reading their results back (summaries, neighbours, cluster names). */
+export class AnalysisService {
+  constructor(
+    private readonly datasets: DatasetsRepo,
+    private readonly sets: EmbeddingsRepo,
+    private readonly analysis: AnalysisRepo,
+    private readonly jobs: JobsRepo,
+    private readonly runner: JobRunner,
+  ) {}
+
+  start(input: z.output<typeof AnalyzeStartSchema>): { jobId: number } {
+    const dataset = this.datasets.get(input.datasetId)
+    if (!dataset) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
+    const set = input.setId ? this.sets.get(input.setId) : this.sets.list(input.datasetId).find((s) => s.status === 'ready')
+    if (!set || set.datasetId !== input.datasetId) {
+      throw new EmbedMapError('CONFLICT', `Dataset ${input.datasetId} has no complete embeddings to analyze.`, `Embed it first: \`embedmap embed --dataset ${input.datasetId}\`.`)
+    }
+    if (input.kMin > input.kMax) throw new EmbedMapError('BAD_INPUT', `kMin (${input.kMin}) is larger than kMax (${input.kMax}).`)
+    const flag: FlagRule =
+      input.contamination !== undefined ? { by: 'contamination', fraction: input.contamination } : input.threshold !== undefined ? { by: 'threshold', score: input.threshold } : { by: 'iqr' }
+    const params: AnalyzeParams = {
+      datasetId: input.datasetId,
+      setId: set.id,
+      k: input.k,
+      kMin: input.kMin,
+      kMax: input.kMax,
+      anomaly: input.anomaly,
+      flag,
+      nNeighbors: input.nNeighbors,
+      minDist: input.minDist,
+      seed: input.seed,
+      duplicateThreshold: input.duplicateThreshold,
+    }
+    const lockKey = `analyze:${set.id}:${JSON.stringify(params)}`
+    const live = this.jobs.findLiveByLock(lockKey)
+    if (live) {
+      if (live.state !== 'running') this.runner.enqueue(live.id)
+      return { jobId: live.id }
+    }
+    const job = this.jobs.create({ kind: 'analyze', datasetId: input.datasetId, params, lockKey })
+    this.runner.enqueue(job.id)
+    return { jobId: job.id }
+  }
+
+  requireRun(datasetId: number, runId?: number): AnalysisRunRow {
+    const run = runId === undefined ? this.analysis.latestReady(datasetId) : this.analysis.run(runId)
+    if (!run) throw new EmbedMapError('NOT_FOUND', runId === undefined ? `Dataset ${datasetId} has not been analyzed yet.` : `There is no analysis run ${runId}.`, `Run \`embedmap analyze --dataset ${datasetId}\`.`)
+    const set = this.sets.get(run.setId)
+    if (!set || set.datasetId !== datasetId) throw new EmbedMapError('NOT_FOUND', `Analysis run ${run.id} is not of dataset ${datasetId}.`)
+    return run
+  }
+
+  summary(datasetId: number, runId: number | undefined, top: number): AnalysisSummary {
+    const run = this.requireRun(datasetId, runId)
+    const set = this.sets.get(run.setId)!
+    const clustering = run.clusteringId !== null ? this.analysis.clustering(run.clusteringId) : null
+    const anomalies = run.anomalyRunId !== null ? this.analysis.anomalies(run.anomalyRunId) : null
+    const dups = this.analysis.duplicates<DuplicateGroup>(run.id)
+    const projection = run.projectionId !== null ? this.analysis.projection(run.projectionId) : null
+    const explanations = ((anomalies?.explanations ?? []) as Explanation[]).slice(0, top)
+    const dupGroups = [...(dups?.groups ?? [])].sort((a, b) => b.rows.length - a.rows.length).slice(0, top)
+    const wanted = [
+      ...(clustering?.clusters.flatMap((c) => c.exemplars) ?? []),
+      ...explanations.map((e) => e.row),
+      ...dupGroups.map((g) => g.keeper),
+    ]
+    const texts = this.datasets.texts(datasetId, wanted)
+    const ref = (row: number) => ({ row, text: texts.get(row) ?? '' })
+    return {
+      runId: run.id,
+      datasetId,
+      setId: set.id,
+      modelId: set.modelId,
+      status: run.status,
+      params: run.params,
+      createdAt: run.createdAt,
+      rows: clustering?.assignments.length ?? 0,
+      k: clustering?.k ?? 0,
+      silhouette: clustering?.silhouette ?? null,
+      silhouetteCurve: clustering?.silhouetteCurve ?? [],
+      clusters: (clustering?.clusters ?? []).map((c) => ({ idx: c.idx, size: c.size, name: c.name, label: clusterLabel(c), keywords: c.keywords, exemplars: c.exemplars.map(ref) })),
+      anomalies: {
+        method: anomalies?.method ?? 'none',
+        rule: anomalies?.params.rule ?? null,
+        threshold: anomalies?.threshold ?? 1,
+        flaggedCount: anomalies?.flaggedCount ?? 0,
+        top: explanations.map((e) => ({
+          ...ref(e.row),
+          score: e.score,
+          rawDistance: e.rawDistance,
+          cluster: e.cluster ?? null,
+          neighbors: e.neighbors.indices.map((row, i) => ({ row, distance: e.neighbors.distances[i] })),
+        })),
+      },
+      duplicates: {
+        groupCount: dups?.groups.length ?? 0,
+        redundantRows: dups ? dups.groups.reduce((s, g) => s + g.rows.length - 1, 0) : 0,
+        top: dupGroups.map((g) => ({ kind: g.kind, keeper: ref(g.keeper), rows: g.rows, maxDistance: Number.isFinite(g.maxDistance) ? g.maxDistance : null })),
+      },
+      projection: { method: 'umap', notes: projection?.notes ?? {} },
+    }
+  }
+
+  /** Names a cluster (null clears the name); the computed keywords stay as they are. */
+  rename(runId: number, cluster: number, name: string | null): { renamed: boolean; datasetId: number } {
+    const run = this.analysis.run(runId)
+    if (!run || run.clusteringId === null) throw new EmbedMapError('NOT_FOUND', `Analysis run ${runId} has no clusters.`)
+    const renamed = this.analysis.renameCluster(run.clusteringId, cluster, name?.trim() ? name.trim() : null)
+    return { renamed, datasetId: this.sets.get(run.setId)!.datasetId }
+  }
+
+  /** The k rows most similar to `row`: from the stored kNN graph when it is deep enough, else exact. */
+  async neighbors(datasetId: number, row: number, k: number, runId?: number): Promise<{ row: number; text: string; similarity: number }[]> {
+    const dataset = this.datasets.get(datasetId)
+    if (!dataset) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${datasetId}.`)
+    if (row >= dataset.rowCount) throw new EmbedMapError('BAD_INPUT', `Dataset ${datasetId} has rows 0–${dataset.rowCount - 1}; there is no row ${row}.`)
+    const run = runId === undefined ? this.analysis.latestReady(datasetId) : this.requireRun(datasetId, runId)
+    const graph = run ? this.analysis.knn(run.id) : null
+    let pairs: { row: number; similarity: number }[]
+    if (graph && graph.k >= k) {
+      pairs = []
+      for (let t = 0; t < k; t++) {
+        const j = graph.indices[row * graph.k + t]
+        if (j >= 0) pairs.push({ row: j, similarity: 1 - graph.distances[row * graph.k + t] })
+      }
+    } else {
+      const set = run ? this.sets.get(run.setId) : this.sets.list(datasetId).find((s) => s.status === 'ready')
+      if (!set) throw new EmbedMapError('CONFLICT', `Dataset ${datasetId} has no embeddings yet.`, `Embed it first: \`embedmap embed --dataset ${datasetId}\`.`)
+      const { matrix } = this.sets.readMatrix(set.id, dataset.rowCount, set.dims)
+      const q = matrix.slice(row * set.dims, (row + 1) * set.dims)
+      const mask = new Uint8Array(dataset.rowCount).fill(1)
+      mask[row] = 0
+      const r = await searchTopK({ data: matrix, n: dataset.rowCount, d: set.dims }, q, k, { mask })
+      pairs = Array.from(r.indices, (j, i) => ({ row: j, similarity: r.scores[i] }))
+    }
+    const texts = this.datasets.texts(datasetId, pairs.map((p) => p.row))
+    return pairs.map((p) => ({ ...p, text: texts.get(p.row) ?? '' }))
+  }
+}

@@ -1,0 +1,194 @@
+import { anomalies, chooseK, clusterKeywords, duplicates, kmeans, knn, matrix, umap, type FlagRule, type KnnResult } from '../analyze'
+import { EmbedMapError } from '../errors'
+import { AnalysisRepo } from '../store/analysis-repo'
+import type { Db } from '../store/connection'
+import { DatasetsRepo } from '../store/datasets-repo'
+import { EmbeddingsRepo } from '../store/embeddings-repo'
+import { JobsRepo } from '../store/jobs-repo'
+import type { JobContext, JobHandler } from './types'
+
+export interface AnalyzeParams {
+  datasetId: number
+  setId: number
+  k: 'auto' | number
+  kMin: number
+  kMax: number
+  anomaly: 'knn' | 'lof' | 'centroid' | 'cluster-centroid'
+  flag: FlagRule
+  nNeighbors: number
+  minDist: number
+  seed: number
+  duplicateThreshold: number
+}
+
+interface Checkpoint {
+  runId?: number
+}
+
+/** Share of the progress bar each stage takes (UMAP dominates the time). */
+const STAGES = { knn: 150, umap: 450, cluster: 250, anomaly: 50, duplicates: 30, labels: 70 } as const
+const TOTAL = Object.values(STAGES).reduce((a, b) => a + b, 0)
+/** The kNN graph is computed once, for the largest k any stage needs. */
+const KNN_K = 15
+const MAX_EXPLANATIONS = 1000
+
+/**
+ * The whole analysis of one set of vectors: kNN graph → UMAP map → k-means (k by silhouette) with
+ * c-TF-IDF labels → anomaly scores → near-duplicate groups. Each stage is stored as it completes,
+ * so a resumed run picks up at the first missing one.
+ */
+export const analyzeJob: JobHandler = {
+  title: (p) => `Analyze dataset ${String(p.datasetId)}`,
+
+  async run(ctx) {
+    const p = ctx.job.params as unknown as AnalyzeParams
+    const repo = new AnalysisRepo(ctx.db)
+    const datasets = new DatasetsRepo(ctx.db)
+    const sets = new EmbeddingsRepo(ctx.db)
+    const jobs = new JobsRepo(ctx.db)
+    const dataset = datasets.get(p.datasetId)
+    const set = sets.get(p.setId)
+    if (!dataset || !set) throw new EmbedMapError('NOT_FOUND', `Dataset ${p.datasetId} or its vectors are gone.`)
+    if (set.status !== 'ready') throw new EmbedMapError('CONFLICT', `Embedding set ${set.id} is not complete (${set.vectorCount} of ${dataset.rowCount} rows).`, 'Finish embedding first: run `embedmap embed` again.')
+
+    let runId = (ctx.job.checkpoint as Checkpoint).runId
+    if (runId === undefined || !repo.run(runId)) {
+      runId = repo.createRun(p.setId, p)
+      jobs.progress(ctx.job.id, 0, TOTAL, { runId } satisfies Checkpoint)
+    }
+    const run = repo.run(runId)!
+    const { matrix: data, missing } = sets.readMatrix(p.setId, dataset.rowCount, set.dims)
+    if (missing > 0) throw new EmbedMapError('CONFLICT', `${missing} rows have no vector in set ${set.id}.`, 'Run `embedmap embed` again to fill them in.')
+    const X = matrix(data, dataset.rowCount, set.dims)
+    const progress = stageProgress(ctx)
+    const notes: Record<string, unknown> = { ...run.notes }
+    let textsRead: string[] | undefined
+    const texts = () => (textsRead ??= readTexts(ctx.db, p.datasetId, X.n))
+
+    // 1. kNN graph
+    let graph: KnnResult
+    const stored = repo.knn(runId)
+    if (stored) {
+      graph = { ...stored, n: X.n, method: stored.method as KnnResult['method'] }
+    } else {
+      graph = await knn(X, { k: Math.min(KNN_K, Math.max(1, X.n - 1)), signal: ctx.signal, onProgress: progress('knn') })
+      repo.saveKnn(runId, graph.k, graph.method, graph.indices, graph.distances)
+    }
+    notes.knn = { method: graph.method, k: graph.k, note: graph.note }
+    progress('knn')(1, 1)
+
+    // 2. UMAP
+    if (run.projectionId === null) {
+      const t0 = Date.now()
+      const u = await umap(X, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, knn: graph, signal: ctx.signal, onProgress: progress('umap') })
+      repo.saveProjection(runId, p.setId, u.embedding, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, metric: 'cosine' }, {
+        nEpochs: u.nEpochs,
+        knnMethod: u.knnMethod,
+        sample: u.sample ? { size: u.sample.size, note: 'fitted on a sample; the other rows were placed by the fitted model' } : null,
+        note: u.note ?? null,
+        seconds: (Date.now() - t0) / 1000,
+      })
+    }
+    progress('umap')(1, 1)
+
+    // 3. Clusters with labels
+    let clusteringId = repo.run(runId)!.clusteringId
+    if (clusteringId === null) {
+      const clusterProgress = progress('cluster')
+      let result
+      let curve: { k: number; silhouette: number; inertia: number }[] = []
+      let note: string | undefined
+      if (p.k === 'auto') {
+        const chosen = await chooseK(X, { kMin: p.kMin, kMax: p.kMax, seed: p.seed, signal: ctx.signal, onProgress: clusterProgress })
+        result = chosen.best
+        curve = chosen.curve
+        note = chosen.note
+      } else {
+        result = await kmeans(X, { k: Math.min(p.k, X.n), seed: p.seed, signal: ctx.signal, onProgress: clusterProgress })
+      }
+      if (!result) throw new EmbedMapError('BAD_INPUT', `Dataset ${p.datasetId} has too few rows (${X.n}) to cluster.`, note)
+      const labels = await clusterKeywords(texts(), result.assignments, { X, centroids: result.centroids, exemplars: 3, topN: 10, signal: ctx.signal, onProgress: progress('labels') })
+      const silhouette = curve.find((c) => c.k === result.k)?.silhouette ?? null
+      clusteringId = repo.saveClustering(runId, p.setId, {
+        k: result.k,
+        params: { k: p.k, kMin: p.kMin, kMax: p.kMax, seed: p.seed, restarts: result.restarts, iterations: result.iterations, inertia: result.inertia, note: note ?? result.note ?? null },
+        silhouette,
+        silhouetteCurve: curve,
+        assignments: result.assignments,
+        centroids: result.centroids,
+        clusters: labels.map((l) => ({ idx: l.cluster, size: l.size, keywords: l.keywords, exemplars: l.exemplars, name: null })),
+      })
+    }
+    progress('labels')(1, 1)
+    const clustering = repo.clustering(clusteringId)!
+
+    // 4. Anomalies
+    if (repo.run(runId)!.anomalyRunId === null) {
+      const a = await anomalies(X, {
+        method: p.anomaly,
+        k: 10,
+        knn: graph,
+        assignments: clustering.assignments,
+        centroids: clustering.centroids,
+        flag: p.flag,
+        maxExplanations: MAX_EXPLANATIONS,
+        signal: ctx.signal,
+        onProgress: progress('anomaly'),
+      })
+      const flags = new Uint8Array(X.n)
+      for (const r of a.flagged) flags[r] = 1
+      let threshold = 1
+      for (const r of a.flagged) threshold = Math.min(threshold, a.scores[r])
+      repo.saveAnomalies(runId, p.setId, {
+        method: a.method,
+        params: { rule: a.rule, normalize: a.normalize, rawThreshold: a.rawThreshold, k: 10 },
+        scores: a.scores,
+        raw: a.raw,
+        flags,
+        threshold: a.flagged.length ? threshold : 1,
+        flaggedCount: a.flagged.length,
+        explanations: a.explanations,
+      })
+    }
+    progress('anomaly')(1, 1)
+
+    // 5. Near-duplicates
+    if (!repo.run(runId)!.hasDuplicates) {
+      const d = await duplicates(X, { threshold: p.duplicateThreshold, knn: graph, texts: texts(), signal: ctx.signal, onProgress: progress('duplicates') })
+      repo.saveDuplicates(runId, d.groupOf, d.groups)
+      notes.duplicates = { groups: d.groups.length, redundantRows: d.redundantRows, threshold: p.duplicateThreshold }
+    }
+    progress('duplicates')(1, 1)
+
+    repo.finish(runId, notes)
+    jobs.progress(ctx.job.id, TOTAL, TOTAL, { runId } satisfies Checkpoint)
+    return { runId, k: clustering.k, silhouette: clustering.silhouette }
+  },
+}
+
+/** Maps a stage's own done/total onto the job's 0..TOTAL progress. */
+function stageProgress(ctx: JobContext) {
+  const order = Object.keys(STAGES) as (keyof typeof STAGES)[]
+  return (stage: keyof typeof STAGES) => {
+    const start = order.slice(0, order.indexOf(stage)).reduce((s, k) => s + STAGES[k], 0)
+    return (done: number, total: number) => {
+      ctx.report(Math.round(start + (STAGES[stage] * Math.min(done, total)) / Math.max(1, total)), TOTAL)
+      ctx.throwIfCancelled()
+    }
+  }
+}
+
+/** Every row's text, in row order, read in chunks so no cursor stays open. */
+export function readTexts(db: Db, datasetId: number, n: number): string[] {
+  const texts = new Array<string>(n)
+  const stmt = db.prepare(`SELECT idx, text FROM rows WHERE dataset_id = ? AND idx >= ? ORDER BY idx LIMIT 20000`)
+  let next = 0
+  for (;;) {
+    const chunk = stmt.all(datasetId, next) as { idx: number; text: string }[]
+    if (chunk.length === 0) break
+    for (const r of chunk) texts[r.idx] = r.text
+    next = chunk[chunk.length - 1].idx + 1
+  }
+  return texts
+}
+
