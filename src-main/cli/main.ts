@@ -3,12 +3,14 @@ import { appVersion } from '../engine/version'
 import { registerAnalyze } from './commands/analyze'
 import { registerDatasets } from './commands/datasets'
 import { registerEmbed } from './commands/embed'
+import { registerExport } from './commands/export'
 import { registerGpu } from './commands/gpu'
 import { registerModels } from './commands/models'
 import { registerSimilarity } from './commands/similarity'
 import { registerImport } from './commands/import'
 import { registerJobs } from './commands/jobs'
 import { registerRows } from './commands/rows'
+import { registerRun } from './commands/run'
 import { registerServe } from './commands/serve'
 
 const program = new Command()
@@ -29,6 +31,8 @@ registerModels(program)
 registerEmbed(program)
 registerSimilarity(program)
 registerAnalyze(program)
+registerExport(program)
+registerRun(program)
 registerGpu(program)
 registerServe(program)
 

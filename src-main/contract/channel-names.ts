@@ -21,6 +21,7 @@ export const CHANNEL_NAMES = [
   'clusters.rename',
   'rows.neighbors',
   'search.semantic',
+  'export.start',
   'jobs.list',
   'jobs.cancel',
   'jobs.resume',

@@ -7,6 +7,7 @@ import {
   NeighborSchema,
   SemanticSearchResultSchema,
   EmbedStartSchema,
+  ExportStartSchema,
   Id,
   ModelEntrySchema,
   ModelsListSchema,
@@ -105,6 +106,10 @@ export const channels = {
   'search.semantic': {
     input: z.object({ datasetId: Id, query: z.string().min(1).max(10_000), k: z.number().int().min(1).max(1000).default(20), setId: Id.optional() }),
     output: SemanticSearchResultSchema,
+  },
+  'export.start': {
+    input: ExportStartSchema,
+    output: z.object({ jobId: Id, out: z.string() }),
   },
   'jobs.list': {
     input: z.object({ activeOnly: z.boolean().default(false) }),

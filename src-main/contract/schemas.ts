@@ -248,3 +248,18 @@ export const SemanticSearchResultSchema = z.object({
   modelId: z.string(),
   hits: z.array(z.object({ row: z.number().int(), text: z.string(), score: z.number() })),
 })
+
+export const ExportStartSchema = z.object({
+  datasetId: Id,
+  /** Analysis whose clusters/scores/coordinates are added; default: the latest. */
+  runId: Id.optional(),
+  what: z.union([z.enum(['all', 'clusters', 'anomalies', 'duplicates', 'selection']), z.string().regex(/^cluster:\d+$/)]).default('all'),
+  /** Row numbers, for what = 'selection'. */
+  rows: z.array(z.number().int().nonnegative()).max(10_000_000).optional(),
+  format: z.enum(['csv', 'jsonl', 'parquet']).default('csv'),
+  /** Destination path (in browser mode, relative names go to the workspace's exports folder). */
+  out: z.string().min(1),
+  formulaGuard: z.boolean().default(true),
+  bom: z.boolean().default(false),
+  vectors: z.boolean().default(false),
+})

@@ -4,7 +4,8 @@ import type { AnalysisSummary, AnalyzeStartSchema } from '../contract'
 import { EmbedMapError } from '../errors'
 import type { AnalyzeParams } from '../jobs/analyze-job'
 import type { JobRunner } from '../jobs/runner'
-import type { AnalysisRepo, AnalysisRunRow, ClusterInfo } from '../store/analysis-repo'
+import { clusterLabel } from '../analyze/cluster-label'
+import type { AnalysisRepo, AnalysisRunRow } from '../store/analysis-repo'
 import type { DatasetsRepo } from '../store/datasets-repo'
 import type { EmbeddingsRepo } from '../store/embeddings-repo'
 import type { JobsRepo } from '../store/jobs-repo'
@@ -17,12 +18,8 @@ interface Explanation {
   cluster?: number
 }
 
-/** A cluster's display label: the user's name, else its top keywords. */
-export function clusterLabel(c: Pick<ClusterInfo, 'name' | 'keywords' | 'idx'>): string {
-  if (c.name) return c.name
-  const words = c.keywords.slice(0, 3).map((k) => k.term)
-  return words.length ? words.join(' · ') : `cluster ${c.idx}`
-}
+/** Neighbours shown as the "why" of an outlier. */
+const WHY_NEIGHBORS = 5
 
 /** Starting analyses and reading their results back (summaries, neighbours, cluster names). */
 export class AnalysisService {
@@ -83,7 +80,7 @@ export class AnalysisService {
     const anomalies = run.anomalyRunId !== null ? this.analysis.anomalies(run.anomalyRunId) : null
     const dups = this.analysis.duplicates<DuplicateGroup>(run.id)
     const projection = run.projectionId !== null ? this.analysis.projection(run.projectionId) : null
-    const explanations = ((anomalies?.explanations ?? []) as Explanation[]).slice(0, top)
+    const explanations = anomalies ? this.topAnomalies(run.id, anomalies.raw, anomalies.scores, clustering?.assignments ?? null, top) : []
     const dupGroups = [...(dups?.groups ?? [])].sort((a, b) => b.rows.length - a.rows.length).slice(0, top)
     const wanted = [
       ...(clustering?.clusters.flatMap((c) => c.exemplars) ?? []),
@@ -125,6 +122,26 @@ export class AnalysisService {
       },
       projection: { method: 'umap', notes: projection?.notes ?? {} },
     }
+  }
+
+  /**
+   * The highest-scoring rows, flagged or not (a user reviewing outliers wants the ranking, and the
+   * flag threshold is only where it is cut), each with its nearest rows and its cluster as the why.
+   */
+  private topAnomalies(runId: number, raw: Float32Array, scores: Float32Array, assignments: Int32Array | null, top: number): Explanation[] {
+    const graph = this.analysis.knn(runId)
+    const order = Array.from({ length: raw.length }, (_, i) => i).sort((a, b) => raw[b] - raw[a] || a - b).slice(0, top)
+    return order.map((row) => {
+      const indices: number[] = []
+      const distances: number[] = []
+      for (let t = 0; graph && t < Math.min(WHY_NEIGHBORS, graph.k); t++) {
+        const j = graph.indices[row * graph.k + t]
+        if (j < 0) break
+        indices.push(j)
+        distances.push(graph.distances[row * graph.k + t])
+      }
+      return { row, score: scores[row], rawDistance: raw[row], neighbors: { indices, distances }, cluster: assignments ? assignments[row] : undefined }
+    })
   }
 
   /** Names a cluster (null clears the name); the computed keywords stay as they are. */

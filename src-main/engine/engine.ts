@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
+import path from 'node:path'
 import type { ChannelName, ChannelOutput, ChannelParsedInput, EngineEvent } from '../contract'
 import { EmbedMapError } from '../errors'
 import { JobRunner } from '../jobs/runner'
@@ -11,6 +12,7 @@ import type { EngineApi } from './api'
 import { AnalysisRepo } from '../store/analysis-repo'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { AnalysisService } from './analysis-service'
+import { ExportService } from './export-service'
 import { SearchService } from './search-service'
 import { EmbedService } from './embed-service'
 import { ImportService } from './import-service'
@@ -39,6 +41,7 @@ export class Engine implements EngineApi {
   readonly embed: EmbedService
   readonly analysis: AnalysisService
   readonly search: SearchService
+  readonly exports: ExportService
   readonly uploadsDir: string
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
@@ -67,7 +70,9 @@ export class Engine implements EngineApi {
     this.embeddings = new EmbeddingsRepo(this.db)
     this.embed = new EmbedService(this.datasets, this.jobs, this.runner, this.models)
     this.search = new SearchService(opts.dbPath, this.datasets, this.embeddings, this.models)
-    this.analysis = new AnalysisService(this.datasets, this.embeddings, new AnalysisRepo(this.db), this.jobs, this.runner)
+    const analysisRepo = new AnalysisRepo(this.db)
+    this.analysis = new AnalysisService(this.datasets, this.embeddings, analysisRepo, this.jobs, this.runner)
+    this.exports = new ExportService(path.join(path.dirname(opts.dbPath), 'exports'), this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isProcessAlive)
     if (opts.resumeInterrupted) {
@@ -156,6 +161,7 @@ export class Engine implements EngineApi {
         return { renamed }
       },
       'rows.neighbors': ({ datasetId, row, k, runId }) => this.analysis.neighbors(datasetId, row, k, runId),
+      'export.start': (input) => this.exports.start(input),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'jobs.list': ({ activeOnly }) => this.jobs.list({ activeOnly }).map((j) => this.runner.view(j)),
       'jobs.cancel': ({ id }) => {

@@ -1,6 +1,7 @@
 import type { JobHandler } from './types'
 import { analyzeJob } from './analyze-job'
 import { embedJob } from './embed-job'
+import { exportJob } from './export-job'
 import { importJob } from './import-job'
 import { modelDownloadJob } from './model-download-job'
 
@@ -10,6 +11,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   embed: embedJob,
   'model-download': modelDownloadJob,
   analyze: analyzeJob,
+  export: exportJob,
 }
 
 export function jobTitle(kind: string, params: Record<string, unknown>): string {

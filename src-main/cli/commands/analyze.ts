@@ -77,6 +77,28 @@ export function registerAnalyze(program: Command): void {
     })
 
   program
+    .command('anomalies')
+    .description('the most unusual rows of the latest analysis, with why')
+    .requiredOption('--dataset <id>', 'dataset id')
+    .option('--top <n>', 'how many', '20')
+    .action(async (flags: { dataset: string; top: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const s = await engine.invoke('analysis.summary', parseChannelInput('analysis.summary', { datasetId: Number(flags.dataset), top: Number(flags.top) }))
+        const top = s.anomalies.top
+        emit(globals, top, () =>
+          [
+            `${formatCount(s.anomalies.flaggedCount)} rows flagged (${s.anomalies.method}, score ≥ ${s.anomalies.threshold.toFixed(3)}).`,
+            table(
+              ['row', 'score', 'distance', 'cluster', 'nearest rows', 'text'],
+              top.map((a) => [a.row, a.score.toFixed(3), a.rawDistance.toFixed(3), a.cluster ?? '', a.neighbors.slice(0, 3).map((n) => n.row).join(' '), truncate(a.text, 60)]),
+            ),
+          ].join('\n'),
+        )
+      })
+    })
+
+  program
     .command('neighbors')
     .description('the rows most similar to a row')
     .requiredOption('--dataset <id>', 'dataset id')

@@ -1,0 +1,61 @@
+import type { Command } from 'commander'
+import path from 'node:path'
+import { parseChannelInput } from '../../contract'
+import type { Engine } from '../../engine/engine'
+import { EmbedMapError, deserializeError } from '../../errors'
+import { withEngine, type GlobalOptions } from '../engine-session'
+import { emit, formatCount } from '../output'
+import { progressPrinter } from '../progress'
+
+export interface ExportFlags {
+  what: string
+  format: string
+  out: string
+  rows?: string
+  formulaGuard?: boolean
+  bom?: boolean
+  vectors?: boolean
+}
+
+export async function runExport(engine: Engine, datasetId: number, flags: ExportFlags, showProgress: boolean): Promise<{ out: string; rows: number; bytes: number }> {
+  const input = parseChannelInput('export.start', {
+    datasetId,
+    what: flags.rows ? 'selection' : flags.what,
+    rows: flags.rows ? flags.rows.split(',').map((s) => Number(s.trim())) : undefined,
+    format: flags.format,
+    out: path.resolve(flags.out),
+    formulaGuard: flags.formulaGuard !== false,
+    bom: !!flags.bom,
+    vectors: !!flags.vectors,
+  })
+  const { jobId } = await engine.invoke('export.start', input)
+  const progress = progressPrinter(showProgress)
+  const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
+  const finished = await engine.runner.wait(jobId)
+  unsubscribe()
+  progress.end()
+  if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+  if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `The export did not finish (${finished.state}); no file was written.`)
+  return finished.result as { out: string; rows: number; bytes: number }
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('write rows with their original columns plus cluster, label, outlier score and map position')
+    .requiredOption('--dataset <id>', 'dataset id')
+    .option('--what <all|clusters|anomalies|duplicates|cluster:N>', 'which rows', 'all')
+    .option('--rows <list>', 'an explicit selection: comma-separated row numbers')
+    .option('--format <csv|jsonl|parquet>', 'file format', 'csv')
+    .requiredOption('--out <file>', 'destination file')
+    .option('--no-formula-guard', 'CSV: do not neutralize cells that spreadsheets would run as formulas')
+    .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
+    .option('--vectors', 'Parquet: add the embedding vectors')
+    .action(async (flags: ExportFlags & { dataset: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const r = await runExport(engine, Number(flags.dataset), flags, !globals.json)
+        emit(globals, r, () => `Wrote ${formatCount(r.rows)} rows to ${r.out} (${(r.bytes / 1e6).toFixed(1)} MB).`)
+      })
+    })
+}

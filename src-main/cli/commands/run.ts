@@ -1,0 +1,65 @@
+import type { Command } from 'commander'
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseChannelInput } from '../../contract'
+import { EmbedMapError, deserializeError } from '../../errors'
+import { withEngine, type GlobalOptions } from '../engine-session'
+import { emit, formatCount } from '../output'
+import { progressPrinter } from '../progress'
+import { analysisOptions, describeSummary, runAnalysis, type AnalyzeFlags } from './analyze'
+import { runExport } from './export'
+
+interface RunFlags extends AnalyzeFlags {
+  out: string
+  model?: string
+  device?: string
+  textColumn?: string
+  format: string
+}
+
+/** The whole pipeline in one command: import → embed → analyze → export, each step resumable. */
+export function registerRun(program: Command): void {
+  analysisOptions(program.command('run').description('import, embed, analyze and export a file in one go'))
+    .argument('<file>', 'CSV, TSV or JSON Lines file')
+    .requiredOption('--out <dir>', 'folder for the results')
+    .option('--model <id|dir>', 'embedding model (default: the catalog default)')
+    .option('--device <auto|cpu|cuda|dml|coreml>', 'where to run the model', 'auto')
+    .option('--text-column <name|index>', 'the column to embed')
+    .option('--format <csv|jsonl|parquet>', 'format of the exported files', 'csv')
+    .action(async (file: string, flags: RunFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (engine) => {
+        const say = (s: string) => !globals.json && process.stderr.write(`${s}\n`)
+        const wait = async (jobId: number) => {
+          const progress = progressPrinter(!globals.json)
+          const off = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
+          const done = await engine.runner.wait(jobId)
+          off()
+          progress.end()
+          if (done.state === 'failed' && done.error) throw deserializeError(done.error)
+          if (done.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `Stopped (${done.state}); run the same command again to continue.`)
+          return done
+        }
+        say(`1/4 importing ${file}`)
+        const imp = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn: flags.textColumn } }))
+        await wait(imp.jobId)
+        const datasetId = imp.datasetId
+        say(`2/4 embedding ${formatCount(engine.datasets.get(datasetId)!.rowCount)} rows`)
+        const emb = await engine.invoke('embed.start', parseChannelInput('embed.start', { datasetId, model: flags.model, device: flags.device }))
+        await wait(emb.jobId)
+        say('3/4 analyzing')
+        const summary = await runAnalysis(engine, datasetId, flags, !globals.json)
+        say(`4/4 exporting to ${flags.out}`)
+        fs.mkdirSync(flags.out, { recursive: true })
+        const ext = flags.format === 'jsonl' ? 'jsonl' : flags.format
+        const files: Record<string, string> = {}
+        for (const what of ['all', 'clusters', 'anomalies', 'duplicates']) {
+          const r = await runExport(engine, datasetId, { what, format: flags.format, out: path.join(flags.out, `${what === 'all' ? 'rows' : what}.${ext}`) }, false)
+          files[what] = r.out
+        }
+        const summaryFile = path.join(flags.out, 'summary.json')
+        fs.writeFileSync(summaryFile, JSON.stringify(summary, null, 2) + '\n')
+        emit(globals, { datasetId, summary, files: { ...files, summary: summaryFile } }, () => `${describeSummary(summary)}\n\nFiles in ${path.resolve(flags.out)}: ${Object.values(files).map((f) => path.basename(f)).join(', ')}, summary.json`)
+      })
+    })
+}
