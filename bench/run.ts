@@ -2,6 +2,7 @@
 const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
   import: () => import('./import'),
   embed: () => import('./embed'),
+  analyze: () => import('./analyze'),
 }
 
 const [benchName, ...args] = process.argv.slice(2)

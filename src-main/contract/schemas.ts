@@ -189,6 +189,8 @@ export const AnalyzeStartSchema = z.object({
   threshold: z.number().min(0).max(1).optional(),
   nNeighbors: z.number().int().min(2).max(200).default(15),
   minDist: z.number().min(0).max(1).default(0.1),
+  /** 'embedmap': typed-array port of umap-learn (fast, scales to 1M); 'umap-js': the umap-js library. */
+  umapEngine: z.enum(['embedmap', 'umap-js']).default('embedmap'),
   seed: z.number().int().default(42),
   duplicateThreshold: z.number().min(0).max(0.5).default(0.02),
 })

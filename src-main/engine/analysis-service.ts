@@ -51,6 +51,7 @@ export class AnalysisService {
       flag,
       nNeighbors: input.nNeighbors,
       minDist: input.minDist,
+      umapEngine: input.umapEngine,
       seed: input.seed,
       duplicateThreshold: input.duplicateThreshold,
     }

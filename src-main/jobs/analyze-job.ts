@@ -17,6 +17,7 @@ export interface AnalyzeParams {
   flag: FlagRule
   nNeighbors: number
   minDist: number
+  umapEngine: 'embedmap' | 'umap-js'
   seed: number
   duplicateThreshold: number
 }
@@ -80,8 +81,8 @@ export const analyzeJob: JobHandler = {
     // 2. UMAP
     if (run.projectionId === null) {
       const t0 = Date.now()
-      const u = await umap(X, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, knn: graph, signal: ctx.signal, onProgress: progress('umap') })
-      repo.saveProjection(runId, p.setId, u.embedding, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, metric: 'cosine' }, {
+      const u = await umap(X, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, engine: p.umapEngine, knn: graph, signal: ctx.signal, onProgress: progress('umap') })
+      repo.saveProjection(runId, p.setId, u.embedding, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, metric: 'cosine', engine: p.umapEngine }, {
         nEpochs: u.nEpochs,
         knnMethod: u.knnMethod,
         sample: u.sample ? { size: u.sample.size, note: 'fitted on a sample; the other rows were placed by the fitted model' } : null,

@@ -1,4 +1,7 @@
-/** English stop words (a short list: function words, pronouns, auxiliaries, very common verbs). */
+/**
+ * English stop words (a short list: function words, pronouns, auxiliaries, very common verbs), plus the
+ * remains of HTML entities and links that scraped text is full of (`&lt;`, `&amp;`, `http://www…`).
+ */
 export const EN_STOPWORDS = `
 a about above after again against all also am an and any are aren't as at be because been before being
 below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
@@ -12,6 +15,7 @@ through thus to too two under until up upon us very via was wasn't we we'd we'll
 weren't what what's when when's where where's whether which while who who's whom why why's will with
 within without won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves
 s t re ve ll d m
+lt gt amp quot apos nbsp href http https www com
 `
   .split(/\s+/)
   .filter(Boolean)

@@ -13,6 +13,7 @@ export interface AnalyzeFlags {
   threshold?: string
   neighbors?: string
   minDist?: string
+  umapEngine?: string
   seed?: string
 }
 
@@ -25,6 +26,7 @@ export function analysisOptions(cmd: Command): Command {
     .option('--threshold <s>', 'flag rows whose 0–1 outlier score is at least this')
     .option('--neighbors <n>', 'UMAP n_neighbors', '15')
     .option('--min-dist <d>', 'UMAP min_dist', '0.1')
+    .option('--umap-engine <embedmap|umap-js>', 'UMAP implementation: our typed-array port of umap-learn (default; ~5x faster, scales to 1M rows) or the umap-js library', 'embedmap')
     .option('--seed <n>', 'random seed (same seed, same map)', '42')
 }
 
@@ -37,6 +39,7 @@ export async function runAnalysis(engine: Engine, datasetId: number, flags: Anal
     threshold: flags.threshold === undefined ? undefined : Number(flags.threshold),
     nNeighbors: Number(flags.neighbors ?? 15),
     minDist: Number(flags.minDist ?? 0.1),
+    umapEngine: flags.umapEngine,
     seed: Number(flags.seed ?? 42),
   })
   const { jobId } = await engine.invoke('analyze.start', input)
