@@ -1,4 +1,7 @@
 import type { Job } from '../contract'
+import type { Engine } from '../engine/engine'
+import { EmbedMapError, deserializeError } from '../errors'
+import type { JobRow } from '../store/jobs-repo'
 import { formatCount } from './output'
 
 /** One self-overwriting progress line on a terminal; silent when stderr is not a terminal or output is JSON. */
@@ -22,4 +25,19 @@ export function progressPrinter(enabled: boolean): { update(job: Job): void; end
       if (shown) process.stderr.write('\n')
     },
   }
+}
+
+/**
+ * Follows a job to its end with a progress line, then returns its final row; a failure is thrown as
+ * the job's own error, and any other end (cancelled, interrupted) as CANCELLED with `whenStopped`.
+ */
+export async function waitForJob(engine: Engine, jobId: number, showProgress: boolean, whenStopped: string): Promise<JobRow> {
+  const progress = progressPrinter(showProgress)
+  const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
+  const finished = await engine.runner.wait(jobId)
+  unsubscribe()
+  progress.end()
+  if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+  if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', whenStopped.replace('{state}', finished.state))
+  return finished
 }

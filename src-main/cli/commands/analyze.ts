@@ -1,10 +1,9 @@
 import type { Command } from 'commander'
 import { parseChannelInput, type AnalysisSummary } from '../../contract'
 import type { Engine } from '../../engine/engine'
-import { EmbedMapError, deserializeError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount, table, truncate } from '../output'
-import { progressPrinter } from '../progress'
+import { waitForJob } from '../progress'
 
 export interface AnalyzeFlags {
   k?: string
@@ -43,13 +42,7 @@ export async function runAnalysis(engine: Engine, datasetId: number, flags: Anal
     seed: Number(flags.seed ?? 42),
   })
   const { jobId } = await engine.invoke('analyze.start', input)
-  const progress = progressPrinter(showProgress)
-  const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
-  const finished = await engine.runner.wait(jobId)
-  unsubscribe()
-  progress.end()
-  if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
-  if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `The analysis did not finish (${finished.state}); finished stages are kept: run the same command to continue.`)
+  const finished = await waitForJob(engine, jobId, showProgress, 'The analysis did not finish ({state}); finished stages are kept: run the same command to continue.')
   const { runId } = finished.result as { runId: number }
   return engine.invoke('analysis.summary', { datasetId, runId, top: 10 })
 }

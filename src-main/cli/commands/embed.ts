@@ -1,9 +1,8 @@
 import type { Command } from 'commander'
 import { parseChannelInput } from '../../contract'
-import { EmbedMapError, deserializeError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
-import { progressPrinter } from '../progress'
+import { waitForJob } from '../progress'
 
 interface EmbedFlags {
   dataset: string
@@ -33,13 +32,7 @@ export function registerEmbed(program: Command): void {
           dims: flags.dims === undefined ? undefined : Number(flags.dims),
         })
         const { jobId } = await engine.invoke('embed.start', input)
-        const progress = progressPrinter(!globals.json)
-        const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
-        const finished = await engine.runner.wait(jobId)
-        unsubscribe()
-        progress.end()
-        if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
-        if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `Embedding did not finish (${finished.state}); finished vectors are kept: run the same command to continue.`)
+        const finished = await waitForJob(engine, jobId, !globals.json, 'Embedding did not finish ({state}); finished vectors are kept: run the same command to continue.')
         const r = finished.result as { setId: number }
         const set = engine.embeddings.get(r.setId)!
         const job = engine.runner.view(finished)

@@ -2,10 +2,9 @@ import type { Command } from 'commander'
 import path from 'node:path'
 import { parseChannelInput } from '../../contract'
 import type { Engine } from '../../engine/engine'
-import { EmbedMapError, deserializeError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
-import { progressPrinter } from '../progress'
+import { waitForJob } from '../progress'
 
 export interface ExportFlags {
   what: string
@@ -29,13 +28,7 @@ export async function runExport(engine: Engine, datasetId: number, flags: Export
     vectors: !!flags.vectors,
   })
   const { jobId } = await engine.invoke('export.start', input)
-  const progress = progressPrinter(showProgress)
-  const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
-  const finished = await engine.runner.wait(jobId)
-  unsubscribe()
-  progress.end()
-  if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
-  if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `The export did not finish (${finished.state}); no file was written.`)
+  const finished = await waitForJob(engine, jobId, showProgress, 'The export did not finish ({state}); no file was written.')
   return finished.result as { out: string; rows: number; bytes: number }
 }
 

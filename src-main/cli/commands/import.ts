@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
 import { parseChannelInput, type ImportOptionsInput } from '../../contract'
-import { EmbedMapError, deserializeError } from '../../errors'
+import { EmbedMapError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount, table, truncate } from '../output'
-import { progressPrinter } from '../progress'
+import { waitForJob } from '../progress'
 
 const DELIMITERS: Record<string, string> = { ',': ',', comma: ',', '\t': '\t', '\\t': '\t', tab: '\t', ';': ';', semicolon: ';', '|': '|', pipe: '|' }
 
@@ -49,14 +49,7 @@ export function registerImport(program: Command): void {
           return
         }
         const { jobId, datasetId } = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options }))
-        const progress = progressPrinter(!globals.json)
-        const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
-        const finished = await engine.runner.wait(jobId)
-        unsubscribe()
-        progress.end()
-        if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
-        if (finished.state === 'cancelled') throw new EmbedMapError('CANCELLED', `The import of ${file} was cancelled; nothing was kept.`)
-        if (finished.state !== 'succeeded') throw new EmbedMapError('INTERNAL', `The import ended as '${finished.state}'.`, 'Run `embedmap jobs` to see it.')
+        const finished = await waitForJob(engine, jobId, !globals.json, `The import of ${file} stopped ({state}); run the same command to resume it, or \`embedmap jobs\` to see it.`)
         const dataset = engine.datasets.get(datasetId)!
         emit(globals, { dataset, job: engine.runner.view(finished) }, () => {
           const lines = [

@@ -1,9 +1,8 @@
 import type { Command } from 'commander'
 import { parseChannelInput, type Job } from '../../contract'
-import { deserializeError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount, table } from '../output'
-import { progressPrinter } from '../progress'
+import { waitForJob } from '../progress'
 
 function describe(j: Job): (string | number)[] {
   const progress = j.total ? `${formatCount(j.done)}/${formatCount(j.total)}` : formatCount(j.done)
@@ -48,13 +47,8 @@ export function registerJobs(program: Command): void {
       const globals = cmd.optsWithGlobals() as GlobalOptions
       await withEngine(globals, async (engine) => {
         const input = parseChannelInput('jobs.resume', { id: Number(id) })
-        const progress = progressPrinter(!globals.json)
-        const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === input.id && progress.update(e.job))
         await engine.invoke('jobs.resume', input)
-        const finished = await engine.runner.wait(input.id)
-        unsubscribe()
-        progress.end()
-        if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
+        const finished = await waitForJob(engine, input.id, !globals.json, `Job ${input.id} stopped ({state}); resume it again to continue.`)
         const view = engine.runner.view(finished)
         emit(globals, view, () => `Job ${view.id} (${view.title}): ${view.state}, ${formatCount(view.done)} done.`)
       })

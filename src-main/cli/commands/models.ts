@@ -1,9 +1,8 @@
 import type { Command } from 'commander'
 import { parseChannelInput } from '../../contract'
-import { EmbedMapError, deserializeError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, table } from '../output'
-import { progressPrinter } from '../progress'
+import { waitForJob } from '../progress'
 
 function mb(bytes: number | null): string {
   return bytes ? `${Math.round(bytes / 1e6)} MB` : ''
@@ -46,13 +45,7 @@ export function registerModels(program: Command): void {
     const globals = cmd.optsWithGlobals() as GlobalOptions
     await withEngine(globals, async (engine) => {
       const { jobId } = await engine.invoke('models.pull', parseChannelInput('models.pull', { id, variant: flags.variant }))
-      const progress = progressPrinter(!globals.json)
-      const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
-      const finished = await engine.runner.wait(jobId)
-      unsubscribe()
-      progress.end()
-      if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
-      if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `The download of ${id} did not finish (${finished.state}); run the same command to resume it.`)
+      const finished = await waitForJob(engine, jobId, !globals.json, `The download of ${id} did not finish ({state}); run the same command to resume it.`)
       emit(globals, finished.result, () => `Model ${id} is ready in ${(finished.result as { dir: string }).dir}.`)
     })
   }

@@ -2,10 +2,9 @@ import type { Command } from 'commander'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseChannelInput } from '../../contract'
-import { EmbedMapError, deserializeError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
-import { progressPrinter } from '../progress'
+import { waitForJob } from '../progress'
 import { analysisOptions, describeSummary, runAnalysis, type AnalyzeFlags } from './analyze'
 import { runExport } from './export'
 
@@ -30,16 +29,7 @@ export function registerRun(program: Command): void {
       const globals = cmd.optsWithGlobals() as GlobalOptions
       await withEngine(globals, async (engine) => {
         const say = (s: string) => !globals.json && process.stderr.write(`${s}\n`)
-        const wait = async (jobId: number) => {
-          const progress = progressPrinter(!globals.json)
-          const off = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
-          const done = await engine.runner.wait(jobId)
-          off()
-          progress.end()
-          if (done.state === 'failed' && done.error) throw deserializeError(done.error)
-          if (done.state !== 'succeeded') throw new EmbedMapError('CANCELLED', `Stopped (${done.state}); run the same command again to continue.`)
-          return done
-        }
+        const wait = (jobId: number) => waitForJob(engine, jobId, !globals.json, 'Stopped ({state}); run the same command again to continue.')
         say(`1/4 importing ${file}`)
         const imp = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn: flags.textColumn } }))
         await wait(imp.jobId)
