@@ -4,7 +4,6 @@ import { EmbedMapError } from '../../../src-main/errors'
 import { blobs, bruteKnn, moduleAvailable, randomUnit } from './helpers'
 
 const hasUsearch = await moduleAvailable('usearch')
-const hasHnsw = await moduleAvailable('hnswlib-node')
 
 describe('knn', () => {
   const X = randomUnit(600, 24, 5)
@@ -74,13 +73,13 @@ describe('knn', () => {
 
   const { X: blobX } = blobs(8, 250, 64, 0.6, 4)
   const blobTruth = bruteKnn(blobX, 15)
-  for (const m of ['usearch', 'hnsw'] as const) {
-    it.runIf(m === 'usearch' ? hasUsearch : hasHnsw)(`${m}: recall ≥ 0.95 at k = 15`, async () => {
-      const r = await knn(blobX, { k: 15, method: m })
-      expect(r.method).toBe(m)
-      const rec = recallAtK(r, { ...r, indices: blobTruth.indices, distances: blobTruth.distances })
-      expect(rec).toBeGreaterThanOrEqual(0.95)
-      for (let i = 0; i < blobX.n; i++) for (let t = 0; t < 15; t++) expect(r.indices[i * 15 + t]).not.toBe(i)
-    })
-  }
+  // usearch is the shipped approximate index; hnswlib-node (measured as a candidate) is not installed.
+  it('usearch: recall ≥ 0.95 at k = 15', async () => {
+    expect(hasUsearch).toBe(true)
+    const r = await knn(blobX, { k: 15, method: 'usearch' })
+    expect(r.method).toBe('usearch')
+    const rec = recallAtK(r, { ...r, indices: blobTruth.indices, distances: blobTruth.distances })
+    expect(rec).toBeGreaterThanOrEqual(0.95)
+    for (let i = 0; i < blobX.n; i++) for (let t = 0; t < 15; t++) expect(r.indices[i * 15 + t]).not.toBe(i)
+  })
 })
