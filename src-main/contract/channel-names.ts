@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'embeddings.list',
   'analyze.start',
   'analysis.summary',
+  'analysis.points',
   'clusters.rename',
   'rows.neighbors',
   'search.semantic',

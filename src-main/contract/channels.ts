@@ -2,6 +2,7 @@ import { z } from 'zod'
 import {
   DatasetSchema,
   AnalysisSummarySchema,
+  MapPointsSchema,
   AnalyzeStartSchema,
   EmbeddingSetSchema,
   NeighborSchema,
@@ -94,6 +95,10 @@ export const channels = {
   'analysis.summary': {
     input: z.object({ datasetId: Id, runId: Id.optional(), top: z.number().int().min(1).max(1000).default(20) }),
     output: AnalysisSummarySchema,
+  },
+  'analysis.points': {
+    input: z.object({ datasetId: Id, runId: Id.optional() }),
+    output: MapPointsSchema,
   },
   'clusters.rename': {
     input: z.object({ runId: Id, cluster: z.number().int().nonnegative(), name: z.string().max(200).nullable() }),

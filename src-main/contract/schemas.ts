@@ -243,6 +243,18 @@ export const AnalysisSummarySchema = z.object({
 })
 export type AnalysisSummary = z.infer<typeof AnalysisSummarySchema>
 
+/** The map's points: typed arrays as base64 (see src-main/engine/points-service.ts). */
+export const MapPointsSchema = z.object({
+  runId: Id,
+  n: z.number().int().nonnegative(),
+  coords: z.string(),
+  cluster: z.string(),
+  anomaly: z.string(),
+  flags: z.string(),
+  clusters: z.array(z.object({ idx: z.number().int(), size: z.number().int(), label: z.string(), x: z.number(), y: z.number() })),
+})
+export type MapPoints = z.infer<typeof MapPointsSchema>
+
 export const NeighborSchema = z.object({ row: z.number().int(), text: z.string(), similarity: z.number() })
 
 export const SemanticSearchResultSchema = z.object({

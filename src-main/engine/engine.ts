@@ -17,6 +17,7 @@ import { SearchService } from './search-service'
 import { EmbedService } from './embed-service'
 import { ImportService } from './import-service'
 import { ModelsService } from './models-service'
+import { PointsService } from './points-service'
 import { isProcessAlive } from './process-alive'
 import { appVersion } from './version'
 
@@ -40,6 +41,7 @@ export class Engine implements EngineApi {
   readonly embeddings: EmbeddingsRepo
   readonly embed: EmbedService
   readonly analysis: AnalysisService
+  readonly points: PointsService
   readonly search: SearchService
   readonly exports: ExportService
   readonly uploadsDir: string
@@ -72,6 +74,7 @@ export class Engine implements EngineApi {
     this.search = new SearchService(opts.dbPath, this.datasets, this.embeddings, this.models)
     const analysisRepo = new AnalysisRepo(this.db)
     this.analysis = new AnalysisService(this.datasets, this.embeddings, analysisRepo, this.jobs, this.runner)
+    this.points = new PointsService(analysisRepo, this.analysis)
     this.exports = new ExportService(path.join(path.dirname(opts.dbPath), 'exports'), this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isProcessAlive)
@@ -155,6 +158,7 @@ export class Engine implements EngineApi {
       },
       'analyze.start': (input) => this.analysis.start(input),
       'analysis.summary': ({ datasetId, runId, top }) => this.analysis.summary(datasetId, runId, top),
+      'analysis.points': ({ datasetId, runId }) => this.points.points(datasetId, runId),
       'clusters.rename': ({ runId, cluster, name }) => {
         const { renamed, datasetId } = this.analysis.rename(runId, cluster, name)
         this.emit({ type: 'analysis.changed', datasetId })

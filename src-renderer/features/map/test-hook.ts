@@ -1,0 +1,50 @@
+import type { Deck } from '@deck.gl/core'
+import type { DecodedPoints } from '../../map/decode'
+import { POINTS_LAYER_ID } from '../../map/layers'
+
+/** What automated browsers (navigator.webdriver) may ask the map: where a row is drawn, which row is pickable. */
+export interface MapTestHook {
+  /** Page coordinates of a row's point. */
+  clientPointOf(row: number): { x: number; y: number } | null
+  /** The first of `tries` rows that deck.gl picks at its own position (i.e. not hidden under another point). */
+  findPickableRow(tries?: number): { row: number; x: number; y: number } | null
+}
+
+declare global {
+  interface Window {
+    __embedmapMap?: MapTestHook
+  }
+}
+
+export function installTestHook(getDeck: () => Deck | null | undefined, canvasBox: () => DOMRect | null, points: DecodedPoints): () => void {
+  if (!navigator.webdriver) return () => {}
+  const local = (row: number): [number, number] | null => {
+    const viewport = getDeck()?.getViewports()[0]
+    if (!viewport || row < 0 || row >= points.n) return null
+    const [x, y] = viewport.project([points.coords[2 * row], points.coords[2 * row + 1]])
+    return [x, y]
+  }
+  const hook: MapTestHook = {
+    clientPointOf(row) {
+      const p = local(row)
+      const box = canvasBox()
+      return p && box ? { x: box.left + p[0], y: box.top + p[1] } : null
+    },
+    findPickableRow(tries = 50) {
+      const deck = getDeck()
+      const box = canvasBox()
+      if (!deck || !box) return null
+      for (let row = 0; row < Math.min(tries, points.n); row++) {
+        const p = local(row)
+        if (!p || p[0] < 0 || p[1] < 0 || p[0] > box.width || p[1] > box.height) continue
+        const info = deck.pickObject({ x: p[0], y: p[1], radius: 0, layerIds: [POINTS_LAYER_ID] })
+        if (info?.index === row) return { row, x: box.left + p[0], y: box.top + p[1] }
+      }
+      return null
+    },
+  }
+  window.__embedmapMap = hook
+  return () => {
+    if (window.__embedmapMap === hook) delete window.__embedmapMap
+  }
+}
