@@ -63,7 +63,8 @@ export class Engine implements EngineApi {
         const ended = job.state !== 'running' && job.state !== 'queued'
         if (ended && job.kind === 'import') this.emit({ type: 'datasets.changed' })
         if (ended && job.kind === 'model-download') this.emit({ type: 'models.changed' })
-        if (job.kind === 'embed' && job.datasetId !== null) this.emit({ type: 'embeddings.changed', datasetId: job.datasetId })
+        // Only at the end: listing sets counts vectors, too costly to repeat at progress rate.
+        if (ended && job.kind === 'embed' && job.datasetId !== null) this.emit({ type: 'embeddings.changed', datasetId: job.datasetId })
         if (ended && job.kind === 'analyze' && job.datasetId !== null) this.emit({ type: 'analysis.changed', datasetId: job.datasetId })
       },
     })
