@@ -50,9 +50,12 @@ export class SearchService {
   private ask(req: Omit<SearchRequest, 'id'>): Promise<SearchReply> {
     clearTimeout(this.idleTimer)
     const worker = (this.worker ??= this.start())
+    // Hold the process open while a query is in flight; an idle worker must not keep a CLI alive.
+    worker.ref()
     const id = this.nextId++
     return new Promise((resolve) => {
       this.pending.set(id, (r) => {
+        if (this.pending.size <= 1) worker.unref()
         this.idleTimer = setTimeout(() => void this.close(), IDLE_MS)
         this.idleTimer.unref()
         resolve(r)
