@@ -8,7 +8,6 @@ import { clusterLabel } from '../analyze/cluster-label'
 import type { AnalysisRepo, AnalysisRunRow } from '../store/analysis-repo'
 import type { DatasetsRepo } from '../store/datasets-repo'
 import type { EmbeddingsRepo } from '../store/embeddings-repo'
-import type { JobsRepo } from '../store/jobs-repo'
 
 interface Explanation {
   row: number
@@ -27,7 +26,6 @@ export class AnalysisService {
     private readonly datasets: DatasetsRepo,
     private readonly sets: EmbeddingsRepo,
     private readonly analysis: AnalysisRepo,
-    private readonly jobs: JobsRepo,
     private readonly runner: JobRunner,
   ) {}
 
@@ -56,14 +54,7 @@ export class AnalysisService {
       duplicateThreshold: input.duplicateThreshold,
     }
     const lockKey = `analyze:${set.id}:${JSON.stringify(params)}`
-    const live = this.jobs.findLiveByLock(lockKey)
-    if (live) {
-      if (live.state !== 'running') this.runner.enqueue(live.id)
-      return { jobId: live.id }
-    }
-    const job = this.jobs.create({ kind: 'analyze', datasetId: input.datasetId, params, lockKey })
-    this.runner.enqueue(job.id)
-    return { jobId: job.id }
+    return this.runner.startOrJoin({ kind: 'analyze', datasetId: input.datasetId, params, lockKey })
   }
 
   requireRun(datasetId: number, runId?: number): AnalysisRunRow {

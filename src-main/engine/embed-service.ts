@@ -4,7 +4,6 @@ import { EmbedMapError } from '../errors'
 import type { EmbedJobParams } from '../jobs/embed-job'
 import type { JobRunner } from '../jobs/runner'
 import type { DatasetsRepo } from '../store/datasets-repo'
-import type { JobsRepo } from '../store/jobs-repo'
 import type { ModelsService } from './models-service'
 
 /**
@@ -15,7 +14,6 @@ import type { ModelsService } from './models-service'
 export class EmbedService {
   constructor(
     private readonly datasets: DatasetsRepo,
-    private readonly jobs: JobsRepo,
     private readonly runner: JobRunner,
     private readonly models: ModelsService,
   ) {}
@@ -26,11 +24,6 @@ export class EmbedService {
     if (dataset.status !== 'ready') throw new EmbedMapError('CONFLICT', `Dataset ${input.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
     const choice = this.models.choose(input.model)
     const lockKey = `embed:${input.datasetId}:${choice.modelId}:${input.variant ?? 'default'}:${input.dims ?? 'full'}`
-    const live = this.jobs.findLiveByLock(lockKey)
-    if (live) {
-      if (live.state === 'interrupted' || live.state === 'queued') this.runner.enqueue(live.id)
-      return { jobId: live.id }
-    }
     const params: EmbedJobParams = {
       datasetId: input.datasetId,
       modelLabel: choice.label,
@@ -41,8 +34,6 @@ export class EmbedService {
       dims: input.dims,
       kind: 'clustering',
     }
-    const job = this.jobs.create({ kind: 'embed', datasetId: input.datasetId, params, lockKey, total: dataset.rowCount })
-    this.runner.enqueue(job.id)
-    return { jobId: job.id }
+    return this.runner.startOrJoin({ kind: 'embed', datasetId: input.datasetId, params, lockKey, total: dataset.rowCount })
   }
 }

@@ -7,7 +7,6 @@ import type { ModelDownloadParams } from '../jobs/model-download-job'
 import type { JobRunner } from '../jobs/runner'
 import { cacheDir } from '../paths'
 import type { DatasetsRepo } from '../store/datasets-repo'
-import type { JobsRepo } from '../store/jobs-repo'
 import { ModelsRepo, type LocalModelRow } from '../store/models-repo'
 import type { Db } from '../store/connection'
 import { detectLanguage } from './detect-language'
@@ -26,7 +25,6 @@ export class ModelsService {
   constructor(
     db: Db,
     private readonly datasets: DatasetsRepo,
-    private readonly jobs: JobsRepo,
     private readonly runner: JobRunner,
   ) {
     this.local = new ModelsRepo(db)
@@ -66,16 +64,8 @@ export class ModelsService {
 
   pull(id: string, variant?: Variant): { jobId: number } {
     if (!findCatalogModel(id)) throw new EmbedMapError('NOT_FOUND', `'${id}' is not in the model catalog.`, 'List models with `embedmap models list`; add your own folder with `embedmap models add DIR`.')
-    const lockKey = `model-download:${id}`
-    const live = this.jobs.findLiveByLock(lockKey)
-    if (live) {
-      if (live.state === 'interrupted') this.runner.enqueue(live.id)
-      return { jobId: live.id }
-    }
     const params: ModelDownloadParams = { id, variant }
-    const job = this.jobs.create({ kind: 'model-download', datasetId: null, params, lockKey })
-    this.runner.enqueue(job.id)
-    return { jobId: job.id }
+    return this.runner.startOrJoin({ kind: 'model-download', datasetId: null, params, lockKey: `model-download:${id}` })
   }
 
   /** Resolves what `--model` names: a local id, a catalog id, or a folder path; default: the catalog default. */

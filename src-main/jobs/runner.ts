@@ -46,6 +46,30 @@ export class JobRunner {
     this.pump()
   }
 
+  /**
+   * Starts a job for `lockKey`, or joins the live one holding that key (resuming it here when it was
+   * interrupted or waits in a queue), so asking twice for the same work never runs it twice.
+   */
+  startOrJoin(job: { kind: string; datasetId: number | null; params: unknown; lockKey: string; total?: number | null }): { jobId: number } {
+    const join = () => {
+      const live = this.jobs.findLiveByLock(job.lockKey)
+      if (live && live.state !== 'running') this.enqueue(live.id)
+      return live && { jobId: live.id }
+    }
+    const joined = join()
+    if (joined) return joined
+    try {
+      const created = this.jobs.create(job)
+      this.enqueue(created.id)
+      return { jobId: created.id }
+    } catch (err) {
+      // Another process took the key between our look and our insert.
+      const raced = (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && join()
+      if (raced) return raced
+      throw err
+    }
+  }
+
   /** Resolves with the final row once the job leaves this process (succeeded, failed, cancelled, released). */
   async wait(jobId: number): Promise<JobRow> {
     for (;;) {
