@@ -30,13 +30,28 @@ function buildIfStale() {
   if (r.status !== 0) process.exit(r.status ?? 1)
 }
 
+/**
+ * The Electron binary's path, downloading it first if needed. Electron's own `require('electron')`
+ * would do the same but prints the downloader's stack trace when offline; here its output is kept
+ * and only its last line is reported.
+ */
 function electronBinary() {
-  try {
-    // Resolves to the binary path, downloading it on first use.
-    return { path: require('electron') }
-  } catch (err) {
-    return { error: err instanceof Error ? err.message.split('\n')[0] : String(err) }
+  const dir = path.dirname(require.resolve('electron/package.json'))
+  const located = () => {
+    const pathFile = path.join(dir, 'path.txt')
+    if (!fs.existsSync(pathFile)) return undefined
+    const bin = path.join(dir, 'dist', fs.readFileSync(pathFile, 'utf8').trim())
+    return fs.existsSync(bin) ? bin : undefined
   }
+  const found = located()
+  if (found) return { path: found }
+  console.error("Downloading Electron's binary (once)…")
+  const r = spawnSync(process.execPath, [path.join(dir, 'install.js')], { encoding: 'utf8', timeout: 10 * 60_000 })
+  const after = located()
+  if (after) return { path: after }
+  const output = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n')
+  const reason = output.find((l) => /^(Error|RequestError|HTTPError)\b|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|fetch failed/.test(l.trim())) ?? output.at(-1) ?? `exit code ${r.status}`
+  return { error: reason.trim().slice(0, 200) }
 }
 
 async function offerBrowserMode() {
