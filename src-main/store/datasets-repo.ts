@@ -107,11 +107,12 @@ export class DatasetsRepo {
     let total: number
     let raw: Raw[]
     if (query) {
-      // instr() is a plain, case-sensitive substring match; good enough for a filter box, and FTS comes with search.
-      total = (this.db.prepare(`SELECT count(*) AS n FROM rows WHERE dataset_id = ? AND instr(text, ?) > 0`).get(id, query) as { n: number }).n
-      raw = this.db
-        .prepare(`SELECT idx, line, text, cells, flags FROM rows WHERE dataset_id = ? AND instr(text, ?) > 0 ORDER BY idx LIMIT ? OFFSET ?`)
-        .all(id, query, limit, offset) as Raw[]
+      // LIKE: a substring match that ignores ASCII case (what people expect from a filter box);
+      // the query's own % and _ are escaped so they match literally.
+      const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const where = `dataset_id = ? AND text LIKE ? ESCAPE '\\'`
+      total = (this.db.prepare(`SELECT count(*) AS n FROM rows WHERE ${where}`).get(id, pattern) as { n: number }).n
+      raw = this.db.prepare(`SELECT idx, line, text, cells, flags FROM rows WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(id, pattern, limit, offset) as Raw[]
     } else {
       total = this.countRows(id)
       // Keyset on the primary key: pages deep into a million rows cost the same as the first.
