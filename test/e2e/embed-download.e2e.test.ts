@@ -11,8 +11,9 @@ import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
 import { artifactsDir, repoRoot } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
+import { sharedData } from '../helpers/tmp'
 
-const SOURCE_CSV = '/work/shared/data/zh_thucnews_titles/thucnews_titles_test.csv'
+const SOURCE_CSV = path.join(sharedData, 'zh_thucnews_titles', 'thucnews_titles_test.csv')
 const CATALOG_MODEL = 'bge-small-zh-v1.5'
 const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 /** The fake ONNX file: big enough, sent slowly enough, that the download is still running when the test cancels it. */

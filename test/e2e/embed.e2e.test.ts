@@ -11,8 +11,9 @@ import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
 import { artifactsDir, repoRoot } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
+import { sharedData } from '../helpers/tmp'
 
-const SOURCE_CSV = '/work/shared/data/zh_thucnews_titles/thucnews_titles_test.csv'
+const SOURCE_CSV = path.join(sharedData, 'zh_thucnews_titles', 'thucnews_titles_test.csv')
 const ROWS = 300
 /** A catalog model that suits Chinese text and is never in the test's fresh model cache. */
 const CATALOG_MODEL = 'bge-small-zh-v1.5'

@@ -8,8 +8,9 @@ import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
 import { artifactsDir } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
+import { repoRoot, sharedData } from '../helpers/tmp'
 
-const CSV = '/work/shared/data/zh_thucnews_titles/thucnews_titles_test.csv'
+const CSV = path.join(sharedData, 'zh_thucnews_titles', 'thucnews_titles_test.csv')
 const records = parse(fs.readFileSync(CSV), { columns: true }) as { id: string; text: string }[]
 const FILTER = '考研'
 
@@ -91,6 +92,19 @@ describe('browser mode: import a CSV and browse its rows', () => {
     // No console errors, no CSP violations.
     expect(problems).toEqual([])
   }, 300_000)
+
+  it('explains a file without a header and lets the user keep its first line as the header', async () => {
+    const { page } = browser!
+    await page.getByTestId('import-file-input').setInputFiles(path.join(repoRoot, 'test', 'fixtures', 'import', 'no-header.csv'))
+    const anyway = page.getByTestId('import-header-anyway')
+    await anyway.waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('import-preview').textContent()).toContain('looks like data, not a header')
+    await anyway.click()
+    // The preview now reads the first line as the column names.
+    await page.getByTestId('text-column-select').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('text-column-select').textContent()).toContain('Fears for pension after talks')
+    expect(await anyway.count()).toBe(0)
+  }, 120_000)
 })
 
 function warnIfNoCjkFont(): void {

@@ -9,8 +9,9 @@ import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
 import { artifactsDir, repoRoot } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
+import { sharedData } from '../helpers/tmp'
 
-const SOURCE_CSV = '/work/shared/data/en_ag_news_test/ag_news_test.csv'
+const SOURCE_CSV = path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')
 const ROWS = 400
 const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 

@@ -31,11 +31,15 @@ export function ImportPreview({
 }) {
   const [encoding, setEncoding] = useState<string>('')
   const [delimiter, setDelimiter] = useState<Delimiter | ''>('')
+  // Off only after the user says the first line is a header although it looks like data.
+  const [headerCheck, setHeaderCheck] = useState(true)
   const options: ImportOptionsInput = {
     ...(encoding ? { encoding } : {}),
     ...(delimiter ? { delimiter } : {}),
+    ...(headerCheck ? {} : { headerCheck: false }),
   }
-  const preview = useQuery('import.preview', { path: file.path, options }, `${file.path}|${encoding}|${delimiter}`)
+  const preview = useQuery('import.preview', { path: file.path, options }, `${file.path}|${encoding}|${delimiter}|${headerCheck}`)
+  const looksHeaderless = preview.error?.details?.reason === 'no-header'
 
   return (
     <section className="import-preview" data-testid="import-preview" aria-labelledby="preview-heading">
@@ -56,6 +60,11 @@ export function ImportPreview({
       </header>
 
       {preview.error && <ErrorMessage error={preview.error} title="Cannot read this file" />}
+      {looksHeaderless && (
+        <button type="button" className="btn" onClick={() => setHeaderCheck(false)} data-testid="import-header-anyway">
+          The first line is the header — use it anyway
+        </button>
+      )}
       {!preview.value && preview.loading && <p className="muted">Reading the start of the file…</p>}
       {preview.value && (
         <PreviewBody

@@ -18,8 +18,9 @@ import { parse } from 'csv-parse'
 import { afterAll, describe, expect, it } from 'vitest'
 import { sniffSource } from '../../../src-main/import'
 import { errorOf, readAll } from './helpers'
+import { sharedData } from '../../helpers/tmp'
 
-const DATA = '/work/shared/data'
+const DATA = sharedData
 
 /** [path under DATA, rows (header excluded), sha256 prefix of rows joined by \x1f / \x1e, suggested text column]. */
 const EXPECTED: Record<string, [rows: number, hash: string, textColumn: string]> = {
