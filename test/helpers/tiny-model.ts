@@ -15,6 +15,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import onnxProto from 'onnx-proto'
+import { seededRandom } from '../../src-main/analyze/common'
 
 const { onnx } = onnxProto
 
@@ -85,17 +86,8 @@ export interface TinyModel {
   vocab: Map<string, number>
 }
 
-/** mulberry32: a tiny seeded PRNG, values in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The engine's seeded PRNG (mulberry32), so fixtures and analysis share one implementation. */
+export { seededRandom }
 
 function randomArray(rand: () => number, n: number, scale: number): Float32Array {
   const a = new Float32Array(n)

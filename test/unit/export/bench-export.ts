@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { exportRows, GROUP_ROWS, type ExportChunk, type ExportColumn, type ExtraColumn } from '../../../src-main/export'
+import { seededRandom } from '../../../src-main/analyze/common'
 
 const CHUNK = 5000
 const COLUMNS: ExportColumn[] = [
@@ -42,14 +43,7 @@ function arg(name: string, dflt: string): string {
 
 /** Deterministic rows, made chunk by chunk (never all held). */
 async function* rows(n: number, dims: number): AsyncGenerator<ExportChunk> {
-  let seed = 12345
-  // mulberry32
-  const rnd = () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
+  const rnd = seededRandom(12345)
   for (let at = 0; at < n; at += CHUNK) {
     const m = Math.min(CHUNK, n - at)
     const c: ExportChunk = {

@@ -3,6 +3,7 @@ import { parse as csvParseSync } from 'csv-parse/sync'
 import { CsvRecordError, CsvRecords } from '../../../src-main/import/csv-records'
 import { countLineBreaks } from '../../../src-main/import/decode'
 import { toCsv } from '../../fixtures/import/make-fixtures'
+import { seededRandom } from '../../../src-main/analyze/common'
 
 interface Rec {
   fields: string[]
@@ -28,17 +29,8 @@ function errorOf(f: () => unknown): CsvRecordError {
   throw new Error('expected a CsvRecordError')
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Deterministic PRNG so failures reproduce. */
+const rng = seededRandom
 
 function splitRandomly<T extends string | Buffer>(s: T, rand: () => number, max = 7): T[] {
   const out: T[] = []
