@@ -19,7 +19,7 @@ export interface KeyLike {
 const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'color', 'file'])
 
 /** True when the key press goes into a text field. */
-export function isTyping(e: KeyLike): boolean {
+export function isTyping(e: Omit<KeyLike, 'key'>): boolean {
   if (e.targetEditable) return true
   const tag = e.targetTag?.toUpperCase()
   if (tag === 'TEXTAREA' || tag === 'SELECT') return true
