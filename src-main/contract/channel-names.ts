@@ -26,6 +26,8 @@ export const CHANNEL_NAMES = [
   'jobs.list',
   'jobs.cancel',
   'jobs.resume',
+  'analysis.runs',
+  'rows.get',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

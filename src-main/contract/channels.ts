@@ -19,6 +19,7 @@ import {
   RowsPageSchema,
 } from './schemas'
 import type { ChannelNameList } from './channel-names'
+import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
 
 /**
  * The one contract every front door speaks: channel → input and output schemas. Electron's main process,
@@ -127,6 +128,15 @@ export const channels = {
   'jobs.resume': {
     input: z.object({ id: Id }),
     output: JobSchema,
+  },
+  'analysis.runs': {
+    input: z.object({ datasetId: Id }),
+    output: z.array(AnalysisRunSchema),
+  },
+  /** Rows by index, in the order asked (a selection's rows); unknown indices are left out. */
+  'rows.get': {
+    input: z.object({ datasetId: Id, rows: z.array(z.number().int().nonnegative()).max(MAX_ROWS_BY_INDEX) }),
+    output: RowsByIndexSchema,
   },
 } as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
 

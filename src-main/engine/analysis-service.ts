@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { searchTopK, type DuplicateGroup, type FlagRule } from '../analyze'
-import type { AnalysisSummary, AnalyzeStartSchema } from '../contract'
+import type { AnalysisRun, AnalysisSummary, AnalyzeStartSchema } from '../contract'
 import { EmbedMapError } from '../errors'
 import type { AnalyzeParams } from '../jobs/analyze-job'
 import type { JobRunner } from '../jobs/runner'
@@ -55,6 +55,12 @@ export class AnalysisService {
     }
     const lockKey = `analyze:${set.id}:${JSON.stringify(params)}`
     return this.runner.startOrJoin({ kind: 'analyze', datasetId: input.datasetId, params, lockKey })
+  }
+
+  /** Every analysis run of the dataset, newest first, for picking an earlier one. */
+  runs(datasetId: number): AnalysisRun[] {
+    if (!this.datasets.get(datasetId)) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${datasetId}.`, 'List datasets with `embedmap datasets`.')
+    return this.analysis.runsForDataset(datasetId).map((r) => ({ runId: r.id, setId: r.setId, status: r.status, createdAt: r.createdAt, params: r.params }))
   }
 
   requireRun(datasetId: number, runId?: number): AnalysisRunRow {

@@ -10,6 +10,8 @@ export interface EngineApi {
   subscribe(listener: (event: EngineEvent) => void): () => void
   /** Where browser-mode uploads are stored before they are imported. */
   readonly uploadsDir: string
+  /** Where exports with a relative destination are written; browser mode serves downloads from here. */
+  readonly exportsDir: string
   readonly dbPath: string
   close(): Promise<void>
 }

@@ -45,6 +45,7 @@ export class Engine implements EngineApi {
   readonly search: SearchService
   readonly exports: ExportService
   readonly uploadsDir: string
+  readonly exportsDir: string
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
 
@@ -76,7 +77,8 @@ export class Engine implements EngineApi {
     const analysisRepo = new AnalysisRepo(this.db)
     this.analysis = new AnalysisService(this.datasets, this.embeddings, analysisRepo, this.runner)
     this.points = new PointsService(analysisRepo, this.analysis)
-    this.exports = new ExportService(path.join(path.dirname(opts.dbPath), 'exports'), this.datasets, analysisRepo, this.jobs, this.runner)
+    this.exportsDir = path.join(path.dirname(opts.dbPath), 'exports')
+    this.exports = new ExportService(this.exportsDir, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isProcessAlive)
     if (opts.resumeInterrupted) {
@@ -168,6 +170,11 @@ export class Engine implements EngineApi {
       'rows.neighbors': ({ datasetId, row, k, runId }) => this.analysis.neighbors(datasetId, row, k, runId),
       'export.start': (input) => this.exports.start(input),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
+      'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
+      'rows.get': ({ datasetId, rows }) => {
+        this.requireDataset(datasetId)
+        return this.datasets.rowsAt(datasetId, rows)
+      },
       'jobs.list': ({ activeOnly }) => this.jobs.list({ activeOnly }).map((j) => this.runner.view(j)),
       'jobs.cancel': ({ id }) => {
         this.requireJob(id)

@@ -17,6 +17,7 @@ import {
 } from './security'
 import { serveStatic } from './static'
 import { handleUpload } from './upload'
+import { handleDownload } from './download'
 
 export interface ServerOptions {
   engine: EngineApi
@@ -87,6 +88,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         }
         if (invoke) await handleInvoke(engine, safeDecode(invoke[1]), req, res)
         else await handleUpload(engine.uploadsDir, url, req, res)
+        return
+      }
+      const download = /^\/api\/exports\/([^/]+)$/.exec(url.pathname)
+      if (download && (req.method === 'GET' || req.method === 'HEAD')) {
+        await handleDownload(engine.exportsDir, safeDecode(download[1]), req, res)
         return
       }
       if (url.pathname === '/api/events') {

@@ -123,6 +123,18 @@ export class DatasetsRepo {
     return { total, offset, rows: raw.map(toRow) }
   }
 
+  /** Full rows by index, in the order asked; indices with no row are left out. */
+  rowsAt(id: number, idxs: readonly number[]): Row[] {
+    const raw = this.db
+      .prepare(`SELECT idx, line, text, cells, flags FROM rows WHERE dataset_id = ? AND idx IN (SELECT value FROM json_each(?))`)
+      .all(id, JSON.stringify(idxs)) as { idx: number; line: number; text: string; cells: string; flags: number }[]
+    const byIdx = new Map(raw.map((r) => [r.idx, r]))
+    return idxs.flatMap((i) => {
+      const r = byIdx.get(i)
+      return r ? [toRow(r)] : []
+    })
+  }
+
   /** Texts of the given rows (any order, duplicates allowed), as a map from row index. */
   texts(id: number, idxs: readonly number[]): Map<number, string> {
     const out = new Map<number, string>()

@@ -16,11 +16,13 @@ export class FakeEngine implements EngineApi {
   /** Override one channel's behaviour (throw to test error replies). */
   readonly overrides = new Map<ChannelName, (input: unknown) => unknown>()
   readonly uploadsDir: string
+  readonly exportsDir: string
   readonly dbPath: string
 
   constructor(dir = path.join(os.tmpdir(), `embedmap-fake-${process.pid}-${Date.now()}`)) {
     this.dbPath = path.join(dir, 'fake.sqlite')
     this.uploadsDir = path.join(dir, 'uploads')
+    this.exportsDir = path.join(dir, 'exports')
   }
 
   /** Adds a ready dataset of `rowCount` generated rows: columns id, text, label; every 1000th text is empty, every 777th row ragged. */
