@@ -2,7 +2,8 @@ import { z } from 'zod'
 import {
   DatasetSchema,
   AnalysisSummarySchema,
-  MapPointsSchema,
+  BinaryFrameSchema,
+  SavedViewSchema,
   AnalyzeStartSchema,
   EmbeddingSetSchema,
   NeighborSchema,
@@ -99,7 +100,21 @@ export const channels = {
   },
   'analysis.points': {
     input: z.object({ datasetId: Id, runId: Id.optional() }),
-    output: MapPointsSchema,
+    /** A binary frame with a MapPointsHeader (schemas.ts). */
+    output: BinaryFrameSchema,
+  },
+  'datasets.column': {
+    input: z.object({ id: Id, column: z.number().int().nonnegative() }),
+    /** A binary frame with a ColumnValuesHeader: one metadata column for every row. */
+    output: BinaryFrameSchema,
+  },
+  'views.get': {
+    input: z.object({ datasetId: Id }),
+    output: z.object({ view: SavedViewSchema.nullable() }),
+  },
+  'views.save': {
+    input: z.object({ datasetId: Id, view: SavedViewSchema.nullable() }),
+    output: z.object({ saved: z.boolean() }),
   },
   'clusters.rename': {
     input: z.object({ runId: Id, cluster: z.number().int().nonnegative(), name: z.string().max(200).nullable() }),

@@ -243,17 +243,58 @@ export const AnalysisSummarySchema = z.object({
 })
 export type AnalysisSummary = z.infer<typeof AnalysisSummarySchema>
 
-/** The map's points: typed arrays as base64 (see src-main/engine/points-service.ts). */
-export const MapPointsSchema = z.object({
+/** Answers too big for JSON travel as one binary frame (src-main/contract/binary-frame.ts): a Uint8Array. */
+export const BinaryFrameSchema = z.instanceof(Uint8Array)
+
+export const MapClusterSchema = z.object({ idx: z.number().int(), size: z.number().int(), label: z.string(), x: z.number(), y: z.number() })
+export type MapCluster = z.infer<typeof MapClusterSchema>
+
+/**
+ * Header of the analysis.points frame; its arrays are coords (f32 n×2), cluster (i32 n, -1 none),
+ * anomaly (f32 n, 0–1) and flags (u8 n, 1 = outlier). See src-main/engine/points-service.ts.
+ */
+export const MapPointsHeaderSchema = z.object({
+  kind: z.literal('points'),
   runId: Id,
   n: z.number().int().nonnegative(),
-  coords: z.string(),
-  cluster: z.string(),
-  anomaly: z.string(),
-  flags: z.string(),
-  clusters: z.array(z.object({ idx: z.number().int(), size: z.number().int(), label: z.string(), x: z.number(), y: z.number() })),
+  clusters: z.array(MapClusterSchema),
 })
-export type MapPoints = z.infer<typeof MapPointsSchema>
+export type MapPointsHeader = z.infer<typeof MapPointsHeaderSchema>
+
+/** Missing values of a categorical column frame (its codes are u16). */
+export const CATEGORY_MISSING = 0xffff
+
+/**
+ * Header of the datasets.column frame: one metadata column for every row. Categorical columns carry `codes`
+ * (u16 n: index into `categories`, the most frequent first; `categories.length` = any rarer value, counted in
+ * `otherCount`; CATEGORY_MISSING = empty). Numeric ones (numbers, dates as days since 1970) carry `values` (f32 n, NaN = missing).
+ */
+export const ColumnValuesHeaderSchema = z.discriminatedUnion('type', [
+  z.object({
+    kind: z.literal('column'),
+    type: z.literal('categorical'),
+    column: z.number().int().nonnegative(),
+    name: z.string(),
+    n: z.number().int().nonnegative(),
+    categories: z.array(z.string()),
+    counts: z.array(z.number().int().nonnegative()),
+    otherCount: z.number().int().nonnegative(),
+    missing: z.number().int().nonnegative(),
+  }),
+  z.object({
+    kind: z.literal('column'),
+    type: z.literal('numeric'),
+    column: z.number().int().nonnegative(),
+    name: z.string(),
+    n: z.number().int().nonnegative(),
+    /** 'date' values are days since 1970-01-01 (UTC). */
+    unit: z.enum(['number', 'date']),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    missing: z.number().int().nonnegative(),
+  }),
+])
+export type ColumnValuesHeader = z.infer<typeof ColumnValuesHeaderSchema>
 
 export const NeighborSchema = z.object({ row: z.number().int(), text: z.string(), similarity: z.number() })
 
@@ -277,3 +318,25 @@ export const ExportStartSchema = z.object({
   bom: z.boolean().default(false),
   vectors: z.boolean().default(false),
 })
+
+/** A filter on one metadata column: categorical keeps the listed values, numeric keeps min ≤ v ≤ max. */
+export const ColumnFilterSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('categorical'), column: z.number().int().nonnegative(), include: z.array(z.string().max(10_000)).max(10_000) }),
+  z.object({ type: z.literal('numeric'), column: z.number().int().nonnegative(), min: z.number(), max: z.number() }),
+])
+export type ColumnFilter = z.infer<typeof ColumnFilterSchema>
+
+/** What the map looks like: restored when the dataset is opened again (saved in the engine, or the last one locally). */
+export const SavedViewSchema = z.object({
+  version: z.literal(1),
+  runId: Id.nullable(),
+  target: z.tuple([z.number(), z.number()]),
+  zoom: z.number().min(-50).max(50),
+  color: z.union([z.object({ by: z.enum(['cluster', 'anomaly']) }), z.object({ by: z.literal('column'), column: z.number().int().nonnegative() })]),
+  theme: z.enum(['light', 'dark']),
+  pointSize: z.number().min(0.1).max(50),
+  opacity: z.number().min(0).max(1),
+  density: z.boolean(),
+  filters: z.array(ColumnFilterSchema).max(100),
+})
+export type SavedView = z.infer<typeof SavedViewSchema>

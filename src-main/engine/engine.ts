@@ -18,6 +18,9 @@ import { EmbedService } from './embed-service'
 import { ImportService } from './import-service'
 import { ModelsService } from './models-service'
 import { PointsService } from './points-service'
+import { ColumnService } from './column-service'
+import { ViewsRepo } from '../store/views-repo'
+import { SavedViewSchema } from '../contract'
 import { isProcessAlive } from './process-alive'
 import { appVersion } from './version'
 
@@ -42,6 +45,8 @@ export class Engine implements EngineApi {
   readonly embed: EmbedService
   readonly analysis: AnalysisService
   readonly points: PointsService
+  readonly columns: ColumnService
+  readonly views: ViewsRepo
   readonly search: SearchService
   readonly exports: ExportService
   readonly uploadsDir: string
@@ -77,6 +82,8 @@ export class Engine implements EngineApi {
     const analysisRepo = new AnalysisRepo(this.db)
     this.analysis = new AnalysisService(this.datasets, this.embeddings, analysisRepo, this.runner)
     this.points = new PointsService(analysisRepo, this.analysis)
+    this.columns = new ColumnService(this.db, (id) => this.requireDataset(id))
+    this.views = new ViewsRepo(this.db)
     this.exportsDir = path.join(path.dirname(opts.dbPath), 'exports')
     this.exports = new ExportService(this.exportsDir, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
@@ -162,6 +169,17 @@ export class Engine implements EngineApi {
       'analyze.start': (input) => this.analysis.start(input),
       'analysis.summary': ({ datasetId, runId, top }) => this.analysis.summary(datasetId, runId, top),
       'analysis.points': ({ datasetId, runId }) => this.points.points(datasetId, runId),
+      'datasets.column': ({ id, column }) => this.columns.column(id, column),
+      'views.get': ({ datasetId }) => {
+        this.requireDataset(datasetId)
+        // A view saved by an older version that no longer parses is dropped rather than breaking the open.
+        const parsed = SavedViewSchema.safeParse(this.views.get(datasetId))
+        return { view: parsed.success ? parsed.data : null }
+      },
+      'views.save': ({ datasetId, view }) => {
+        this.requireDataset(datasetId)
+        return { saved: this.views.set(datasetId, view) }
+      },
       'clusters.rename': ({ runId, cluster, name }) => {
         const { renamed, datasetId } = this.analysis.rename(runId, cluster, name)
         this.emit({ type: 'analysis.changed', datasetId })

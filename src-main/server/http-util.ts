@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Reply } from '../contract'
 import type { SerializedError } from '../errors'
 import { baseHeaders } from './security'
+import { FRAME_CONTENT_TYPE } from '../contract/binary-frame'
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const data = Buffer.from(JSON.stringify(body))
@@ -12,6 +13,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     'Cache-Control': 'no-store',
   })
   res.end(data)
+}
+
+/**
+ * A binary answer (contract/binary-frame.ts): the bytes as they are, no JSON envelope. Errors still go out as JSON
+ * replies, so the client tells them apart by Content-Type.
+ */
+export function sendFrame(res: ServerResponse, bytes: Uint8Array): void {
+  res.writeHead(200, {
+    ...baseHeaders,
+    'Content-Type': FRAME_CONTENT_TYPE,
+    'Content-Length': bytes.byteLength,
+    'Cache-Control': 'no-store',
+  })
+  res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
 }
 
 export function sendReply(res: ServerResponse, status: number, reply: Reply<unknown>): void {

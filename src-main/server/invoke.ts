@@ -3,12 +3,15 @@ import type { z } from 'zod'
 import { channels, isChannelName } from '../contract'
 import type { EngineApi } from '../engine/api'
 import { serializeError, type SerializedError } from '../errors'
-import { BodyTooLargeError, readBody, sendError, sendReply } from './http-util'
+import { BodyTooLargeError, readBody, sendError, sendFrame, sendReply } from './http-util'
 
 /** API inputs are small JSON objects; anything bigger is a mistake or an attack. Files go through /api/upload. */
 const MAX_INVOKE_BODY = 1024 * 1024
 
-/** `POST /api/invoke/:channel` — parse the body with the channel's input schema, call the engine, reply with the envelope. */
+/**
+ * `POST /api/invoke/:channel` — parse the body with the channel's input schema, call the engine, reply with the envelope
+ * (or, for binary channels such as analysis.points, with the frame's bytes as application/octet-stream).
+ */
 export async function handleInvoke(engine: EngineApi, channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!isChannelName(channel)) {
     sendError(res, 404, { code: 'NOT_FOUND', message: `Unknown channel "${channel}"` })
@@ -37,8 +40,9 @@ export async function handleInvoke(engine: EngineApi, channel: string, req: Inco
 
   try {
     // The map from channel to input type is lost through the dynamic lookup; the schema above is what guarantees it.
-    const value = await engine.invoke(channel, parsed.data as never)
-    sendReply(res, 200, { ok: true, value })
+    const value: unknown = await engine.invoke(channel, parsed.data as never)
+    if (value instanceof Uint8Array) sendFrame(res, value)
+    else sendReply(res, 200, { ok: true, value })
   } catch (err) {
     sendReply(res, 200, { ok: false, error: serializeError(err) })
   }

@@ -1,4 +1,5 @@
 import type { ChannelName, EngineEvent, Reply } from '../../src-main/contract'
+import { FRAME_CONTENT_TYPE } from '../../src-main/contract/binary-frame'
 import { ApiError } from './errors'
 import type { Transport, UploadProgress, UploadResult } from './types'
 
@@ -31,6 +32,14 @@ export function httpTransport(token: string): Transport {
       return { ok: false, error: UNREACHABLE }
     }
     if (res.status === 401) return { ok: false, error: BAD_TOKEN }
+    // Binary channels answer with the frame's bytes; errors always come as JSON.
+    if (res.ok && res.headers.get('Content-Type') === FRAME_CONTENT_TYPE) {
+      try {
+        return { ok: true, value: new Uint8Array(await res.arrayBuffer()) }
+      } catch {
+        return { ok: false, error: UNREACHABLE }
+      }
+    }
     const body = (await res.json().catch(() => null)) as Reply<unknown> | null
     if (body && typeof body === 'object' && 'ok' in body) return body
     return { ok: false, error: { code: 'INTERNAL', message: `The server answered ${res.status} ${res.statusText}` } }

@@ -1,6 +1,7 @@
-import type { MapPoints } from '../../src-main/contract'
+import { decodeFrame, frameArray, FrameError } from '../../src-main/contract/binary-frame'
+import { ColumnValuesHeaderSchema, MapPointsHeaderSchema, type ColumnValuesHeader, type MapCluster } from '../../src-main/contract'
 
-/** The map's arrays, decoded from the base64 the transport carries. */
+/** The map's arrays: typed-array views over the one buffer the transport delivered (no copies, no per-point objects). */
 export interface DecodedPoints {
   runId: number
   n: number
@@ -8,24 +9,43 @@ export interface DecodedPoints {
   cluster: Int32Array
   anomaly: Float32Array
   flags: Uint8Array
-  clusters: MapPoints['clusters']
+  clusters: MapCluster[]
 }
 
-/** base64 → a fresh, aligned ArrayBuffer. */
-export function base64ToBuffer(b64: string): ArrayBuffer {
-  const bin = atob(b64)
-  const bytes = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
-  return bytes.buffer
-}
-
-export function decodePoints(p: MapPoints): DecodedPoints {
-  const coords = new Float32Array(base64ToBuffer(p.coords))
-  const cluster = new Int32Array(base64ToBuffer(p.cluster))
-  const anomaly = new Float32Array(base64ToBuffer(p.anomaly))
-  const flags = new Uint8Array(base64ToBuffer(p.flags))
-  if (coords.length !== p.n * 2 || cluster.length !== p.n || anomaly.length !== p.n || flags.length !== p.n) {
-    throw new Error(`The map data of run ${p.runId} is inconsistent (${p.n} points).`)
+/** Validates the analysis.points frame at the boundary: header schema, array types and lengths against n. */
+export function decodePoints(bytes: Uint8Array | ArrayBuffer): DecodedPoints {
+  const frame = decodeFrame(bytes)
+  const parsed = MapPointsHeaderSchema.safeParse(frame.header)
+  if (!parsed.success) throw new FrameError(`The map data has an unexpected header: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
+  const { runId, n, clusters } = parsed.data
+  try {
+    return {
+      runId,
+      n,
+      coords: frameArray(frame, 'coords', 'f32', n * 2),
+      cluster: frameArray(frame, 'cluster', 'i32', n),
+      anomaly: frameArray(frame, 'anomaly', 'f32', n),
+      flags: frameArray(frame, 'flags', 'u8', n),
+      clusters,
+    }
+  } catch (err) {
+    throw new FrameError(`The map data of run ${runId} is inconsistent (${n} points): ${(err as Error).message}.`)
   }
-  return { runId: p.runId, n: p.n, coords, cluster, anomaly, flags, clusters: p.clusters }
+}
+
+export type ColumnValues =
+  | { header: Extract<ColumnValuesHeader, { type: 'categorical' }>; codes: Uint16Array }
+  | { header: Extract<ColumnValuesHeader, { type: 'numeric' }>; values: Float32Array }
+
+/** Validates a datasets.column frame: codes (u16) or values (f32), one per row. */
+export function decodeColumn(bytes: Uint8Array | ArrayBuffer): ColumnValues {
+  const frame = decodeFrame(bytes)
+  const parsed = ColumnValuesHeaderSchema.safeParse(frame.header)
+  if (!parsed.success) throw new FrameError(`The column data has an unexpected header: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
+  const header = parsed.data
+  if (header.type === 'categorical') {
+    if (header.counts.length !== header.categories.length) throw new FrameError('The column data lists categories and counts of different lengths.')
+    return { header, codes: frameArray(frame, 'codes', 'u16', header.n) }
+  }
+  return { header, values: frameArray(frame, 'values', 'f32', header.n) }
 }

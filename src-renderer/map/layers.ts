@@ -1,6 +1,6 @@
 import { CollisionFilterExtension, type CollisionFilterExtensionProps } from '@deck.gl/extensions'
 import { ScatterplotLayer, TextLayer } from '@deck.gl/layers'
-import type { MapPoints } from '../../src-main/contract'
+import type { MapCluster } from '../../src-main/contract'
 import type { DecodedPoints } from './decode'
 
 /** Stable ids: deck.gl diffs layers by id, so keeping them keeps the GPU buffers. */
@@ -50,8 +50,8 @@ export function pointsLayer(data: PointsData) {
 
 const collision = new CollisionFilterExtension()
 
-export function labelsLayer(clusters: MapPoints['clusters']) {
-  type Cluster = MapPoints['clusters'][number]
+export function labelsLayer(clusters: MapCluster[]) {
+  type Cluster = MapCluster
   return new TextLayer<Cluster, CollisionFilterExtensionProps<Cluster>>({
     id: LABELS_LAYER_ID,
     data: clusters,
