@@ -2,7 +2,15 @@
  * Outlier scores for L2-normalized rows.
  *
  * Methods (raw score: larger = more anomalous):
- *  - 'knn' (default): mean cosine distance to the k nearest neighbours.
+ *  - 'knn-text' (the default when texts are given; the analysis job's default): the larger of two tail-scaled scores — the 'knn' score and the text's
+ *    character surprisal (text-surprisal.ts). Each is scaled as (x − median) / (q99 − median), so 1
+ *    means "as unusual as the 1 % most unusual rows by that measure" and the two are comparable. Why
+ *    both: off-language rows and random strings form tight groups whose members are each other's
+ *    nearest neighbours (masking), and some models put content-free text near the centre of their
+ *    space; characters expose both, while the neighbourhood finds off-topic rows written normally.
+ *    Measured on AG News with 1 % planted rows: recall@N 0.85 (all-MiniLM-L6-v2) and 0.75
+ *    (multilingual-e5-small) against 0.15 and 0.05 for 'knn' alone (test/real-models/planted-anomalies).
+ *  - 'knn' (the default without texts): mean cosine distance to the k nearest neighbours.
  *  - 'centroid': cosine distance to the dataset's normalized mean vector (the source article's method).
  *  - 'cluster-centroid': cosine distance to the row's own cluster centroid (needs k-means output).
  *  - 'lof': Local Outlier Factor on cosine distances (Breunig et al.; sklearn's formula, with its
@@ -20,11 +28,18 @@
 import { EmbedMapError } from '../errors'
 import { type LongRunOptions, type Matrix, Ticker, checkMatrix, dotRows, quantileSorted, subProgress, takeRows } from './common'
 import { type KnnResult, knn, knnQuery } from './knn'
+import { textSurprisal } from './text-surprisal'
 
 /** Centroid methods without a kNN search neighbours for at most this many explained rows. */
 export const EXPLAIN_SEARCH_MAX = 2_000
 
-export type AnomalyMethod = 'knn' | 'centroid' | 'cluster-centroid' | 'lof'
+export type AnomalyMethod = 'knn-text' | 'knn' | 'centroid' | 'cluster-centroid' | 'lof'
+
+/** What made a row stand out under 'knn-text'. */
+export type AnomalyReason = 'neighbourhood' | 'text'
+
+/** The tail quantile that tail-scaled scores map to 1. */
+const TAIL_Q = 0.99
 
 export type FlagRule = { by: 'contamination'; fraction: number } | { by: 'threshold'; score: number } | { by: 'iqr'; factor?: number }
 
@@ -38,6 +53,8 @@ export interface AnomalyOptions extends LongRunOptions {
   assignments?: Int32Array
   /** k×d normalized centroids (for 'cluster-centroid'). */
   centroids?: Float32Array
+  /** The rows' texts (for 'knn-text'). */
+  texts?: readonly string[]
   normalize?: 'rank' | 'minmax'
   flag?: FlagRule
   /** At most this many explanations, highest scores first (default 10,000). */
@@ -52,6 +69,10 @@ export interface AnomalyExplanation {
   rawDistance: number
   neighbors: { indices: number[]; distances: number[] }
   cluster?: number
+  /** 'knn-text' only: which of its two scores put the row here, and both raw values. */
+  reason?: AnomalyReason
+  meanNeighborDistance?: number
+  textSurprisal?: number
 }
 
 export interface AnomalyResult {
@@ -65,38 +86,42 @@ export interface AnomalyResult {
   rawThreshold: number
   rule: FlagRule
   explanations: AnomalyExplanation[]
+  /** 'knn-text' only: the two component scores of every row. */
+  components?: { meanNeighborDistance: Float32Array; textSurprisal: Float32Array }
 }
 
 export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<AnomalyResult> {
   checkMatrix(X)
   const { data, n, d } = X
-  const method = opts.method ?? 'knn'
+  const method = opts.method ?? (opts.texts ? 'knn-text' : 'knn')
   const k = Math.max(1, Math.min(opts.k ?? 10, n - 1))
   const rule: FlagRule = opts.flag ?? { by: 'contamination', fraction: 0.05 }
   const normalize = opts.normalize ?? 'rank'
   if (n === 0) return { method, normalize, raw: new Float32Array(0), scores: new Float32Array(0), flagged: new Int32Array(0), rawThreshold: NaN, rule, explanations: [] }
   let kn = opts.knn && opts.knn.n === n && opts.knn.k >= k ? opts.knn : undefined
-  if ((method === 'knn' || method === 'lof') && n > 1 && !kn) {
+  if (method === 'knn-text' && opts.texts?.length !== n) {
+    throw new EmbedMapError('BAD_INPUT', `method 'knn-text' needs the text of every row (${n} rows, ${opts.texts?.length ?? 0} texts)`)
+  }
+  if ((method === 'knn' || method === 'lof' || method === 'knn-text') && n > 1 && !kn) {
     kn = await knn(X, { k, signal: opts.signal, onProgress: subProgress(opts.onProgress, 0, 80, 100) })
   }
   const raw = new Float32Array(n)
   const ticker = new Ticker({ signal: opts.signal, onProgress: subProgress(opts.onProgress, 80, 100, 100) }, n)
+  let components: AnomalyResult['components']
+  let reasons: Uint8Array | undefined
   if (method === 'knn') {
-    if (n === 1) raw[0] = 0
-    else {
-      for (let i = 0; i < n; i++) {
-        let s = 0
-        let c = 0
-        for (let t = 0; t < k; t++) {
-          const dd = kn!.distances[i * kn!.k + t]
-          if (Number.isFinite(dd)) {
-            s += dd
-            c++
-          }
-        }
-        raw[i] = c ? s / c : 0
-      }
+    if (n > 1) raw.set(meanNeighborDistance(kn!, k))
+  } else if (method === 'knn-text') {
+    const near = n > 1 ? meanNeighborDistance(kn!, k) : new Float32Array(n)
+    const odd = await textSurprisal(opts.texts!, { signal: opts.signal, onProgress: subProgress(opts.onProgress, 80, 100, 100) })
+    const a = tailScaled(near)
+    const b = tailScaled(odd)
+    reasons = new Uint8Array(n)
+    for (let i = 0; i < n; i++) {
+      raw[i] = Math.max(a[i], b[i])
+      reasons[i] = b[i] > a[i] ? 1 : 0
     }
+    components = { meanNeighborDistance: near, textSurprisal: odd }
   } else if (method === 'centroid') {
     const c = new Float64Array(d)
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) c[t] += data[i * d + t]
@@ -173,9 +198,44 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
     }
     const ex: AnomalyExplanation = { row: i, score: scores[i], rawDistance: raw[i], neighbors: { indices: nbI, distances: nbD } }
     if (opts.assignments) ex.cluster = opts.assignments[i]
+    if (components && reasons) {
+      ex.reason = reasons[i] ? 'text' : 'neighbourhood'
+      ex.meanNeighborDistance = components.meanNeighborDistance[i]
+      ex.textSurprisal = components.textSurprisal[i]
+    }
     explanations.push(ex)
   }
-  return { method, normalize, raw, scores, flagged, rawThreshold, rule, explanations }
+  return { method, normalize, raw, scores, flagged, rawThreshold, rule, explanations, components }
+}
+
+/** Mean cosine distance to the first k neighbours of each row (missing neighbours skipped). */
+export function meanNeighborDistance(kn: KnnResult, k: number): Float32Array {
+  const out = new Float32Array(kn.n)
+  const kk = Math.min(k, kn.k)
+  for (let i = 0; i < kn.n; i++) {
+    let s = 0
+    let c = 0
+    for (let t = 0; t < kk; t++) {
+      const dd = kn.distances[i * kn.k + t]
+      if (Number.isFinite(dd)) {
+        s += dd
+        c++
+      }
+    }
+    out[i] = c ? s / c : 0
+  }
+  return out
+}
+
+/**
+ * (x − median) / (q99 − median): 0 at the median, 1 at the 99th percentile, unbounded above — so
+ * scores of different units can be compared by how far into their own tail a row lies.
+ */
+export function tailScaled(x: Float32Array, q = TAIL_Q): Float32Array {
+  const sorted = Float64Array.from(x).sort()
+  const med = quantileSorted(sorted, 0.5)
+  const span = quantileSorted(sorted, q) - med
+  return x.map((v) => (span > 0 ? (v - med) / span : 0))
 }
 
 /** LOF from a kNN (uses the first k neighbours of each row). */

@@ -182,7 +182,7 @@ export const AnalyzeStartSchema = z.object({
   k: z.union([z.literal('auto'), z.number().int().min(1).max(1000)]).default('auto'),
   kMin: z.number().int().min(2).default(2),
   kMax: z.number().int().min(2).max(200).default(20),
-  anomaly: z.enum(['knn', 'lof', 'centroid', 'cluster-centroid']).default('knn'),
+  anomaly: z.enum(['knn-text', 'knn', 'lof', 'centroid', 'cluster-centroid']).default('knn-text'),
   /** Flag this share of rows (0–0.5); default: an interquartile-range fence on the scores. */
   contamination: z.number().gt(0).max(0.5).optional(),
   /** Flag rows whose normalized score is at least this. */
@@ -229,6 +229,8 @@ export const AnalysisSummarySchema = z.object({
       RowRefSchema.extend({
         score: z.number(),
         rawDistance: z.number(),
+        /** 'knn-text': whether the neighbourhood or the text's characters made the row stand out. */
+        reason: z.enum(['neighbourhood', 'text']).nullable(),
         cluster: z.number().nullable(),
         neighbors: z.array(z.object({ row: z.number(), distance: z.number() })),
       }),

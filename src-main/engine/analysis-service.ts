@@ -15,6 +15,7 @@ interface Explanation {
   rawDistance: number
   neighbors: { indices: number[]; distances: number[] }
   cluster?: number
+  reason?: 'neighbourhood' | 'text'
 }
 
 /** Neighbours shown as the "why" of an outlier. */
@@ -78,7 +79,7 @@ export class AnalysisService {
     const anomalies = run.anomalyRunId !== null ? this.analysis.anomalies(run.anomalyRunId) : null
     const dups = this.analysis.duplicates<DuplicateGroup>(run.id)
     const projection = run.projectionId !== null ? this.analysis.projection(run.projectionId) : null
-    const explanations = anomalies ? this.topAnomalies(run.id, anomalies.raw, anomalies.scores, clustering?.assignments ?? null, top) : []
+    const explanations = anomalies ? this.topAnomalies(run.id, anomalies.raw, anomalies.scores, clustering?.assignments ?? null, top, anomalies.explanations as Explanation[]) : []
     const dupGroups = [...(dups?.groups ?? [])].sort((a, b) => b.rows.length - a.rows.length).slice(0, top)
     const wanted = [
       ...(clustering?.clusters.flatMap((c) => c.exemplars) ?? []),
@@ -109,6 +110,7 @@ export class AnalysisService {
           ...ref(e.row),
           score: e.score,
           rawDistance: e.rawDistance,
+          reason: e.reason ?? null,
           cluster: e.cluster ?? null,
           neighbors: e.neighbors.indices.map((row, i) => ({ row, distance: e.neighbors.distances[i] })),
         })),
@@ -126,8 +128,9 @@ export class AnalysisService {
    * The highest-scoring rows, flagged or not (a user reviewing outliers wants the ranking, and the
    * flag threshold is only where it is cut), each with its nearest rows and its cluster as the why.
    */
-  private topAnomalies(runId: number, raw: Float32Array, scores: Float32Array, assignments: Int32Array | null, top: number): Explanation[] {
+  private topAnomalies(runId: number, raw: Float32Array, scores: Float32Array, assignments: Int32Array | null, top: number, stored: Explanation[]): Explanation[] {
     const graph = this.analysis.knn(runId)
+    const reasons = new Map(stored.filter((e) => e.reason).map((e) => [e.row, e.reason]))
     const order = Array.from({ length: raw.length }, (_, i) => i).sort((a, b) => raw[b] - raw[a] || a - b).slice(0, top)
     return order.map((row) => {
       const indices: number[] = []
@@ -138,7 +141,7 @@ export class AnalysisService {
         indices.push(j)
         distances.push(graph.distances[row * graph.k + t])
       }
-      return { row, score: scores[row], rawDistance: raw[row], neighbors: { indices, distances }, cluster: assignments ? assignments[row] : undefined }
+      return { row, score: scores[row], rawDistance: raw[row], neighbors: { indices, distances }, cluster: assignments ? assignments[row] : undefined, reason: reasons.get(row) }
     })
   }
 

@@ -1,4 +1,4 @@
-import { anomalies, chooseK, clusterKeywords, duplicates, kmeans, knn, matrix, umap, type FlagRule, type KnnResult } from '../analyze'
+import { anomalies, chooseK, clusterKeywords, duplicates, kmeans, knn, matrix, umap, type AnomalyMethod, type FlagRule, type KnnResult } from '../analyze'
 import { EmbedMapError } from '../errors'
 import { AnalysisRepo } from '../store/analysis-repo'
 import type { Db } from '../store/connection'
@@ -13,7 +13,7 @@ export interface AnalyzeParams {
   k: 'auto' | number
   kMin: number
   kMax: number
-  anomaly: 'knn' | 'lof' | 'centroid' | 'cluster-centroid'
+  anomaly: AnomalyMethod
   flag: FlagRule
   nNeighbors: number
   minDist: number
@@ -131,6 +131,7 @@ export const analyzeJob: JobHandler = {
         knn: graph,
         assignments: clustering.assignments,
         centroids: clustering.centroids,
+        texts: p.anomaly === 'knn-text' ? texts() : undefined,
         flag: p.flag,
         maxExplanations: MAX_EXPLANATIONS,
         signal: ctx.signal,

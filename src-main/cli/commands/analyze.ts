@@ -20,7 +20,11 @@ export interface AnalyzeFlags {
 export function analysisOptions(cmd: Command): Command {
   return cmd
     .option('--k <auto|n>', 'number of clusters, or auto (best silhouette over 2–20)', 'auto')
-    .option('--anomaly <knn|lof|centroid|cluster-centroid>', 'outlier score: mean distance to the 10 nearest rows (default), LOF, or distance to the centroid', 'knn')
+    .option(
+      '--anomaly <knn-text|knn|lof|centroid|cluster-centroid>',
+      "outlier score: knn-text (default) = the nearest rows' distance or the text's unusual characters, whichever stands out more; knn = mean distance to the 10 nearest rows; LOF; or distance to the (cluster) centroid",
+      'knn-text',
+    )
     .option('--contamination <p>', 'flag this share of rows as outliers (e.g. 0.01); default: an IQR fence on the scores')
     .option('--threshold <s>', 'flag rows whose 0–1 outlier score is at least this')
     .option('--neighbors <n>', 'UMAP n_neighbors', '15')
@@ -86,8 +90,8 @@ export function registerAnalyze(program: Command): void {
           [
             `${formatCount(s.anomalies.flaggedCount)} rows flagged (${s.anomalies.method}, score ≥ ${s.anomalies.threshold.toFixed(3)}).`,
             table(
-              ['row', 'score', 'distance', 'cluster', 'nearest rows', 'text'],
-              top.map((a) => [a.row, a.score.toFixed(3), a.rawDistance.toFixed(3), a.cluster ?? '', a.neighbors.slice(0, 3).map((n) => n.row).join(' '), truncate(a.text, 60)]),
+              ['row', 'score', 'raw', 'why', 'cluster', 'nearest rows', 'text'],
+              top.map((a) => [a.row, a.score.toFixed(3), a.rawDistance.toFixed(3), a.reason ?? '', a.cluster ?? '', a.neighbors.slice(0, 3).map((n) => n.row).join(' '), truncate(a.text, 60)]),
             ),
           ].join('\n'),
         )
