@@ -321,10 +321,10 @@ export const ExportStartSchema = z.object({
   vectors: z.boolean().default(false),
 })
 
-/** A filter on one metadata column: categorical keeps the listed values, numeric keeps min ≤ v ≤ max. */
+/** A filter on one metadata column: categorical keeps the listed values, numeric keeps min ≤ v ≤ max (null: unbounded). */
 export const ColumnFilterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('categorical'), column: z.number().int().nonnegative(), include: z.array(z.string().max(10_000)).max(10_000) }),
-  z.object({ type: z.literal('numeric'), column: z.number().int().nonnegative(), min: z.number(), max: z.number() }),
+  z.object({ type: z.literal('numeric'), column: z.number().int().nonnegative(), min: z.number().nullable(), max: z.number().nullable() }),
 ])
 export type ColumnFilter = z.infer<typeof ColumnFilterSchema>
 

@@ -1,4 +1,5 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import { loadLastDataset, storeLastDataset } from '../map/view-storage'
 import { hasTransport } from '../api/client'
 import { ApiError } from '../api/errors'
 import { useConnected, useQuery } from '../api/hooks'
@@ -17,7 +18,9 @@ export function App() {
 
 function Workspace() {
   const datasets = useDatasets()
-  const [selectedId, setSelectedId] = useState<number | null>(null)
+  // The last opened dataset comes back when the app opens again.
+  const [selectedId, setSelectedId] = useState<number | null>(loadLastDataset)
+  useEffect(() => storeLastDataset(selectedId), [selectedId])
   const [importing, setImporting] = useState<ChosenFile | null>(null)
   // Null while the list has not caught up with a new import, or after the dataset was deleted elsewhere.
   const selected = datasets.value?.find((d) => d.id === selectedId) ?? null

@@ -11,13 +11,19 @@ import type { ColumnValues } from './decode'
 export const OTHER_KEY = '\u0001other'
 export const MISSING_KEY = '\u0001missing'
 
+/** Whether the filter restricts anything yet (a new filter starts open: nothing picked, no bounds). */
+export function isActive(filter: ColumnFilter): boolean {
+  return filter.type === 'categorical' ? filter.include.length > 0 : filter.min !== null || filter.max !== null
+}
+
 /** 1 where the row passes the filter. */
 export function passMask(filter: ColumnFilter, col: ColumnValues): Uint8Array {
   const n = col.header.n
   const out = new Uint8Array(n)
   if (filter.type === 'numeric') {
     if (!('values' in col)) throw new Error(`Column ${filter.column} is not numeric.`)
-    const { min, max } = filter
+    const min = filter.min ?? -Infinity
+    const max = filter.max ?? Infinity
     const v = col.values
     for (let i = 0; i < n; i++) out[i] = v[i] >= min && v[i] <= max ? 1 : 0 // NaN fails both comparisons
     return out

@@ -1,11 +1,14 @@
-import { CollisionFilterExtension, type CollisionFilterExtensionProps } from '@deck.gl/extensions'
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers'
+import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers'
 import type { MapCluster } from '../../src-main/contract'
 import type { DecodedPoints } from './decode'
+import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance, type Theme } from './appearance'
+import type { DensityGrid } from './density'
+import { densityPixels } from './density'
 
 /** Stable ids: deck.gl diffs layers by id, so keeping them keeps the GPU buffers. */
 export const POINTS_LAYER_ID = 'points'
 export const LABELS_LAYER_ID = 'cluster-labels'
+export const DENSITY_LAYER_ID = 'density'
 
 export interface PointsData {
   length: number
@@ -34,25 +37,27 @@ export function pointRadius(n: number): number {
   return 1.5
 }
 
-export function pointsLayer(data: PointsData) {
+export function pointsLayer(data: PointsData, appearance: MapAppearance = DEFAULT_APPEARANCE) {
   return new ScatterplotLayer({
     id: POINTS_LAYER_ID,
     data,
     radiusUnits: 'pixels',
-    getRadius: pointRadius(data.length),
-    radiusMinPixels: 1,
+    // A constant radius and the layer's opacity: changing either is a uniform update, no attribute is rebuilt.
+    getRadius: appearance.pointSize ?? pointRadius(data.length),
+    opacity: appearance.opacity,
+    radiusMinPixels: 0.5,
     stroked: false,
     pickable: true,
     autoHighlight: true,
-    highlightColor: [29, 35, 48, 255],
+    highlightColor: DECK_THEMES[appearance.theme].highlight,
   })
 }
 
-const collision = new CollisionFilterExtension()
-
-export function labelsLayer(clusters: MapCluster[]) {
+/** Cluster labels, already decluttered for the current zoom (map/labels.ts), so no collision pass runs on the GPU. */
+export function labelsLayer(clusters: MapCluster[], theme: Theme = 'light') {
   type Cluster = MapCluster
-  return new TextLayer<Cluster, CollisionFilterExtensionProps<Cluster>>({
+  const colors = DECK_THEMES[theme]
+  return new TextLayer<Cluster>({
     id: LABELS_LAYER_ID,
     data: clusters,
     getPosition: (c) => [c.x, c.y],
@@ -62,15 +67,22 @@ export function labelsLayer(clusters: MapCluster[]) {
     fontFamily: 'system-ui, "Noto Sans", "Noto Sans CJK SC", sans-serif',
     fontWeight: 600,
     getSize: 14,
-    getColor: [29, 35, 48, 255],
+    getColor: colors.label,
     background: true,
-    getBackgroundColor: [255, 255, 255, 215],
+    getBackgroundColor: colors.labelBackground,
     backgroundPadding: [4, 2],
     getTextAnchor: 'middle',
     getAlignmentBaseline: 'center',
-    // Bigger clusters come first in `data`, so they win collisions.
-    getCollisionPriority: (c) => c.size,
-    collisionTestProps: { sizeScale: 1.4 },
-    extensions: [collision],
+    updateTriggers: { getColor: theme, getBackgroundColor: theme },
+  })
+}
+
+/** The CPU-binned density grid as one bitmap under the points. */
+export function densityLayer(grid: DensityGrid, theme: Theme) {
+  return new BitmapLayer({
+    id: DENSITY_LAYER_ID,
+    image: new ImageData(densityPixels(grid, theme), grid.width, grid.height),
+    bounds: grid.bounds,
+    pickable: false,
   })
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CATEGORY_MISSING } from '../../../src-main/contract'
 import type { ColumnValues } from '../../../src-renderer/map/decode'
-import { countMatches, crossFilterHistogram, dimColors, failCounts, matchMask, MISSING_KEY, OTHER_KEY, passMask } from '../../../src-renderer/map/filters'
+import { countMatches, crossFilterHistogram, dimColors, failCounts, isActive, matchMask, MISSING_KEY, OTHER_KEY, passMask } from '../../../src-renderer/map/filters'
 
 const M = CATEGORY_MISSING
 // Six rows: colour (categorical) and price (numeric).
@@ -19,7 +19,12 @@ describe('metadata filters', () => {
     expect(Array.from(passMask({ type: 'categorical', column: 1, include: ['red'] }, colour))).toEqual([1, 1, 0, 0, 0, 1])
     expect(Array.from(passMask({ type: 'categorical', column: 1, include: [OTHER_KEY, MISSING_KEY, 'nope'] }, colour))).toEqual([0, 0, 0, 1, 1, 0])
     expect(Array.from(passMask({ type: 'numeric', column: 2, min: 2, max: 9 }, price))).toEqual([0, 1, 0, 0, 1, 1])
+    expect(Array.from(passMask({ type: 'numeric', column: 2, min: 5, max: null }, price))).toEqual([0, 1, 1, 0, 0, 1])
     expect(() => passMask({ type: 'numeric', column: 1, min: 0, max: 1 }, colour)).toThrow(/not numeric/)
+    // A new filter restricts nothing until a value or bound is picked.
+    expect(isActive({ type: 'categorical', column: 1, include: [] })).toBe(false)
+    expect(isActive({ type: 'numeric', column: 2, min: null, max: null })).toBe(false)
+    expect(isActive({ type: 'numeric', column: 2, min: null, max: 3 })).toBe(true)
   })
 
   it('matches rows passing every filter and dims the rest instead of hiding them', () => {

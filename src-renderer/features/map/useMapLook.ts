@@ -1,0 +1,139 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { Column, ColumnFilter, SavedView } from '../../../src-main/contract'
+import { invoke } from '../../api/client'
+import { useQuery } from '../../api/hooks'
+import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
+import { pointColors } from '../../map/colors'
+import { categoricalColors, numericColors, numericScale, type NumericDomain } from '../../map/column-colors'
+import type { DecodedPoints } from '../../map/decode'
+import { countMatches, dimColors, failCounts, isActive, matchMask, passMask } from '../../map/filters'
+import { loadLastView, loadTheme, storeLastView, storeTheme } from '../../map/view-storage'
+import { useColumnValues } from './useColumnValues'
+
+export type ColorBy = SavedView['color']
+
+export interface ViewPosition {
+  target: [number, number]
+  zoom: number
+}
+
+/**
+ * Everything about how the map looks, apart from what part A's panels emphasise: colour by cluster, anomaly or a
+ * column; size, opacity, theme and density; filters that dim. Restores the last view (localStorage) or the view
+ * saved with the dataset (engine), and remembers changes.
+ */
+export function useMapLook(datasetId: number, points: DecodedPoints) {
+  const saved = useQuery('views.get', { datasetId }, `${datasetId}`)
+  const dataset = useQuery('datasets.get', { id: datasetId }, `${datasetId}`)
+  const [initial, setInitial] = useState<SavedView | null | undefined>(undefined)
+  const [colorBy, setColorBy] = useState<ColorBy>({ by: 'cluster' })
+  const [domain, setDomain] = useState<NumericDomain>('quantile')
+  const [appearance, setAppearance] = useState<MapAppearance>(() => ({ ...DEFAULT_APPEARANCE, theme: loadTheme() ?? DEFAULT_APPEARANCE.theme }))
+  const [filters, setFilters] = useState<ColumnFilter[]>([])
+  const position = useRef<ViewPosition | null>(null)
+  const writeTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
+
+  // Once: the last local view, else the one saved with the dataset, else defaults (the map fits itself).
+  useEffect(() => {
+    if (initial !== undefined || saved.loading) return
+    const view = loadLastView(datasetId) ?? saved.value?.view ?? null
+    const usable = view && (view.runId === null || view.runId === points.runId) ? view : null
+    if (view) {
+      setColorBy(view.color)
+      setAppearance((a) => ({ ...a, pointSize: view.pointSize, opacity: view.opacity, density: view.density, theme: loadTheme() ?? view.theme }))
+      setFilters(view.filters)
+    }
+    if (usable) position.current = { target: usable.target, zoom: usable.zoom }
+    setInitial(usable)
+  }, [initial, saved.loading, saved.value, datasetId, points.runId])
+
+  const metaColumns: Column[] = useMemo(() => (dataset.value ? dataset.value.columns.filter((c) => c.idx !== dataset.value!.textColumn) : []), [dataset.value])
+  const wanted = useMemo(() => [...(colorBy.by === 'column' ? [colorBy.column] : []), ...filters.map((f) => f.column)], [colorBy, filters])
+  const { columns, error } = useColumnValues(datasetId, wanted)
+  const colorColumn = colorBy.by === 'column' ? columns.get(colorBy.column) : undefined
+  const scale = useMemo(() => (colorColumn && 'values' in colorColumn ? numericScale(colorColumn.values, domain) : null), [colorColumn, domain])
+
+  const baseColors = useMemo(() => {
+    if (colorBy.by !== 'column') return pointColors(colorBy.by, points)
+    if (!colorColumn || colorColumn.header.n !== points.n) return pointColors('cluster', points) // still loading
+    return 'codes' in colorColumn ? categoricalColors(colorColumn.codes, colorColumn.header.categories.length) : numericColors(colorColumn.values, scale)
+  }, [colorBy, colorColumn, scale, points])
+
+  // One pass mask per filter whose column has arrived (and fits the map); the failing counts drive dimming and histograms.
+  const masks = useMemo(() => {
+    const out = new Map<number, Uint8Array>()
+    for (const f of filters) {
+      const col = columns.get(f.column)
+      if (!isActive(f) || !col || col.header.n !== points.n || (f.type === 'numeric') !== 'values' in col) continue
+      out.set(f.column, passMask(f, col))
+    }
+    return out
+  }, [filters, columns, points.n])
+  const fails = useMemo(() => (masks.size ? failCounts([...masks.values()], points.n) : null), [masks, points.n])
+  const match = useMemo(() => matchMask(fails), [fails])
+  const matching = useMemo(() => countMatches(match, points.n), [match, points.n])
+  const colors = useMemo(() => dimColors(baseColors, match, DECK_THEMES[appearance.theme].dimmed), [baseColors, match, appearance.theme])
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = appearance.theme
+  }, [appearance.theme])
+
+  function currentView(): SavedView {
+    const p = position.current
+    return {
+      version: 1,
+      runId: points.runId,
+      target: p ? p.target : [0, 0],
+      zoom: p ? p.zoom : 0,
+      color: colorBy,
+      theme: appearance.theme,
+      pointSize: appearance.pointSize ?? 0.1,
+      opacity: appearance.opacity,
+      density: appearance.density,
+      filters,
+    }
+  }
+  // pointSize null ("automatic") is stored as the schema's minimum and read back as automatic.
+  const remember = () => {
+    if (initial !== undefined) storeLastView(datasetId, currentView())
+  }
+  useEffect(remember, [colorBy, appearance, filters, initial]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  return {
+    ready: initial !== undefined,
+    initialPosition: initial ? { target: initial.target, zoom: initial.zoom } : null,
+    metaColumns,
+    colorBy,
+    setColorBy,
+    domain,
+    setDomain,
+    appearance: { ...appearance, pointSize: appearance.pointSize !== null && appearance.pointSize <= 0.1 ? null : appearance.pointSize },
+    setAppearance(next: Partial<MapAppearance>) {
+      if (next.theme) storeTheme(next.theme)
+      setAppearance((a) => ({ ...a, ...next }))
+    },
+    filters,
+    setFilters,
+    columns,
+    colorColumn,
+    scale,
+    masks,
+    fails,
+    matching,
+    colors,
+    error,
+    /** The map moved: remembered locally (throttled by the caller's zoom/pan end). */
+    onViewChange(p: ViewPosition) {
+      position.current = p
+      // Panning changes the view every frame: write it once the map has been still for a moment.
+      clearTimeout(writeTimer.current)
+      writeTimer.current = setTimeout(remember, 400)
+    },
+    async saveWithDataset(): Promise<void> {
+      await invoke('views.save', { datasetId, view: currentView() })
+      saved.reload()
+    },
+  }
+}
+
+export type MapLook = ReturnType<typeof useMapLook>
