@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { z } from 'zod'
 import type { ExportStartSchema } from '../contract'
@@ -24,6 +25,8 @@ export class ExportService {
     if (input.vectors && input.format !== 'parquet') throw new EmbedMapError('BAD_INPUT', 'Vectors can only be exported to Parquet.', 'Use --format parquet with --vectors.')
     const run = input.runId !== undefined ? this.analysis.run(input.runId) : this.analysis.latestReady(input.datasetId)
     const out = path.resolve(this.exportsDir, input.out)
+    // The exports folder is ours: create it on first use (a path the user gave elsewhere must already exist).
+    if (path.dirname(out) === path.resolve(this.exportsDir)) fs.mkdirSync(this.exportsDir, { recursive: true })
     const params: ExportParams = {
       datasetId: input.datasetId,
       runId: run?.id ?? null,

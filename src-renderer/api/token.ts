@@ -13,3 +13,8 @@ export function takeToken(): string | null {
   }
   return sessionStorage.getItem(KEY)
 }
+
+/** The token kept by takeToken, for requests made outside the transport (downloads). */
+export function storedToken(): string | null {
+  return sessionStorage.getItem(KEY)
+}

@@ -1,15 +1,24 @@
 import { OrthographicView, type PickingInfo } from '@deck.gl/core'
 import { ScatterplotLayer } from '@deck.gl/layers'
 import DeckGL, { type DeckGLRef } from '@deck.gl/react'
-import { useEffect, useMemo, useRef } from 'react'
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react'
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { fitBounds } from '../../map/fit'
 import { labelClusters } from '../../map/labels'
 import { labelsLayer, pointRadius, pointsData, pointsLayer, POINTS_LAYER_ID } from '../../map/layers'
 import { installTestHook } from './test-hook'
+import { applyEmphasis, isPickable } from '../../map/emphasis'
+import { hitRingsLayer } from '../../map/overlay-layers'
 
 const VIEW = new OrthographicView({ id: 'map', flipY: true })
+
+/** What the map view can ask of the canvas: move the view to a row, turn screen pixels into map coordinates. */
+export interface MapHandle {
+  flyTo(row: number): void
+  /** Canvas-local pixels → map (data) coordinates; null before the first frame. */
+  unproject(x: number, y: number): [number, number] | null
+}
 
 export interface HoverPoint {
   row: number
@@ -29,6 +38,9 @@ export function MapCanvas({
   selected,
   onHover,
   onSelect,
+  emphasis = null,
+  rings = null,
+  handleRef,
 }: {
   points: DecodedPoints
   mode: ColorMode
@@ -37,16 +49,42 @@ export function MapCanvas({
   selected: number | null
   onHover(p: HoverPoint | null): void
   onSelect(row: number | null): void
+  /** Per-point emphasis codes (map/emphasis.ts): highlighted, dimmed or hidden; null draws plain colours. */
+  emphasis?: Uint8Array | null
+  /** Rows to ring (search hits). */
+  rings?: Int32Array | null
+  handleRef?: Ref<MapHandle>
 }) {
   const deckRef = useRef<DeckGLRef>(null)
   const boxRef = useRef<HTMLDivElement>(null)
   const frames = useRef(0)
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
-  const data = useMemo(() => pointsData(points, pointColors(mode, points)), [points, mode])
+  const data = useMemo(() => pointsData(points, applyEmphasis(pointColors(mode, points), emphasis)), [points, mode, emphasis])
   const labels = useMemo(() => labelClusters(points.clusters), [points])
   // Fit the whole map once per run; pan and zoom are the user's after that.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const initialViewState = useMemo(() => fitBounds(points.coords, width, height), [points.runId])
+  const fitted = useMemo(() => fitBounds(points.coords, width, height), [points.runId])
+  // A fly-to replaces the initial view state (deck.gl then moves there); null keeps the fitted one.
+  const [flight, setFlight] = useState<(ReturnType<typeof fitBounds> & { transitionDuration: number }) | null>(null)
+  const initialViewState = flight ?? fitted
+  useImperativeHandle(
+    handleRef,
+    () => ({
+      flyTo(row) {
+        if (row < 0 || row >= points.n) return
+        const zoom = Math.max(deckRef.current?.deck?.getViewports()[0]?.zoom ?? fitted.zoom, fitted.zoom + 2)
+        // No animation for automated browsers: tests must not wait on transitions.
+        setFlight({ target: [points.coords[2 * row], points.coords[2 * row + 1], 0], zoom, transitionDuration: navigator.webdriver ? 0 : 500 })
+      },
+      unproject(x, y) {
+        const viewport = deckRef.current?.deck?.getViewports()[0]
+        if (!viewport) return null
+        const [ux, uy] = viewport.unproject([x, y])
+        return [ux, uy]
+      },
+    }),
+    [points, fitted],
+  )
   const layers = useMemo(
     () => [
       pointsLayer(data),
@@ -62,9 +100,10 @@ export function MapCanvas({
         getLineWidth: 2,
         getLineColor: [29, 35, 48, 255],
       }),
+      ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
       labelsLayer(labels),
     ],
-    [data, labels, selected, points],
+    [data, labels, selected, points, rings],
   )
 
   useEffect(
@@ -81,8 +120,8 @@ export function MapCanvas({
         controller={{ doubleClickZoom: true, inertia: false }}
         layers={layers}
         getCursor={({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab')}
-        onHover={(info: PickingInfo) => onHover(info.layer?.id === POINTS_LAYER_ID && info.index >= 0 ? { row: info.index, x: info.x, y: info.y } : null)}
-        onClick={(info: PickingInfo) => onSelect(info.layer?.id === POINTS_LAYER_ID && info.index >= 0 ? info.index : null)}
+        onHover={(info: PickingInfo) => onHover(info.layer?.id === POINTS_LAYER_ID && info.index >= 0 && isPickable(emphasis, info.index) ? { row: info.index, x: info.x, y: info.y } : null)}
+        onClick={(info: PickingInfo) => onSelect(info.layer?.id === POINTS_LAYER_ID && info.index >= 0 && isPickable(emphasis, info.index) ? info.index : null)}
         onAfterRender={() => {
           frames.current++
           const el = boxRef.current

@@ -2,9 +2,9 @@ import { useMemo } from 'react'
 import { useEngineEvent, useQuery } from '../../api/hooks'
 import { decodePoints, type DecodedPoints } from '../../map/decode'
 
-/** The dataset's latest analysis as map arrays; reloaded whenever an analysis of the dataset changes. */
-export function useMapPoints(datasetId: number) {
-  const q = useQuery('analysis.points', { datasetId }, String(datasetId))
+/** The dataset's latest analysis (or run `runId`) as map arrays; reloaded whenever an analysis of the dataset changes. */
+export function useMapPoints(datasetId: number, runId?: number) {
+  const q = useQuery('analysis.points', { datasetId, runId }, `${datasetId}:${runId ?? 'latest'}`)
   useEngineEvent((e) => {
     if (e.type === 'analysis.changed' && e.datasetId === datasetId) q.reload()
   })

@@ -1,0 +1,71 @@
+import { useId, useState } from 'react'
+import { invoke } from '../../api/client'
+import { toApiError, type ApiError } from '../../api/errors'
+import { ErrorMessage } from '../../ui/ErrorMessage'
+import { isActive } from '../jobs/job-format'
+import { JobProgress } from '../jobs/JobProgress'
+import { useJobs } from '../jobs/useJobs'
+
+const METHODS = ['knn', 'lof', 'centroid', 'cluster-centroid'] as const
+type Method = (typeof METHODS)[number]
+
+/** Re-run the analysis with other parameters; the new run's progress shows here, and the map switches when it is done. */
+export function RerunForm({ datasetId, params }: { datasetId: number; params: Record<string, unknown> }) {
+  const id = useId()
+  const [k, setK] = useState(typeof params.k === 'number' ? String(params.k) : 'auto')
+  const [anomaly, setAnomaly] = useState<Method>(METHODS.includes(params.anomaly as Method) ? (params.anomaly as Method) : 'knn')
+  const [nNeighbors, setNNeighbors] = useState(typeof params.nNeighbors === 'number' ? params.nNeighbors : 15)
+  const [minDist, setMinDist] = useState(typeof params.minDist === 'number' ? params.minDist : 0.1)
+  const [jobId, setJobId] = useState<number | null>(null)
+  const [error, setError] = useState<ApiError>()
+  const { jobs } = useJobs()
+  const job = jobId !== null ? jobs.find((j) => j.id === jobId) : undefined
+  const kValue = k.trim() === '' || k.trim() === 'auto' ? 'auto' : Number(k)
+  const kValid = kValue === 'auto' || (Number.isInteger(kValue) && kValue >= 1 && kValue <= 1000)
+
+  async function start() {
+    setError(undefined)
+    try {
+      const r = await invoke('analyze.start', { datasetId, k: kValue, anomaly, nNeighbors, minDist })
+      setJobId(r.jobId)
+    } catch (err) {
+      setError(toApiError(err))
+    }
+  }
+
+  return (
+    <form
+      className="map-rerun"
+      data-testid="rerun-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void start()
+      }}
+    >
+      <label htmlFor={`${id}-k`}>Clusters (k)</label>
+      <input id={`${id}-k`} value={k} onChange={(e) => setK(e.target.value)} placeholder="auto" aria-invalid={!kValid} aria-describedby={`${id}-k-help`} data-testid="rerun-k" />
+      <span id={`${id}-k-help`} className="muted map-rerun__help">“auto” or a number (1–1000)</span>
+      <label htmlFor={`${id}-anomaly`}>Anomaly method</label>
+      <select id={`${id}-anomaly`} value={anomaly} onChange={(e) => setAnomaly(e.target.value as Method)} data-testid="rerun-anomaly">
+        {METHODS.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-nn`}>UMAP neighbours</label>
+      <input id={`${id}-nn`} type="number" min={2} max={200} step={1} value={nNeighbors} onChange={(e) => setNNeighbors(Number(e.target.value))} data-testid="rerun-nneighbors" />
+      <label htmlFor={`${id}-md`}>UMAP min distance</label>
+      <input id={`${id}-md`} type="number" min={0} max={1} step={0.05} value={minDist} onChange={(e) => setMinDist(Number(e.target.value))} data-testid="rerun-mindist" />
+      <button type="submit" className="btn btn--small btn--primary" disabled={!kValid || (job !== undefined && isActive(job))} data-testid="rerun-start">
+        Run analysis
+      </button>
+      {job && (
+        <div className="map-rerun__job" data-testid="rerun-job" data-job-state={job.state}>
+          <JobProgress job={job} errorTitle="The analysis failed" />
+        </div>
+      )}
+      {error && <ErrorMessage error={error} title="Could not start the analysis" onDismiss={() => setError(undefined)} />}
+    </form>
+  )
+}

@@ -1,0 +1,144 @@
+import { useId, useState, type RefObject } from 'react'
+import { invoke } from '../../api/client'
+import { toApiError, type ApiError } from '../../api/errors'
+import { clusterColor, cssColor } from '../../map/colors'
+import type { DecodedPoints } from '../../map/decode'
+import { ErrorMessage } from '../../ui/ErrorMessage'
+import { formatInt } from '../../ui/format'
+
+export type SearchMode = 'semantic' | 'keyword'
+
+export interface SearchHit {
+  row: number
+  text: string
+  /** Cosine similarity for semantic hits; null for keyword matches. */
+  score: number | null
+}
+
+export interface SearchResult {
+  query: string
+  mode: SearchMode
+  hits: SearchHit[]
+  /** Keyword matches in the whole dataset (the list shows the first KEYWORD_LIMIT). */
+  total: number
+}
+
+const SEMANTIC_K = 50
+const KEYWORD_LIMIT = 500
+
+async function runSearch(datasetId: number, query: string, mode: SearchMode): Promise<SearchResult> {
+  if (mode === 'semantic') {
+    const r = await invoke('search.semantic', { datasetId, query, k: SEMANTIC_K })
+    return { query, mode, hits: r.hits.map((h) => ({ row: h.row, text: h.text, score: h.score })), total: r.hits.length }
+  }
+  const page = await invoke('datasets.rows', { id: datasetId, query, offset: 0, limit: KEYWORD_LIMIT })
+  return { query, mode, hits: page.rows.map((r) => ({ row: r.idx, text: r.text, score: null })), total: page.total }
+}
+
+/**
+ * Finding rows: semantic (the query is embedded with the dataset's model) or keyword (a substring of the text).
+ * Hits are ringed on the map and listed here; clicking one opens it and flies the map to it.
+ */
+export function SearchPanel({
+  datasetId,
+  points,
+  result,
+  onResult,
+  onOpen,
+  inputRef,
+}: {
+  datasetId: number
+  points: DecodedPoints
+  result: SearchResult | null
+  onResult(r: SearchResult | null): void
+  onOpen(row: number): void
+  inputRef: RefObject<HTMLInputElement | null>
+}) {
+  const inputId = useId()
+  const [query, setQuery] = useState(result?.query ?? '')
+  const [mode, setMode] = useState<SearchMode>(result?.mode ?? 'semantic')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<ApiError>()
+
+  async function submit() {
+    const q = query.trim()
+    if (!q) {
+      onResult(null)
+      return
+    }
+    setBusy(true)
+    setError(undefined)
+    try {
+      onResult(await runSearch(datasetId, q, mode))
+    } catch (err) {
+      setError(toApiError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="map-search" data-testid="search-panel">
+      <form
+        className="map-search__form"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <label htmlFor={inputId} className="visually-hidden">
+          Search the rows
+        </label>
+        <input
+          id={inputId}
+          ref={inputRef}
+          type="search"
+          value={query}
+          placeholder={mode === 'semantic' ? 'Search by meaning… ( / )' : 'Search for words… ( / )'}
+          onChange={(e) => setQuery(e.target.value)}
+          data-testid="search-input"
+          aria-keyshortcuts="/"
+        />
+        <button type="submit" className="btn btn--small btn--primary" disabled={busy} data-testid="search-submit">
+          {busy ? 'Searching…' : 'Search'}
+        </button>
+      </form>
+      <div className="segmented" role="radiogroup" aria-label="Search mode" data-testid="search-mode" data-mode={mode}>
+        {(['semantic', 'keyword'] as const).map((m) => (
+          <button key={m} type="button" role="radio" aria-checked={mode === m} className={`btn btn--small${mode === m ? ' btn--primary' : ''}`} data-testid={`search-mode-${m}`} onClick={() => setMode(m)}>
+            {m === 'semantic' ? 'Meaning' : 'Keyword'}
+          </button>
+        ))}
+      </div>
+      {error && <ErrorMessage error={error} title="The search failed" onDismiss={() => setError(undefined)} />}
+      {result && (
+        <>
+          <div className="map-panel__head">
+            <span data-testid="search-count" data-count={result.hits.length}>
+              {result.hits.length === 0
+                ? 'No matches'
+                : result.mode === 'keyword' && result.total > result.hits.length
+                  ? `${formatInt(result.total)} matches (first ${formatInt(result.hits.length)} shown)`
+                  : `${formatInt(result.hits.length)} ${result.mode === 'semantic' ? 'nearest rows' : 'matches'}`}
+            </span>
+            <button type="button" className="btn btn--small btn--ghost" data-testid="search-clear" onClick={() => onResult(null)}>
+              Clear
+            </button>
+          </div>
+          <ol className="map-hits" data-testid="search-hits" aria-label="Search results">
+            {result.hits.map((h) => (
+              <li key={h.row}>
+                <button type="button" className="map-hits__item" data-testid="search-hit" data-row={h.row} onClick={() => onOpen(h.row)} title={h.text}>
+                  <span className="swatch" style={{ background: cssColor(clusterColor(points.cluster[h.row])) }} />
+                  <span className="map-hits__text">{h.text}</span>
+                  {h.score !== null && <span className="muted map-hits__score">{h.score.toFixed(3)}</span>}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </div>
+  )
+}

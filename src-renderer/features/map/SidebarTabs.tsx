@@ -1,0 +1,33 @@
+export type SidebarTab = 'search' | 'selection' | 'clusters' | 'anomalies' | 'run'
+
+const TABS: { tab: SidebarTab; label: string }[] = [
+  { tab: 'search', label: 'Search' },
+  { tab: 'selection', label: 'Selection' },
+  { tab: 'clusters', label: 'Clusters' },
+  { tab: 'anomalies', label: 'Anomalies' },
+  { tab: 'run', label: 'Run' },
+]
+
+/** The side panel's tabs (a WAI-ARIA tablist); `badges` adds a count to a tab, e.g. the selection's size. */
+export function SidebarTabs({ value, onChange, badges }: { value: SidebarTab; onChange(tab: SidebarTab): void; badges: Partial<Record<SidebarTab, string>> }) {
+  return (
+    <div className="map-tabs" role="tablist" aria-label="Map tools">
+      {TABS.map(({ tab, label }) => (
+        <button
+          key={tab}
+          type="button"
+          role="tab"
+          id={`map-tab-${tab}`}
+          aria-selected={value === tab}
+          aria-controls={`map-tabpanel-${tab}`}
+          className={`map-tabs__tab${value === tab ? ' is-active' : ''}`}
+          data-testid={`map-tab-${tab}`}
+          onClick={() => onChange(tab)}
+        >
+          {label}
+          {badges[tab] && <span className="map-tabs__badge">{badges[tab]}</span>}
+        </button>
+      ))}
+    </div>
+  )
+}
