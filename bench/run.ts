@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void
   import: () => import('./import'),
   embed: () => import('./embed'),
   analyze: () => import('./analyze'),
+  map: () => import('./map'),
 }
 
 const [benchName, ...args] = process.argv.slice(2)

@@ -5,8 +5,10 @@ import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } f
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { fitBounds } from '../../map/fit'
-import { labelClusters } from '../../map/labels'
-import { labelsLayer, pointRadius, pointsData, pointsLayer, POINTS_LAYER_ID } from '../../map/layers'
+import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
+import { densityLayer, labelsLayer, pointRadius, pointsData, pointsLayer, POINTS_LAYER_ID } from '../../map/layers'
+import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
+import { densityGrid } from '../../map/density'
 import { installTestHook } from './test-hook'
 import { applyEmphasis, isPickable } from '../../map/emphasis'
 import { hitRingsLayer } from '../../map/overlay-layers'
@@ -41,6 +43,10 @@ export function MapCanvas({
   emphasis = null,
   rings = null,
   handleRef,
+  colors = null,
+  appearance = DEFAULT_APPEARANCE,
+  initialPosition = null,
+  onViewChange,
 }: {
   points: DecodedPoints
   mode: ColorMode
@@ -54,16 +60,26 @@ export function MapCanvas({
   /** Rows to ring (search hits). */
   rings?: Int32Array | null
   handleRef?: Ref<MapHandle>
+  /** RGBA per point from the colour mode, column colouring and filter dimming (useMapLook); null: colour by `mode`. */
+  colors?: Uint8Array | null
+  appearance?: MapAppearance
+  /** A restored view; null fits the whole map. */
+  initialPosition?: { target: [number, number]; zoom: number } | null
+  onViewChange?(p: { target: [number, number]; zoom: number }): void
 }) {
   const deckRef = useRef<DeckGLRef>(null)
   const boxRef = useRef<HTMLDivElement>(null)
   const frames = useRef(0)
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
-  const data = useMemo(() => pointsData(points, applyEmphasis(pointColors(mode, points), emphasis)), [points, mode, emphasis])
-  const labels = useMemo(() => labelClusters(points.clusters), [points])
+  const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
+  const candidates = useMemo(() => labelClusters(points.clusters), [points])
+  // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
+  const [zoomStep, setZoomStep] = useState(() => labelZoomStep(initialPosition?.zoom ?? fitBounds(points.coords, width, height).zoom))
+  const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
+  const density = useMemo(() => (appearance.density ? densityGrid(points.coords) : null), [appearance.density, points])
   // Fit the whole map once per run; pan and zoom are the user's after that.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const fitted = useMemo(() => fitBounds(points.coords, width, height), [points.runId])
+  const fitted = useMemo(() => (initialPosition ? { target: [...initialPosition.target, 0] as [number, number, number], zoom: initialPosition.zoom } : fitBounds(points.coords, width, height)), [points.runId])
   // A fly-to replaces the initial view state (deck.gl then moves there); null keeps the fitted one.
   const [flight, setFlight] = useState<(ReturnType<typeof fitBounds> & { transitionDuration: number }) | null>(null)
   const initialViewState = flight ?? fitted
@@ -87,7 +103,8 @@ export function MapCanvas({
   )
   const layers = useMemo(
     () => [
-      pointsLayer(data),
+      ...(density ? [densityLayer(density, appearance.theme)] : []),
+      pointsLayer(data, appearance),
       new ScatterplotLayer<number>({
         id: 'selection',
         data: selected === null ? [] : [selected],
@@ -98,12 +115,13 @@ export function MapCanvas({
         filled: false,
         lineWidthUnits: 'pixels',
         getLineWidth: 2,
-        getLineColor: [29, 35, 48, 255],
+        getLineColor: DECK_THEMES[appearance.theme].selection,
+        updateTriggers: { getLineColor: appearance.theme },
       }),
       ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
-      labelsLayer(labels),
+      labelsLayer(labels, appearance.theme),
     ],
-    [data, labels, selected, points, rings],
+    [data, labels, selected, points, rings, appearance, density],
   )
 
   useEffect(
@@ -118,6 +136,11 @@ export function MapCanvas({
         views={VIEW}
         initialViewState={initialViewState}
         controller={{ doubleClickZoom: true, inertia: false }}
+        onViewStateChange={({ viewState }) => {
+          const vs = viewState as { target: number[]; zoom: number }
+          setZoomStep(labelZoomStep(vs.zoom))
+          onViewChange?.({ target: [vs.target[0], vs.target[1]], zoom: vs.zoom })
+        }}
         layers={layers}
         getCursor={({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab')}
         onHover={(info: PickingInfo) => onHover(info.layer?.id === POINTS_LAYER_ID && info.index >= 0 && isPickable(emphasis, info.index) ? { row: info.index, x: info.x, y: info.y } : null)}

@@ -1,7 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import { useEngineEvent, useQuery } from '../../api/hooks'
 import { flaggedCount, flaggedMask, flaggedRows } from '../../map/anomaly-threshold'
-import type { ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { buildEmphasis } from '../../map/emphasis'
 import { clusterMask, combineMasks, maskToRows, pointsInBox, pointsInPolygon, rowsToMask } from '../../map/selection'
@@ -10,7 +9,10 @@ import { AnomalyPanel } from './AnomalyPanel'
 import { ClusterListPanel } from './ClusterListPanel'
 import { ColorModeToggle } from './ColorModeToggle'
 import { MapCanvas, type HoverPoint, type MapHandle } from './MapCanvas'
+import { MapFilters } from './MapFilters'
 import { MapLegend } from './MapLegend'
+import { MapStyleControls } from './MapStyleControls'
+import { useMapLook } from './useMapLook'
 import { MapTooltip } from './MapTooltip'
 import { PointDetails } from './PointDetails'
 import { RunPanel } from './RunPanel'
@@ -31,7 +33,9 @@ const NO_ROWS = new Int32Array(0)
  * focus (the selection, else search hits, else flagged rows while the anomaly tab is open) is highlighted; the rest dims.
  */
 export function MapView({ datasetId, points, onPickRun }: { datasetId: number; points: DecodedPoints; onPickRun?(runId: number): void }) {
-  const [mode, setMode] = useState<ColorMode>('cluster')
+  // Colour mode, size/opacity/theme/density, filters and the saved view (useMapLook).
+  const look = useMapLook(datasetId, points)
+  const mode = look.colorBy.by === 'anomaly' ? 'anomaly' : 'cluster'
   const [hover, setHover] = useState<HoverPoint | null>(null)
   const [selected, setSelected] = useState<number | null>(null)
   const [tool, setTool] = useState<SelectTool>('pan')
@@ -131,11 +135,13 @@ export function MapView({ datasetId, points, onPickRun }: { datasetId: number; p
           {points.n.toLocaleString('en-US')} rows · {points.clusters.length} clusters
         </span>
         <SelectToolToggle value={tool} onChange={setTool} />
-        <ColorModeToggle value={mode} onChange={setMode} />
+        <ColorModeToggle value={look.colorBy} onChange={look.setColorBy} columns={look.metaColumns} domain={look.domain} onDomain={look.setDomain} />
+        <MapStyleControls look={look} n={points.n} />
       </div>
+      <MapFilters look={look} n={points.n} />
       <div className="map-view__body">
         <div className="map-view__stage" ref={stageRef}>
-          {size && (
+          {size && look.ready && (
             <MapCanvas
               points={points}
               mode={mode}
@@ -147,11 +153,15 @@ export function MapView({ datasetId, points, onPickRun }: { datasetId: number; p
               emphasis={emphasis}
               rings={hitRows.length ? hitRows : null}
               handleRef={mapRef}
+              colors={look.colors}
+              appearance={look.appearance}
+              initialPosition={look.initialPosition}
+              onViewChange={look.onViewChange}
             />
           )}
           {tool !== 'pan' && <SelectionOverlay tool={tool} onGesture={applyGesture} />}
           {hover && size && tool === 'pan' && <MapTooltip datasetId={datasetId} points={points} row={hover.row} x={hover.x} y={hover.y} width={size.width} height={size.height} />}
-          <MapLegend points={points} mode={mode} />
+          <MapLegend points={points} mode={look.colorBy.by} column={look.colorColumn} scale={look.scale} />
           {/* Over the map rather than beside it: resizing the canvas would move the points under the pointer. */}
           {selected !== null && <PointDetails datasetId={datasetId} points={points} row={selected} onSelect={open} onClose={() => setSelected(null)} />}
         </div>

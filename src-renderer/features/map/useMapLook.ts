@@ -74,6 +74,9 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
   const matching = useMemo(() => countMatches(match, points.n), [match, points.n])
   const colors = useMemo(() => dimColors(baseColors, match, DECK_THEMES[appearance.theme].dimmed), [baseColors, match, appearance.theme])
 
+  // Stable between renders (hover re-renders the view): a new object would rebuild every deck.gl layer.
+  const shownAppearance = useMemo(() => ({ ...appearance, pointSize: appearance.pointSize !== null && appearance.pointSize <= 0.1 ? null : appearance.pointSize }), [appearance])
+
   useEffect(() => {
     document.documentElement.dataset.theme = appearance.theme
   }, [appearance.theme])
@@ -107,7 +110,7 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
     setColorBy,
     domain,
     setDomain,
-    appearance: { ...appearance, pointSize: appearance.pointSize !== null && appearance.pointSize <= 0.1 ? null : appearance.pointSize },
+    appearance: shownAppearance,
     setAppearance(next: Partial<MapAppearance>) {
       if (next.theme) storeTheme(next.theme)
       setAppearance((a) => ({ ...a, ...next }))

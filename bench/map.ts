@@ -1,0 +1,137 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { launchBrowser } from '../test/e2e/support/browser'
+import { startServe } from '../test/e2e/support/cli'
+import { ensureRendererBuilt } from '../test/e2e/support/renderer'
+import { buildMapWorkspace } from './map-data'
+import { machineInfo, writeResults } from './measure'
+
+declare global {
+  interface Window {
+    __bench?: { frames: number[]; tooltipAt: number | null }
+  }
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN
+}
+const round = (x: number) => Math.round(x * 10) / 10
+
+/**
+ * `npm run bench -- map [--rows=N] [--pans=N]`: a workspace with N synthetic map rows (default 1,000,000) served by
+ * the real `embedmap serve`, opened in Debian's headless Chromium (WebGL on SwiftShader, i.e. the CPU). Frame times
+ * come from deck.gl's onAfterRender (the canvas's data-frames attribute, watched by a MutationObserver in the page),
+ * so they are page-clock times, not round trips through the test driver.
+ */
+export async function main(args: string[]): Promise<void> {
+  const rows = Number(args.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 1_000_000)
+  const pans = Number(args.find((a) => a.startsWith('--pans='))?.split('=')[1] ?? 6)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-map-'))
+  const db = path.join(dir, 'map.sqlite')
+  let t = performance.now()
+  const { datasetId } = buildMapWorkspace(db, rows)
+  const buildSeconds = (performance.now() - t) / 1000
+  console.log(`workspace: ${rows.toLocaleString()} rows + analysis run in ${buildSeconds.toFixed(1)} s`)
+  await ensureRendererBuilt()
+  const serve = await startServe(db, 120_000)
+  const browser = await launchBrowser()
+  try {
+    const { page, context } = browser
+    await page.addInitScript(() => {
+      const bench = { frames: [] as number[], tooltipAt: null as number | null }
+      window.__bench = bench
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.target as HTMLElement
+          if (r.type === 'attributes' && r.attributeName === 'data-frames' && el.dataset.testid === 'map-canvas') bench.frames.push(performance.now())
+          if (r.type === 'childList') for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset.testid === 'map-tooltip' && bench.tooltipAt === null) bench.tooltipAt = performance.now()
+        }
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frames'], childList: true })
+    })
+    await page.goto(serve.url)
+    const clickAt = await page.evaluate(() => performance.now())
+    await page.locator(`[data-testid="dataset-item"][data-dataset-id="${datasetId}"]`).click()
+    await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 600_000 })
+    const load = await page.evaluate(() => {
+      const res = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/invoke/analysis.points')) as PerformanceResourceTiming | undefined
+      return { requestStart: res?.requestStart ?? NaN, responseStart: res?.responseStart ?? NaN, responseEnd: res?.responseEnd ?? NaN, bytes: res?.encodedBodySize ?? NaN, firstFrame: window.__bench!.frames[0] }
+    })
+    const dataReadyToFirstFrameMs = load.firstFrame - load.responseEnd
+    console.log(`points frame: ${(load.bytes / 2 ** 20).toFixed(1)} MB, server ${round(load.responseStart - load.requestStart)} ms, transfer ${round(load.responseEnd - load.responseStart)} ms; data ready → first frame ${round(dataReadyToFirstFrameMs)} ms`)
+
+    // Let any follow-up frames (labels, legend) settle, then pan by dragging: one frame per step.
+    await page.waitForTimeout(1000)
+    const box = (await page.getByTestId('map-canvas').boundingBox())!
+    const cx = box.x + box.width / 2
+    const cy = box.y + box.height / 2
+    const frameTimes: number[] = []
+    await page.mouse.move(cx, cy)
+    await page.mouse.down()
+    for (let i = 1; i <= pans; i++) {
+      const before = await page.evaluate(() => window.__bench!.frames.length)
+      const t0 = await page.evaluate(() => performance.now())
+      await page.mouse.move(cx + i * 25, cy + i * 10)
+      await page.waitForFunction((n) => window.__bench!.frames.length > n, before, { timeout: 300_000, polling: 50 })
+      const t1 = await page.evaluate((n) => window.__bench!.frames[n], before)
+      frameTimes.push(t1 - t0)
+      console.log(`pan ${i}: ${round(t1 - t0)} ms`)
+    }
+    await page.mouse.up()
+    await page.waitForTimeout(500)
+
+    // Hover: over rows' own positions (any point there will do: a covered row picks the one on top), time from the
+    // pointer move to the tooltip element appearing. That is deck.gl's picking pass plus one React render.
+    const hover: number[] = []
+    for (let row = 0, tries = 0; hover.length < 3 && tries < 12; row += 997, tries++) {
+      const p = await page.evaluate((r) => window.__embedmapMap?.clientPointOf(r) ?? null, row)
+      if (!p || p.x < box.x + 5 || p.y < box.y + 5 || p.x > box.x + box.width - 5 || p.y > box.y + box.height - 5) continue
+      await page.mouse.move(box.x + 3, box.y + 3)
+      await page.getByTestId('map-tooltip').waitFor({ state: 'detached', timeout: 300_000 }).catch(() => {})
+      await page.waitForTimeout(300)
+      const t0 = await page.evaluate(() => {
+        window.__bench!.tooltipAt = null
+        return performance.now()
+      })
+      await page.mouse.move(p.x, p.y)
+      const shown = await page.waitForFunction(() => window.__bench!.tooltipAt !== null, undefined, { timeout: 120_000, polling: 20 }).then(() => true, () => false)
+      if (!shown) continue
+      const t1 = await page.evaluate(() => window.__bench!.tooltipAt!)
+      hover.push(t1 - t0)
+      console.log(`hover ${hover.length}: ${round(t1 - t0)} ms`)
+    }
+
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('HeapProfiler.collectGarbage')
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number }
+    const webgl = await page.evaluate(() => {
+      const gl = document.createElement('canvas').getContext('webgl2')
+      const ext = gl?.getExtension('WEBGL_debug_renderer_info')
+      return ext && gl ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : 'unknown'
+    })
+
+    const result = {
+      benchmark: 'map',
+      date: new Date().toISOString(),
+      machine: machineInfo(),
+      browser: { chromium: browser.context.browser()?.version() ?? 'persistent context', webglRenderer: webgl, headless: true },
+      rows,
+      workspaceBuildSeconds: round(buildSeconds),
+      pointsFrame: { megabytes: round(load.bytes / 2 ** 20), serverMs: round(load.responseStart - load.requestStart), transferMs: round(load.responseEnd - load.responseStart) },
+      clickToFirstFrameMs: round(load.firstFrame - clickAt),
+      dataReadyToFirstFrameMs: round(dataReadyToFirstFrameMs),
+      pan: { frames: frameTimes.length, medianMs: round(quantile(frameTimes, 0.5)), p95Ms: round(quantile(frameTimes, 0.95)), allMs: frameTimes.map(round) },
+      hoverPick: { samples: hover.length, medianMs: round(quantile(hover, 0.5)), allMs: hover.map(round) },
+      jsHeapMB: { used: round(heap.usedSize / 2 ** 20), total: round(heap.totalSize / 2 ** 20) },
+      goals: { dataReadyToFirstFrameMs: 2000, hoverPickMs: 50 },
+    }
+    const file = writeResults('map', result)
+    console.log(JSON.stringify(result, null, 2))
+    console.log(`written to ${file}`)
+  } finally {
+    await browser.close()
+    await serve.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
