@@ -11,7 +11,9 @@
  *  4. (--with-knn) the kNN method table at 20k and 100k (bench/analyze-knn.ts).
  *  5. (--with-umap100k) a full UMAP fit at 100k.
  *
- *   npm run bench -- analyze [--with-knn] [--with-umap100k] [--skip-peer]
+ *  6. (--1m) the whole `embedmap analyze` at 1,000,000 rows: time and peak RSS (bench/analyze-1m.ts).
+ *
+ *   npm run bench -- analyze [--with-knn] [--with-umap100k] [--skip-peer] | analyze --1m [--rows N]
  * Results: bench/results/analyze.json. Needs the venv (~/.cache/embedmap-venv) for the peer side.
  */
 import fs from 'node:fs'
@@ -43,6 +45,7 @@ async function peer(args: string[]): Promise<Record<string, unknown> & { seconds
 const round = (x: number, p = 3) => Math.round(x * 10 ** p) / 10 ** p
 
 export async function main(args: string[]): Promise<void> {
+  if (args.includes('--1m')) return (await import('./analyze-1m')).main(args)
   const withPeer = !args.includes('--skip-peer') && fs.existsSync(VENV_PY)
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-analyze-'))
   const results: Record<string, unknown> = { machine: machineInfo(), date: new Date().toISOString() }

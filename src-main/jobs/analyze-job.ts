@@ -63,6 +63,14 @@ export const analyzeJob: JobHandler = {
     const X = matrix(data, dataset.rowCount, set.dims)
     const progress = stageProgress(ctx)
     const notes: Record<string, unknown> = { ...run.notes }
+    // Wall seconds of each stage this job ran (a resumed job adds the stages it had left).
+    const seconds = (notes.seconds ?? {}) as Record<string, number>
+    notes.seconds = seconds
+    let stageStart = Date.now()
+    const stageDone = (stage: string) => {
+      seconds[stage] = (Date.now() - stageStart) / 1000
+      stageStart = Date.now()
+    }
     let textsRead: string[] | undefined
     const texts = () => (textsRead ??= readTexts(ctx.db, p.datasetId, X.n))
 
@@ -77,6 +85,7 @@ export const analyzeJob: JobHandler = {
     }
     notes.knn = { method: graph.method, k: graph.k, note: graph.note }
     progress('knn')(1, 1)
+    stageDone('knn')
 
     // 2. UMAP
     if (run.projectionId === null) {
@@ -91,6 +100,7 @@ export const analyzeJob: JobHandler = {
       })
     }
     progress('umap')(1, 1)
+    stageDone('umap')
 
     // 3. Clusters with labels
     let clusteringId = repo.run(runId)!.clusteringId
@@ -121,6 +131,7 @@ export const analyzeJob: JobHandler = {
       })
     }
     progress('labels')(1, 1)
+    stageDone('clusters') // k-means (k chosen by silhouette) and the keyword labels
     const clustering = repo.clustering(clusteringId)!
 
     // 4. Anomalies
@@ -153,6 +164,7 @@ export const analyzeJob: JobHandler = {
       })
     }
     progress('anomaly')(1, 1)
+    stageDone('anomaly')
 
     // 5. Near-duplicates
     if (!repo.run(runId)!.hasDuplicates) {
@@ -161,6 +173,7 @@ export const analyzeJob: JobHandler = {
       notes.duplicates = { groups: d.groups.length, redundantRows: d.redundantRows, threshold: p.duplicateThreshold }
     }
     progress('duplicates')(1, 1)
+    stageDone('duplicates')
 
     repo.finish(runId, notes)
     jobs.progress(ctx.job.id, TOTAL, TOTAL, { runId } satisfies Checkpoint)

@@ -40,6 +40,9 @@ describe('embedmap run on AG News with all-MiniLM-L6-v2', () => {
       expect(c.exemplars.length).toBe(3)
     }
     expect(summary.anomalies.flaggedCount).toBe(16) // 2% of 800
+    // the default detector, and each top row says which of its two scores put it there
+    expect(summary.anomalies.method).toBe('knn-text')
+    for (const a of summary.anomalies.top.slice(0, 16)) expect(['neighbourhood', 'text']).toContain(a.reason)
 
     const original = await readAll(src)
     const all = await readAll(files.all)

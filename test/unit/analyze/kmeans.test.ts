@@ -107,6 +107,14 @@ describe('kmeans', () => {
     }
   })
 
+  it('starts from given centroids when asked (one run, no restarts)', async () => {
+    const first = await kmeans(X, { k: 5, seed: 3 })
+    const again = await kmeans(X, { k: 5, init: first.centroids })
+    expect(again.restarts).toBe(1)
+    expect(Array.from(again.assignments)).toEqual(Array.from(first.assignments))
+    await expect(kmeans(X, { k: 4, init: first.centroids })).rejects.toMatchObject({ code: 'BAD_INPUT' })
+  })
+
   it('can be cancelled', async () => {
     const Y = randomUnit(4000, 64, 2)
     const ac = new AbortController()
@@ -142,6 +150,16 @@ describe('chooseK', () => {
     expect(r.best?.k).toBe(6)
     const s6 = r.curve.find((c) => c.k === 6)!.silhouette
     expect(s6).toBeGreaterThan(0.5)
+  })
+
+  it('above the sample threshold, sweeps k on a sample and fits the chosen k on every row', async () => {
+    const { X, labels } = blobs(6, 500, 32, 0.5, 9)
+    const full = await chooseK(X, { kMin: 2, kMax: 10, seed: 0 })
+    const sampled = await chooseK(X, { kMin: 2, kMax: 10, seed: 0, sampleThreshold: 1000, sampleSize: 400 })
+    expect(sampled.bestK).toBe(full.bestK)
+    expect(sampled.note).toMatch(/sample of 400 of 3,000 rows/)
+    expect(sampled.best?.assignments.length).toBe(3000)
+    expect(adjustedRandIndex(sampled.best!.assignments, labels)).toBeGreaterThan(0.99)
   })
 
   it('n ≤ 2 gives one cluster and a note', async () => {
