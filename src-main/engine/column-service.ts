@@ -35,10 +35,12 @@ export class ColumnService {
     }
     const numeric = col.type === 'integer' || col.type === 'number' || col.type === 'date'
     const n = dataset.rowCount
-    const stmt = this.db.prepare(`SELECT idx, json_extract(cells, '$[' || ? || ']') FROM rows WHERE dataset_id = ? ORDER BY idx`).raw()
+    const stmt = this.db.prepare(`SELECT idx, json_extract(cells, ?) FROM rows WHERE dataset_id = ? ORDER BY idx`).raw()
+    // The JSON path is built here, not in SQL: better-sqlite3 binds JS numbers as REAL, and '$[2.0]' is a bad path.
+    const cellPath = `$[${column}]`
     const frame = numeric
-      ? numericFrame(col.name, column, n, col.type === 'date', stmt.iterate(column, datasetId) as Iterable<[number, unknown]>)
-      : categoricalFrame(col.name, column, n, stmt.iterate(column, datasetId) as Iterable<[number, unknown]>)
+      ? numericFrame(col.name, column, n, col.type === 'date', stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)
+      : categoricalFrame(col.name, column, n, stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)
     this.cache.set(key, frame)
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!)
     return frame
