@@ -12,7 +12,20 @@ function formatValue(v: number, unit: 'number' | 'date'): string {
 }
 
 /** What the colours mean: clusters (biggest first), the anomaly scale, or the colouring column's categories or scale. */
-export function MapLegend({ points, mode, column, scale }: { points: DecodedPoints; mode: ColorBy['by']; column?: ColumnValues; scale?: NumericScale | null }) {
+export function MapLegend({
+  points,
+  mode,
+  column,
+  scale,
+  error,
+}: {
+  points: DecodedPoints
+  mode: ColorBy['by']
+  column?: ColumnValues
+  scale?: NumericScale | null
+  /** Why the column could not be loaded: shown instead of a "Loading" that would never end. */
+  error?: string
+}) {
   if (mode === 'anomaly') {
     return (
       <div className="map-legend map-legend--scale" data-testid="map-legend" data-mode="anomaly">
@@ -23,6 +36,13 @@ export function MapLegend({ points, mode, column, scale }: { points: DecodedPoin
     )
   }
   if (mode === 'column') {
+    if (!column && error) {
+      return (
+        <div className="map-legend" role="alert" data-testid="map-legend" data-mode="column" data-error="true">
+          Could not load the column: {error}
+        </div>
+      )
+    }
     if (!column) return <div className="map-legend muted" data-testid="map-legend" data-mode="column">Loading the column…</div>
     if ('values' in column) {
       const { unit, missing } = column.header

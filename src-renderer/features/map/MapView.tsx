@@ -161,7 +161,7 @@ export function MapView({ datasetId, points, onPickRun }: { datasetId: number; p
           )}
           {tool !== 'pan' && <SelectionOverlay tool={tool} onGesture={applyGesture} />}
           {hover && size && tool === 'pan' && <MapTooltip datasetId={datasetId} points={points} row={hover.row} x={hover.x} y={hover.y} width={size.width} height={size.height} />}
-          <MapLegend points={points} mode={look.colorBy.by} column={look.colorColumn} scale={look.scale} />
+          <MapLegend points={points} mode={look.colorBy.by} column={look.colorColumn} scale={look.scale} error={look.error?.message} />
           {/* Over the map rather than beside it: resizing the canvas would move the points under the pointer. */}
           {selected !== null && <PointDetails datasetId={datasetId} points={points} row={selected} onSelect={open} onClose={() => setSelected(null)} />}
         </div>

@@ -1,6 +1,7 @@
 import type { Deck } from '@deck.gl/core'
 import type { DecodedPoints } from '../../map/decode'
-import { POINTS_LAYER_ID } from '../../map/layers'
+import { DECK_THEMES, type Theme } from '../../map/appearance'
+import { POINTS_LAYER_ID, type PointsData } from '../../map/layers'
 
 /** What automated browsers (navigator.webdriver) may ask the map: where a row is drawn, which row is pickable. */
 export interface MapTestHook {
@@ -8,6 +9,8 @@ export interface MapTestHook {
   clientPointOf(row: number): { x: number; y: number } | null
   /** The first of `tries` rows that deck.gl picks at its own position (i.e. not hidden under another point). */
   findPickableRow(tries?: number): { row: number; x: number; y: number } | null
+  /** Rows the points layer now draws in the current theme's "filtered out" colour (read from the GPU-bound colours). */
+  dimmedRows(): number[]
 }
 
 declare global {
@@ -41,6 +44,17 @@ export function installTestHook(getDeck: () => Deck | null | undefined, canvasBo
         if (info?.index === row) return { row, x: box.left + p[0], y: box.top + p[1] }
       }
       return null
+    },
+    dimmedRows() {
+      const layer = getDeck()?.props.layers.flat().find((l) => l && typeof l === 'object' && 'id' in l && l.id === POINTS_LAYER_ID)
+      const colors = (layer as { props: { data: PointsData } } | undefined)?.props.data.attributes.getFillColor.value
+      if (!colors) return []
+      const dim = DECK_THEMES[(document.documentElement.dataset.theme as Theme) ?? 'light'].dimmed
+      const rows: number[] = []
+      for (let i = 0; i < points.n; i++) {
+        if (colors[4 * i] === dim[0] && colors[4 * i + 1] === dim[1] && colors[4 * i + 2] === dim[2] && colors[4 * i + 3] === dim[3]) rows.push(i)
+      }
+      return rows
     },
   }
   window.__embedmapMap = hook
