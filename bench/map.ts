@@ -4,6 +4,7 @@ import path from 'node:path'
 import { launchBrowser } from '../test/e2e/support/browser'
 import { startServe } from '../test/e2e/support/cli'
 import { ensureRendererBuilt } from '../test/e2e/support/renderer'
+import { profileTop, type HotFunction } from './cpu-profile'
 import { buildMapWorkspace } from './map-data'
 import { machineInfo, writeResults } from './measure'
 
@@ -28,6 +29,8 @@ const round = (x: number) => Math.round(x * 10) / 10
 export async function main(args: string[]): Promise<void> {
   const rows = Number(args.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 1_000_000)
   const pans = Number(args.find((a) => a.startsWith('--pans='))?.split('=')[1] ?? 6)
+  /** CPU-profile the first hover and print where its time went. */
+  const profile = args.includes('--profile')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-map-'))
   const db = path.join(dir, 'map.sqlite')
   let t = performance.now()
@@ -84,6 +87,7 @@ export async function main(args: string[]): Promise<void> {
     // Hover: over rows' own positions (any point there will do: a covered row picks the one on top), time from the
     // pointer move to the tooltip element appearing. That is deck.gl's picking pass plus one React render.
     const hover: number[] = []
+    let hoverProfile: { totalMs: number; hot: HotFunction[] } | undefined
     for (let row = 0, tries = 0; hover.length < 3 && tries < 12; row += 997, tries++) {
       const p = await page.evaluate((r) => window.__embedmapMap?.clientPointOf(r) ?? null, row)
       if (!p || p.x < box.x + 5 || p.y < box.y + 5 || p.x > box.x + box.width - 5 || p.y > box.y + box.height - 5) continue
@@ -94,8 +98,16 @@ export async function main(args: string[]): Promise<void> {
         window.__bench!.tooltipAt = null
         return performance.now()
       })
-      await page.mouse.move(p.x, p.y)
-      const shown = await page.waitForFunction(() => window.__bench!.tooltipAt !== null, undefined, { timeout: 120_000, polling: 20 }).then(() => true, () => false)
+      let shown = false
+      const hoverOnce = async () => {
+        await page.mouse.move(p.x, p.y)
+        shown = await page.waitForFunction(() => window.__bench!.tooltipAt !== null, undefined, { timeout: 120_000, polling: 20 }).then(() => true, () => false)
+      }
+      if (profile && !hoverProfile) {
+        hoverProfile = await profileTop(await context.newCDPSession(page), hoverOnce)
+        console.log(`hover profile (${hoverProfile.totalMs} ms sampled):`)
+        for (const h of hoverProfile.hot) console.log(`  ${String(h.selfMs).padStart(8)} ms  ${h.fn} ${h.where}`)
+      } else await hoverOnce()
       if (!shown) continue
       const t1 = await page.evaluate(() => window.__bench!.tooltipAt!)
       hover.push(t1 - t0)

@@ -37,7 +37,8 @@ export function pointRadius(n: number): number {
   return 1.5
 }
 
-export function pointsLayer(data: PointsData, appearance: MapAppearance = DEFAULT_APPEARANCE) {
+/** The points; `hovered` is highlighted (a uniform, nothing is rebuilt). Not pickable: hover/click pick on the CPU. */
+export function pointsLayer(data: PointsData, appearance: MapAppearance = DEFAULT_APPEARANCE, hovered: number | null = null) {
   return new ScatterplotLayer({
     id: POINTS_LAYER_ID,
     data,
@@ -47,8 +48,8 @@ export function pointsLayer(data: PointsData, appearance: MapAppearance = DEFAUL
     opacity: appearance.opacity,
     radiusMinPixels: 0.5,
     stroked: false,
-    pickable: true,
-    autoHighlight: true,
+    pickable: false,
+    highlightedObjectIndex: hovered ?? -1,
     highlightColor: DECK_THEMES[appearance.theme].highlight,
   })
 }

@@ -1,17 +1,19 @@
 import { OrthographicView, type PickingInfo } from '@deck.gl/core'
 import { ScatterplotLayer } from '@deck.gl/layers'
 import DeckGL, { type DeckGLRef } from '@deck.gl/react'
-import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react'
+import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type PointerEvent, type Ref } from 'react'
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { fitBounds } from '../../map/fit'
 import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
-import { densityLayer, labelsLayer, pointRadius, pointsData, pointsLayer, POINTS_LAYER_ID } from '../../map/layers'
+import { densityLayer, labelsLayer, pointRadius, pointsData, pointsLayer } from '../../map/layers'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
 import { densityGrid } from '../../map/density'
 import { installTestHook } from './test-hook'
 import { applyEmphasis, isPickable } from '../../map/emphasis'
 import { hitRingsLayer } from '../../map/overlay-layers'
+import { buildPointIndex, pickPoint } from '../../map/point-index'
+import type { HoverPoint } from './hover-store'
 
 const VIEW = new OrthographicView({ id: 'map', flipY: true })
 
@@ -22,17 +24,16 @@ export interface MapHandle {
   unproject(x: number, y: number): [number, number] | null
 }
 
-export interface HoverPoint {
-  row: number
-  x: number
-  y: number
-}
+/** Pixels around a point's disc that still pick it, so small points are easy to hover. */
+const PICK_SLACK_PX = 3
 
 /**
  * The deck.gl canvas: points as binary attributes, cluster labels, the selected row ringed. Redraws only when
  * something changes (no animation), and marks the container after each frame so tests know when it has drawn.
+ * Hover and click pick on the CPU (map/point-index.ts), never with deck.gl's GPU picking pass: that pass redraws
+ * every point and waits for the GPU, which is what made hovering slow.
  */
-export function MapCanvas({
+export const MapCanvas = memo(function MapCanvas({
   points,
   mode,
   width,
@@ -70,6 +71,38 @@ export function MapCanvas({
   const deckRef = useRef<DeckGLRef>(null)
   const boxRef = useRef<HTMLDivElement>(null)
   const frames = useRef(0)
+  const [hovered, setHovered] = useState<number | null>(null)
+  const index = useMemo(() => buildPointIndex(points.coords), [points])
+  const radiusPx = Math.max(0.5, appearance.pointSize ?? pointRadius(points.n))
+  /** The row drawn under canvas pixel (x, y), or null. */
+  const pickAt = useCallback(
+    (x: number, y: number): number | null => {
+      const viewport = deckRef.current?.deck?.getViewports()[0]
+      if (!viewport) return null
+      const [ux, uy] = viewport.unproject([x, y])
+      const unitsPerPx = 1 / viewport.scale
+      const skip = emphasis ? (row: number) => !isPickable(emphasis, row) : undefined
+      const row = pickPoint(index, points.coords, ux, uy, radiusPx * unitsPerPx, PICK_SLACK_PX * unitsPerPx, skip)
+      return row >= 0 ? row : null
+    },
+    [index, points, radiusPx, emphasis],
+  )
+  const hoverTo = useCallback(
+    (p: HoverPoint | null) => {
+      setHovered(p ? p.row : null)
+      onHover(p)
+    },
+    [onHover],
+  )
+  function onPointerMove(e: PointerEvent<HTMLDivElement>) {
+    // While a button is down the map is being dragged: no hover.
+    if (e.buttons !== 0) return hovered !== null ? hoverTo(null) : undefined
+    const box = e.currentTarget.getBoundingClientRect()
+    const x = e.clientX - box.left
+    const y = e.clientY - box.top
+    const row = pickAt(x, y)
+    if (row !== hovered) hoverTo(row === null ? null : { row, x, y })
+  }
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
   const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
   const candidates = useMemo(() => labelClusters(points.clusters), [points])
@@ -104,7 +137,7 @@ export function MapCanvas({
   const layers = useMemo(
     () => [
       ...(density ? [densityLayer(density, appearance.theme)] : []),
-      pointsLayer(data, appearance),
+      pointsLayer(data, appearance, hovered),
       new ScatterplotLayer<number>({
         id: 'selection',
         data: selected === null ? [] : [selected],
@@ -121,16 +154,26 @@ export function MapCanvas({
       ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
       labelsLayer(labels, appearance.theme),
     ],
-    [data, labels, selected, points, rings, appearance, density],
+    [data, labels, selected, points, rings, appearance, density, hovered],
   )
 
   useEffect(
-    () => installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points),
-    [points],
+    () => installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt),
+    [points, pickAt],
   )
 
   return (
-    <div className="map-canvas" ref={boxRef} data-testid="map-canvas" data-run-id={points.runId} data-points={points.n} data-labels={labels.length}>
+    <div
+      className="map-canvas"
+      ref={boxRef}
+      data-testid="map-canvas"
+      data-run-id={points.runId}
+      data-points={points.n}
+      data-labels={labels.length}
+      data-hovered={hovered ?? undefined}
+      onPointerMove={onPointerMove}
+      onPointerLeave={() => hovered !== null && hoverTo(null)}
+    >
       <DeckGL
         ref={deckRef}
         views={VIEW}
@@ -142,9 +185,8 @@ export function MapCanvas({
           onViewChange?.({ target: [vs.target[0], vs.target[1]], zoom: vs.zoom })
         }}
         layers={layers}
-        getCursor={({ isDragging, isHovering }) => (isDragging ? 'grabbing' : isHovering ? 'pointer' : 'grab')}
-        onHover={(info: PickingInfo) => onHover(info.layer?.id === POINTS_LAYER_ID && info.index >= 0 && isPickable(emphasis, info.index) ? { row: info.index, x: info.x, y: info.y } : null)}
-        onClick={(info: PickingInfo) => onSelect(info.layer?.id === POINTS_LAYER_ID && info.index >= 0 && isPickable(emphasis, info.index) ? info.index : null)}
+        getCursor={({ isDragging }) => (isDragging ? 'grabbing' : hovered !== null ? 'pointer' : 'grab')}
+        onClick={(info: PickingInfo) => onSelect(pickAt(info.x, info.y))}
         onAfterRender={() => {
           frames.current++
           const el = boxRef.current
@@ -156,4 +198,4 @@ export function MapCanvas({
       />
     </div>
   )
-}
+})

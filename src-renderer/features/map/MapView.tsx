@@ -8,12 +8,13 @@ import { SHORTCUT_HELP, type MapAction } from '../../map/shortcuts'
 import { AnomalyPanel } from './AnomalyPanel'
 import { ClusterListPanel } from './ClusterListPanel'
 import { ColorModeToggle } from './ColorModeToggle'
-import { MapCanvas, type HoverPoint, type MapHandle } from './MapCanvas'
+import { createHoverStore } from './hover-store'
+import { HoverTooltip } from './HoverTooltip'
+import { MapCanvas, type MapHandle } from './MapCanvas'
 import { MapFilters } from './MapFilters'
 import { MapLegend } from './MapLegend'
 import { MapStyleControls } from './MapStyleControls'
 import { useMapLook } from './useMapLook'
-import { MapTooltip } from './MapTooltip'
 import { PointDetails } from './PointDetails'
 import { RunPanel } from './RunPanel'
 import { SearchPanel, type SearchResult } from './SearchPanel'
@@ -36,7 +37,8 @@ export function MapView({ datasetId, points, onPickRun }: { datasetId: number; p
   // Colour mode, size/opacity/theme/density, filters and the saved view (useMapLook).
   const look = useMapLook(datasetId, points)
   const mode = look.colorBy.by === 'anomaly' ? 'anomaly' : 'cluster'
-  const [hover, setHover] = useState<HoverPoint | null>(null)
+  // Hover lives outside this component's state: moving the pointer must not re-render the view and its panels.
+  const hoverStore = useMemo(createHoverStore, [])
   const [selected, setSelected] = useState<number | null>(null)
   const [tool, setTool] = useState<SelectTool>('pan')
   const [selection, setSelection] = useState<Uint8Array | null>(null)
@@ -148,7 +150,7 @@ export function MapView({ datasetId, points, onPickRun }: { datasetId: number; p
               width={size.width}
               height={size.height}
               selected={selected}
-              onHover={setHover}
+              onHover={hoverStore.set}
               onSelect={setSelected}
               emphasis={emphasis}
               rings={hitRows.length ? hitRows : null}
@@ -160,7 +162,7 @@ export function MapView({ datasetId, points, onPickRun }: { datasetId: number; p
             />
           )}
           {tool !== 'pan' && <SelectionOverlay tool={tool} onGesture={applyGesture} />}
-          {hover && size && tool === 'pan' && <MapTooltip datasetId={datasetId} points={points} row={hover.row} x={hover.x} y={hover.y} width={size.width} height={size.height} />}
+          {size && tool === 'pan' && <HoverTooltip store={hoverStore} datasetId={datasetId} points={points} width={size.width} height={size.height} />}
           <MapLegend points={points} mode={look.colorBy.by} column={look.colorColumn} scale={look.scale} error={look.error?.message} />
           {/* Over the map rather than beside it: resizing the canvas would move the points under the pointer. */}
           {selected !== null && <PointDetails datasetId={datasetId} points={points} row={selected} onSelect={open} onClose={() => setSelected(null)} />}

@@ -7,10 +7,12 @@ import { POINTS_LAYER_ID, type PointsData } from '../../map/layers'
 export interface MapTestHook {
   /** Page coordinates of a row's point. */
   clientPointOf(row: number): { x: number; y: number } | null
-  /** The first of `tries` rows that deck.gl picks at its own position (i.e. not hidden under another point). */
+  /** The first of `tries` rows that the map picks at its own position (i.e. not hidden under another point). */
   findPickableRow(tries?: number): { row: number; x: number; y: number } | null
   /** Rows the points layer now draws in the current theme's "filtered out" colour (read from the GPU-bound colours). */
   dimmedRows(): number[]
+  /** deck.gl itself, for benchmarks that time picking and drawing directly. */
+  deck(): Deck | null
 }
 
 declare global {
@@ -19,7 +21,12 @@ declare global {
   }
 }
 
-export function installTestHook(getDeck: () => Deck | null | undefined, canvasBox: () => DOMRect | null, points: DecodedPoints): () => void {
+export function installTestHook(
+  getDeck: () => Deck | null | undefined,
+  canvasBox: () => DOMRect | null,
+  points: DecodedPoints,
+  pickAt: (x: number, y: number) => number | null,
+): () => void {
   if (!navigator.webdriver) return () => {}
   const local = (row: number): [number, number] | null => {
     const viewport = getDeck()?.getViewports()[0]
@@ -34,17 +41,16 @@ export function installTestHook(getDeck: () => Deck | null | undefined, canvasBo
       return p && box ? { x: box.left + p[0], y: box.top + p[1] } : null
     },
     findPickableRow(tries = 50) {
-      const deck = getDeck()
       const box = canvasBox()
-      if (!deck || !box) return null
+      if (!box) return null
       for (let row = 0; row < Math.min(tries, points.n); row++) {
         const p = local(row)
         if (!p || p[0] < 0 || p[1] < 0 || p[0] > box.width || p[1] > box.height) continue
-        const info = deck.pickObject({ x: p[0], y: p[1], radius: 0, layerIds: [POINTS_LAYER_ID] })
-        if (info?.index === row) return { row, x: box.left + p[0], y: box.top + p[1] }
+        if (pickAt(p[0], p[1]) === row) return { row, x: box.left + p[0], y: box.top + p[1] }
       }
       return null
     },
+    deck: () => getDeck() ?? null,
     dimmedRows() {
       const layer = getDeck()?.props.layers.flat().find((l) => l && typeof l === 'object' && 'id' in l && l.id === POINTS_LAYER_ID)
       const colors = (layer as { props: { data: PointsData } } | undefined)?.props.data.attributes.getFillColor.value

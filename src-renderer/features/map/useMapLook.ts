@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Column, ColumnFilter, SavedView } from '../../../src-main/contract'
 import { invoke } from '../../api/client'
 import { useQuery } from '../../api/hooks'
@@ -101,10 +101,20 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
     if (initial !== undefined) storeLastView(datasetId, currentView())
   }
   useEffect(remember, [colorBy, appearance, filters, initial]) // eslint-disable-line react-hooks/exhaustive-deps
+  // The latest `remember` for the stable onViewChange below (the canvas is memoised: its props must not change per render).
+  const rememberRef = useRef(remember)
+  rememberRef.current = remember
+  const onViewChange = useCallback((p: ViewPosition) => {
+    position.current = p
+    // Panning changes the view every frame: write it once the map has been still for a moment.
+    clearTimeout(writeTimer.current)
+    writeTimer.current = setTimeout(() => rememberRef.current(), 400)
+  }, [])
+  const initialPosition = useMemo(() => (initial ? { target: initial.target, zoom: initial.zoom } : null), [initial])
 
   return {
     ready: initial !== undefined,
-    initialPosition: initial ? { target: initial.target, zoom: initial.zoom } : null,
+    initialPosition,
     metaColumns,
     colorBy,
     setColorBy,
@@ -125,13 +135,8 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
     matching,
     colors,
     error,
-    /** The map moved: remembered locally (throttled by the caller's zoom/pan end). */
-    onViewChange(p: ViewPosition) {
-      position.current = p
-      // Panning changes the view every frame: write it once the map has been still for a moment.
-      clearTimeout(writeTimer.current)
-      writeTimer.current = setTimeout(remember, 400)
-    },
+    /** The map moved: remembered locally once it has been still for a moment. */
+    onViewChange,
     async saveWithDataset(): Promise<void> {
       await invoke('views.save', { datasetId, view: currentView() })
       saved.reload()
