@@ -6,11 +6,11 @@ import { startServe } from '../test/e2e/support/cli'
 import { ensureRendererBuilt } from '../test/e2e/support/renderer'
 import { profileTop, type HotFunction } from './cpu-profile'
 import { buildMapWorkspace } from './map-data'
-import { machineInfo, writeResults } from './measure'
+import { machineInfo, readResults, writeResults } from './measure'
 
 declare global {
   interface Window {
-    __bench?: { frames: number[]; tooltipAt: number | null }
+    __bench?: { frames: number[]; presented: number[]; tooltipAt: number | null }
   }
 }
 
@@ -29,6 +29,8 @@ const round = (x: number) => Math.round(x * 10) / 10
 export async function main(args: string[]): Promise<void> {
   const rows = Number(args.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 1_000_000)
   const pans = Number(args.find((a) => a.startsWith('--pans='))?.split('=')[1] ?? 6)
+  /** Stop waiting for a pan frame after this long (software rendering of 1M points takes tens of seconds a frame). */
+  const frameTimeoutMs = Number(args.find((a) => a.startsWith('--frame-timeout='))?.split('=')[1] ?? 120_000)
   /** CPU-profile the first hover and print where its time went. */
   const profile = args.includes('--profile')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-map-'))
@@ -43,12 +45,18 @@ export async function main(args: string[]): Promise<void> {
   try {
     const { page, context } = browser
     await page.addInitScript(() => {
-      const bench = { frames: [] as number[], tooltipAt: null as number | null }
+      const bench = { frames: [] as number[], presented: [] as number[], tooltipAt: null as number | null }
       window.__bench = bench
       new MutationObserver((records) => {
         for (const r of records) {
           const el = r.target as HTMLElement
-          if (r.type === 'attributes' && r.attributeName === 'data-frames' && el.dataset.testid === 'map-canvas') bench.frames.push(performance.now())
+          if (r.type === 'attributes' && r.attributeName === 'data-frames' && el.dataset.testid === 'map-canvas') {
+            bench.frames.push(performance.now())
+            // deck.gl's onAfterRender fires when the draw calls are issued, not when the GPU (here SwiftShader, on the
+            // CPU) has drawn them. Chromium holds back animation frames until earlier frames are presented, so the
+            // second animation frame after the render is when that frame is on screen.
+            requestAnimationFrame(() => requestAnimationFrame(() => bench.presented.push(performance.now())))
+          }
           if (r.type === 'childList') for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset.testid === 'map-tooltip' && bench.tooltipAt === null) bench.tooltipAt = performance.now()
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frames'], childList: true })
@@ -62,26 +70,46 @@ export async function main(args: string[]): Promise<void> {
       return { requestStart: res?.requestStart ?? NaN, responseStart: res?.responseStart ?? NaN, responseEnd: res?.responseEnd ?? NaN, bytes: res?.encodedBodySize ?? NaN, firstFrame: window.__bench!.frames[0] }
     })
     const dataReadyToFirstFrameMs = load.firstFrame - load.responseEnd
-    console.log(`points frame: ${(load.bytes / 2 ** 20).toFixed(1)} MB, server ${round(load.responseStart - load.requestStart)} ms, transfer ${round(load.responseEnd - load.responseStart)} ms; data ready → first frame ${round(dataReadyToFirstFrameMs)} ms`)
+    const firstPresented = await page
+      .waitForFunction(() => window.__bench!.presented[0] ?? null, undefined, { timeout: 600_000, polling: 100 })
+      .then((h) => h.jsonValue() as Promise<number>)
+    const dataReadyToFirstPresentedMs = firstPresented - load.responseEnd
+    console.log(
+      `points frame: ${(load.bytes / 2 ** 20).toFixed(1)} MB, server ${round(load.responseStart - load.requestStart)} ms, transfer ${round(load.responseEnd - load.responseStart)} ms; ` +
+        `data ready → first frame issued ${round(dataReadyToFirstFrameMs)} ms, on screen ${round(dataReadyToFirstPresentedMs)} ms`,
+    )
 
-    // Let any follow-up frames (labels, legend) settle, then pan by dragging: one frame per step.
+    // Let any follow-up frames (labels, legend) reach the screen, then pan by dragging: one frame per step.
+    await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: 600_000, polling: 100 })
     await page.waitForTimeout(1000)
     const box = (await page.getByTestId('map-canvas').boundingBox())!
     const cx = box.x + box.width / 2
     const cy = box.y + box.height / 2
     const frameTimes: number[] = []
+    const issueTimes: number[] = []
+    let timedOutFrames = 0
     await page.mouse.move(cx, cy)
     await page.mouse.down()
     for (let i = 1; i <= pans; i++) {
+      // Start from a still screen (the pointer's hover highlight also draws a frame), so frame n is this move's.
+      const settled = await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs, polling: 50 }).then(() => true, () => false)
       const before = await page.evaluate(() => window.__bench!.frames.length)
       const t0 = await page.evaluate(() => performance.now())
       await page.mouse.move(cx + i * 25, cy + i * 10)
-      await page.waitForFunction((n) => window.__bench!.frames.length > n, before, { timeout: 300_000, polling: 50 })
-      const t1 = await page.evaluate((n) => window.__bench!.frames[n], before)
-      frameTimes.push(t1 - t0)
-      console.log(`pan ${i}: ${round(t1 - t0)} ms`)
+      const done = settled && (await page.waitForFunction((n) => window.__bench!.presented.length > n, before, { timeout: frameTimeoutMs, polling: 50 }).then(() => true, () => false))
+      if (!done) {
+        // Recorded, not hidden: later moves would only queue behind this frame, so stop panning here.
+        timedOutFrames++
+        console.log(`pan ${i}: no frame on screen within ${frameTimeoutMs} ms`)
+        break
+      }
+      const [issued, shown] = await page.evaluate((n) => [window.__bench!.frames[n], window.__bench!.presented[n]], before)
+      issueTimes.push(issued - t0)
+      frameTimes.push(shown - t0)
+      console.log(`pan ${i}: frame issued after ${round(issued - t0)} ms, on screen after ${round(shown - t0)} ms`)
     }
     await page.mouse.up()
+    await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs * 2, polling: 100 }).catch(() => {})
     await page.waitForTimeout(500)
 
     // Hover: over rows' own positions (any point there will do: a covered row picks the one on top), time from the
@@ -92,7 +120,7 @@ export async function main(args: string[]): Promise<void> {
       const p = await page.evaluate((r) => window.__embedmapMap?.clientPointOf(r) ?? null, row)
       if (!p || p.x < box.x + 5 || p.y < box.y + 5 || p.x > box.x + box.width - 5 || p.y > box.y + box.height - 5) continue
       await page.mouse.move(box.x + 3, box.y + 3)
-      await page.getByTestId('map-tooltip').waitFor({ state: 'detached', timeout: 300_000 }).catch(() => {})
+      await page.getByTestId('map-tooltip').waitFor({ state: 'detached', timeout: frameTimeoutMs }).catch(() => {})
       await page.waitForTimeout(300)
       const t0 = await page.evaluate(() => {
         window.__bench!.tooltipAt = null
@@ -101,7 +129,7 @@ export async function main(args: string[]): Promise<void> {
       let shown = false
       const hoverOnce = async () => {
         await page.mouse.move(p.x, p.y)
-        shown = await page.waitForFunction(() => window.__bench!.tooltipAt !== null, undefined, { timeout: 120_000, polling: 20 }).then(() => true, () => false)
+        shown = await page.waitForFunction(() => window.__bench!.tooltipAt !== null, undefined, { timeout: frameTimeoutMs, polling: 20 }).then(() => true, () => false)
       }
       if (profile && !hoverProfile) {
         hoverProfile = await profileTop(await context.newCDPSession(page), hoverOnce)
@@ -131,14 +159,32 @@ export async function main(args: string[]): Promise<void> {
       rows,
       workspaceBuildSeconds: round(buildSeconds),
       pointsFrame: { megabytes: round(load.bytes / 2 ** 20), serverMs: round(load.responseStart - load.requestStart), transferMs: round(load.responseEnd - load.responseStart) },
+      loadAverage1m: round(os.loadavg()[0] * 100) / 100,
       clickToFirstFrameMs: round(load.firstFrame - clickAt),
+      /** Response received → deck.gl issued the first frame's draw calls (onAfterRender). */
       dataReadyToFirstFrameMs: round(dataReadyToFirstFrameMs),
-      pan: { frames: frameTimes.length, medianMs: round(quantile(frameTimes, 0.5)), p95Ms: round(quantile(frameTimes, 0.95)), allMs: frameTimes.map(round) },
+      /** Response received → that frame on screen (drawn by SwiftShader on the CPU). */
+      dataReadyToFirstFrameOnScreenMs: round(dataReadyToFirstPresentedMs),
+      /** Pointer move → frame on screen; issuedMs: → draw calls issued. */
+      pan: {
+        frames: frameTimes.length,
+        timedOut: timedOutFrames,
+        frameTimeoutMs,
+        medianMs: round(quantile(frameTimes, 0.5)),
+        p95Ms: round(quantile(frameTimes, 0.95)),
+        allMs: frameTimes.map(round),
+        issuedMs: issueTimes.map(round),
+      },
+      /** Pointer move → tooltip in the page (CPU picking + React). */
       hoverPick: { samples: hover.length, medianMs: round(quantile(hover, 0.5)), allMs: hover.map(round) },
+      ...(hoverProfile ? { hoverProfile } : {}),
       jsHeapMB: { used: round(heap.usedSize / 2 ** 20), total: round(heap.totalSize / 2 ** 20) },
       goals: { dataReadyToFirstFrameMs: 2000, hoverPickMs: 50 },
     }
-    const file = writeResults('map', result)
+    // One file, one entry per point count (the 20k and the 1M runs side by side).
+    const previous = readResults('map') as { runs?: { rows: number }[] } | null
+    const runs = [...(previous?.runs ?? []).filter((r) => r.rows !== rows), result].sort((a, b) => a.rows - b.rows)
+    const file = writeResults('map', { benchmark: 'map', runs })
     console.log(JSON.stringify(result, null, 2))
     console.log(`written to ${file}`)
   } finally {

@@ -46,6 +46,16 @@ export function machineInfo(): Record<string, unknown> {
   return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` }
 }
 
+/** A benchmark's earlier results, or null when there are none (or they are unreadable). */
+export function readResults(name: string): unknown {
+  const file = path.join(path.resolve(path.dirname(new URL(import.meta.url).pathname), 'results'), `${name}.json`)
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch {
+    return null
+  }
+}
+
 export function writeResults(name: string, results: unknown): string {
   const dir = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'results')
   fs.mkdirSync(dir, { recursive: true })
