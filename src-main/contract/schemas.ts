@@ -306,13 +306,16 @@ export const SemanticSearchResultSchema = z.object({
   hits: z.array(z.object({ row: z.number().int(), text: z.string(), score: z.number() })),
 })
 
+/** The most rows an export's explicit row list may name. */
+export const MAX_EXPORT_ROWS = 10_000_000
+
 export const ExportStartSchema = z.object({
   datasetId: Id,
   /** Analysis whose clusters/scores/coordinates are added; default: the latest. */
   runId: Id.optional(),
   what: z.union([z.enum(['all', 'clusters', 'anomalies', 'duplicates', 'selection']), z.string().regex(/^cluster:\d+$/)]).default('all'),
   /** Row numbers, for what = 'selection'. */
-  rows: z.array(z.number().int().nonnegative()).max(10_000_000).optional(),
+  rows: z.array(z.number().int().nonnegative()).max(MAX_EXPORT_ROWS).optional(),
   format: z.enum(['csv', 'jsonl', 'parquet']).default('csv'),
   /** Destination path (in browser mode, relative names go to the workspace's exports folder). */
   out: z.string().min(1),

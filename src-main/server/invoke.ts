@@ -1,12 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
-import { channels, isChannelName } from '../contract'
+import { channels, isChannelName, MAX_EXPORT_ROWS, type ChannelName } from '../contract'
 import type { EngineApi } from '../engine/api'
 import { serializeError, type SerializedError } from '../errors'
 import { BodyTooLargeError, readBody, sendError, sendFrame, sendReply } from './http-util'
 
 /** API inputs are small JSON objects; anything bigger is a mistake or an attack. Files go through /api/upload. */
 const MAX_INVOKE_BODY = 1024 * 1024
+
+/**
+ * The one exception: exporting a selection sends its row numbers, up to MAX_EXPORT_ROWS of them (at most 8 digits
+ * and a comma each, plus the other fields). The channel's schema still checks every number after parsing.
+ */
+const BODY_LIMITS: Partial<Record<ChannelName, number>> = {
+  'export.start': MAX_EXPORT_ROWS * 9 + 64 * 1024,
+}
+
+export function maxInvokeBody(channel: ChannelName): number {
+  return BODY_LIMITS[channel] ?? MAX_INVOKE_BODY
+}
 
 /**
  * `POST /api/invoke/:channel` — parse the body with the channel's input schema, call the engine, reply with the envelope
@@ -20,7 +32,7 @@ export async function handleInvoke(engine: EngineApi, channel: string, req: Inco
 
   let raw: unknown
   try {
-    const body = await readBody(req, MAX_INVOKE_BODY)
+    const body = await readBody(req, maxInvokeBody(channel))
     const text = body.toString('utf8').trim()
     raw = text === '' ? {} : JSON.parse(text)
   } catch (err) {
