@@ -1,18 +1,26 @@
 import { useState } from 'react'
 import type { Dataset } from '../../../src-main/contract'
+import { useEngineEvent } from '../../api/hooks'
 import { ErrorMessage } from '../../ui/ErrorMessage'
 import { AnalyzePrompt } from './AnalyzePrompt'
 import { MapView } from './MapView'
+import type { SidebarTab } from './SidebarTabs'
 import { useMapPoints } from './useMapPoints'
 
 /** The map part of a dataset: the map once it has been analyzed, else the way to analyze it. */
 export function MapSection({ dataset }: { dataset: Dataset }) {
   // An earlier run picked in the Run tab; undefined follows the latest (a new analysis then shows when it is done).
   const [runId, setRunId] = useState<number>()
+  // A finished analysis is the one to look at, even after an earlier run was picked.
+  useEngineEvent((e) => {
+    if (e.type === 'job' && e.job.kind === 'analyze' && e.job.datasetId === dataset.id && e.job.state === 'succeeded') setRunId(undefined)
+  })
+  // Here rather than in MapView, which starts afresh for each run: picking a run must not leave the Run tab.
+  const [tab, setTab] = useState<SidebarTab>('search')
   const { points, notAnalyzed, error, loading } = useMapPoints(dataset.id, runId)
   if (notAnalyzed) return <AnalyzePrompt dataset={dataset} />
   if (error) return <ErrorMessage error={error} title="Could not load the map" />
   if (!points) return loading ? <p className="muted map-loading">Loading the map…</p> : null
   if (points.n === 0) return <AnalyzePrompt dataset={dataset} />
-  return <MapView key={points.runId} datasetId={dataset.id} points={points} onPickRun={setRunId} />
+  return <MapView key={points.runId} datasetId={dataset.id} points={points} onPickRun={setRunId} tab={tab} onTab={setTab} />
 }

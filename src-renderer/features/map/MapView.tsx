@@ -33,7 +33,20 @@ const NO_ROWS = new Int32Array(0)
  * panel to search, select (lasso/box), list clusters, set the anomaly threshold and re-run the analysis. What is in
  * focus (the selection, else search hits, else flagged rows while the anomaly tab is open) is highlighted; the rest dims.
  */
-export function MapView({ datasetId, points, onPickRun }: { datasetId: number; points: DecodedPoints; onPickRun?(runId: number): void }) {
+export function MapView({
+  datasetId,
+  points,
+  onPickRun,
+  tab,
+  onTab: setTab,
+}: {
+  datasetId: number
+  points: DecodedPoints
+  onPickRun?(runId: number): void
+  /** The side panel's tab, kept by the caller so that switching runs does not reset it. */
+  tab: SidebarTab
+  onTab(tab: SidebarTab): void
+}) {
   // Colour mode, size/opacity/theme/density, filters and the saved view (useMapLook).
   const look = useMapLook(datasetId, points)
   const mode = look.colorBy.by === 'anomaly' ? 'anomaly' : 'cluster'
@@ -44,7 +57,6 @@ export function MapView({ datasetId, points, onPickRun }: { datasetId: number; p
   const [selection, setSelection] = useState<Uint8Array | null>(null)
   const [search, setSearch] = useState<SearchResult | null>(null)
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set())
-  const [tab, setTab] = useState<SidebarTab>('search')
   const [threshold, setThreshold] = useState<number | null>(null)
   const stageRef = useRef<HTMLDivElement>(null)
   const mapRef = useRef<MapHandle>(null)
