@@ -122,6 +122,9 @@ export async function main(args: string[]): Promise<void> {
       await page.mouse.move(box.x + 3, box.y + 3)
       await page.getByTestId('map-tooltip').waitFor({ state: 'detached', timeout: frameTimeoutMs }).catch(() => {})
       await page.waitForTimeout(300)
+      // From a still screen: un-hovering redraws the map, and Chromium delivers pointer moves with animation frames,
+      // which wait for that frame. The pick itself is what this measures.
+      await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs, polling: 50 }).catch(() => {})
       const t0 = await page.evaluate(() => {
         window.__bench!.tooltipAt = null
         return performance.now()
