@@ -684,11 +684,11 @@ async function sampleSearcher(S: Matrix, k: number, opts: UmapOptions): Promise<
       search(v: Float32Array, k: number, t: number): { keys: BigUint64Array; distances: Float32Array }
     }
     MetricKind: { IP: string }
-    ScalarKind: { F32: string }
+    ScalarKind: { F32: string; F16: string }
   }
   const us = await loadOptional<UsearchLike>('usearch')
   if (us?.Index) {
-    const index = new us.Index({ dimensions: S.d, metric: us.MetricKind.IP, quantization: us.ScalarKind.F32, connectivity: 16, expansion_add: 64, expansion_search: 64, multi: false })
+    const index = new us.Index({ dimensions: S.d, metric: us.MetricKind.IP, quantization: us.ScalarKind.F16, connectivity: 16, expansion_add: 64, expansion_search: 64, multi: false }) // F16: see knn.ts
     const ticker = new Ticker({ signal: opts.signal }, S.n)
     for (let i0 = 0; i0 < S.n; i0 += 8192) {
       const i1 = Math.min(S.n, i0 + 8192)
