@@ -1,6 +1,10 @@
+import { parse } from 'csv-parse/sync'
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { clusterKeywords, exemplars, tokenize } from '../../../src-main/analyze/labels'
 import { normalizeRows } from '../../../src-main/analyze/common'
+import { sharedData } from '../../helpers/tmp'
 
 describe('tokenize', () => {
   it("segments Chinese into words with Node's ICU (not single characters)", () => {
@@ -38,6 +42,41 @@ describe('clusterKeywords (c-TF-IDF)', () => {
     expect(new Set(r[1].keywords.map((k) => k.term))).toEqual(new Set(['bank', 'interest', 'rates']))
     expect(r[0].size).toBe(3)
     expect(r[0].keywords[0].weight).toBeGreaterThan(0)
+  })
+
+  it('on real news, labels each class by its own words, not by the wire names every class shares', async () => {
+    const rows = (parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as { text: string; category: string }[]).slice(0, 2000)
+    const cats = [...new Set(rows.map((r) => r.category))].sort()
+    const r = await clusterKeywords(
+      rows.map((x) => x.text),
+      Int32Array.from(rows, (x) => cats.indexOf(x.category)),
+      { topN: 5 },
+    )
+    const top = Object.fromEntries(r.map((c) => [cats[c.cluster], c.keywords.map((k) => k.term)]))
+    for (const words of Object.values(top)) for (const wire of ['reuters', 'ap']) expect(words).not.toContain(wire)
+    expect(top.Sports).toContain('olympic')
+    expect(top.World).toContain('iraq')
+    expect(top['Sci/Tech']).toContain('microsoft')
+    expect(top.Business).toContain('oil')
+    // plain c-TF-IDF (as BERTopic) is still there on request, and does rank the wire names first
+    const plain = await clusterKeywords(rows.map((x) => x.text), Int32Array.from(rows, (x) => cats.indexOf(x.category)), { topN: 5, distinctive: false })
+    expect(plain.some((c) => c.keywords.slice(0, 2).some((k) => k.term === 'ap' || k.term === 'reuters'))).toBe(true)
+  })
+
+  it('on real Chinese news titles, labels are words (no lone characters such as 图) that name each class', async () => {
+    const rows = (parse(fs.readFileSync(path.join(sharedData, 'zh_thucnews_titles', 'thucnews_titles_test.csv')), { columns: true }) as { text: string; category: string }[]).slice(0, 3000)
+    const cats = [...new Set(rows.map((r) => r.category))].sort()
+    const r = await clusterKeywords(rows.map((x) => x.text), Int32Array.from(rows, (x) => cats.indexOf(x.category)), { topN: 5 })
+    const top = Object.fromEntries(r.map((c) => [cats[c.cluster], c.keywords.map((k) => k.term)]))
+    for (const words of Object.values(top)) for (const w of words) expect([...w].length).toBeGreaterThan(1)
+    expect(top['教育']).toContain('高考')
+    expect(top['财经']).toContain('基金')
+    expect(top['娱乐']).toContain('电影')
+  })
+
+  it('a single cluster still gets its most frequent words', async () => {
+    const r = await clusterKeywords(['goal goal match', 'goal match team', 'goal team'], Int32Array.from([0, 0, 0]), { topN: 2 })
+    expect(r[0].keywords.map((k) => k.term)).toEqual(['goal', 'match'])
   })
 
   it('picks the obvious Chinese words', async () => {
