@@ -173,6 +173,8 @@ export const EmbedStartSchema = z.object({
   device: DeviceSchema.default('auto'),
   /** Matryoshka truncation (re-normalized). */
   dims: z.number().int().positive().optional(),
+  /** When every row has its vector, analyze them with the default settings (one action: embed → map). */
+  analyzeAfter: z.boolean().default(false),
 })
 
 export const AnalyzeStartSchema = z.object({

@@ -33,6 +33,7 @@ export class EmbedService {
       device: input.device,
       dims: input.dims,
       kind: 'clustering',
+      analyzeAfter: input.analyzeAfter || undefined,
     }
     return this.runner.startOrJoin({ kind: 'embed', datasetId: input.datasetId, params, lockKey, total: dataset.rowCount })
   }

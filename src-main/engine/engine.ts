@@ -20,7 +20,7 @@ import { ModelsService } from './models-service'
 import { PointsService } from './points-service'
 import { ColumnService } from './column-service'
 import { ViewsRepo } from '../store/views-repo'
-import { SavedViewSchema } from '../contract'
+import { AnalyzeStartSchema, SavedViewSchema } from '../contract'
 import { isProcessAlive } from './process-alive'
 import { appVersion } from './version'
 
@@ -53,6 +53,8 @@ export class Engine implements EngineApi {
   readonly exportsDir: string
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
+  /** Embed jobs whose follow-up analysis was already started (the end of a job is reported more than once). */
+  private readonly analyzedAfter = new Set<number>()
 
   constructor(readonly opts: EngineOptions & { dbPath: string }) {
     this.db = openStore(opts.dbPath)
@@ -71,6 +73,7 @@ export class Engine implements EngineApi {
         if (ended && job.kind === 'model-download') this.emit({ type: 'models.changed' })
         // Only at the end: listing sets counts vectors, too costly to repeat at progress rate.
         if (ended && job.kind === 'embed' && job.datasetId !== null) this.emit({ type: 'embeddings.changed', datasetId: job.datasetId })
+        if (job.state === 'succeeded' && job.kind === 'embed') this.analyzeAfterEmbed(job.id)
         if (ended && job.kind === 'analyze' && job.datasetId !== null) this.emit({ type: 'analysis.changed', datasetId: job.datasetId })
       },
     })
@@ -113,6 +116,26 @@ export class Engine implements EngineApi {
 
   private emit(event: EngineEvent): void {
     this.events.emit('event', event)
+  }
+
+  /**
+   * "Embed and map" as one action: an embed job started with analyzeAfter starts the analysis of the
+   * set it filled, here in the engine rather than in a window, so it happens whichever front door
+   * started the embedding and even if that window was closed.
+   */
+  private analyzeAfterEmbed(jobId: number): void {
+    if (this.analyzedAfter.has(jobId)) return
+    this.analyzedAfter.add(jobId)
+    const row = this.jobs.get(jobId)
+    const params = row?.params as { datasetId?: number; analyzeAfter?: boolean } | undefined
+    const setId = (row?.result as { setId?: number } | null)?.setId
+    if (!params?.analyzeAfter || params.datasetId === undefined) return
+    try {
+      this.analysis.start(AnalyzeStartSchema.parse({ datasetId: params.datasetId, setId }))
+    } catch (err) {
+      // The Analyze button stays on offer; say why here rather than fail the finished embedding.
+      console.error(`EmbedMap: could not start the analysis after embed job ${jobId}: ${(err as Error).message}`)
+    }
   }
 
   private requireDataset(id: number) {

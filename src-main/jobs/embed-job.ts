@@ -17,6 +17,8 @@ export interface EmbedJobParams {
   device: Device
   dims?: number
   kind: EmbedKind
+  /** Start an analysis of the finished vectors (the engine does it when this job succeeds). */
+  analyzeAfter?: boolean
 }
 
 /**

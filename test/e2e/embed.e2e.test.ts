@@ -113,6 +113,11 @@ describe('browser mode: embed a dataset', () => {
     if ((await job.getAttribute('data-job-state')) !== 'succeeded') throw new Error(`The embed job did not succeed: ${await job.textContent()}\nServer output:\n${s.output()}`)
     expect(await job.getByTestId('job-done').textContent()).toBe('300 / 300 rows')
 
+    // "Then map it" is ticked by default: the engine analyzes the new vectors and the map appears with no other click.
+    expect(await panel.getByTestId('embed-map-after').isChecked()).toBe(true)
+    await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 120_000 })
+    expect(await page.getByTestId('map-canvas').getAttribute('data-points')).toBe(String(ROWS))
+
     // The embedding set: model, vectors = rows, ready, and the provider that actually ran it.
     const set = panel.locator('[data-testid="embedding-set"][data-model-id="tiny"]')
     await set.waitFor({ timeout: 15_000 })

@@ -36,6 +36,8 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<ApiError>()
   const [addingLocal, setAddingLocal] = useState(false)
+  // One action from import to map: the engine analyzes the vectors as soon as they are complete.
+  const [mapAfter, setMapAfter] = useState(true)
 
   const list = models.value?.models ?? []
   const language = models.value?.datasetLanguage ?? null
@@ -62,6 +64,7 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
         device,
         ...(variant ? { variant } : {}),
         ...(dims !== null ? { dims } : {}),
+        analyzeAfter: mapAfter,
       })
       setStartedJobId(jobId)
     } catch (err) {
@@ -94,6 +97,10 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
                   Already embedded with this model; running it again only fills in rows that have no vector.
                 </p>
               )}
+              <label className="field__check">
+                <input type="checkbox" checked={mapAfter} onChange={(e) => setMapAfter(e.target.checked)} data-testid="embed-map-after" />
+                Then map it (analyze with the default settings)
+              </label>
               <button
                 type="button"
                 className="btn btn--primary"

@@ -44,7 +44,9 @@ export function AnalyzePrompt({ dataset }: { dataset: Dataset }) {
         <div>
           <h2 className="panel__title">Map</h2>
           <p className="muted">
-            {ready ? 'Analyze the embeddings to see the rows on a map, grouped into clusters with outliers marked.' : 'Embed the dataset (on the right) to map it.'}
+            {ready
+              ? 'Analyze the embeddings to see the rows on a map, grouped into clusters with outliers marked.'
+              : 'Embed the dataset (on the right); with “Then map it” ticked, the map follows by itself.'}
           </p>
         </div>
         {ready && !running && (
