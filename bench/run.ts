@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void
   embed: () => import('./embed'),
   analyze: () => import('./analyze'),
   map: () => import('./map'),
+  'map-floor': () => import('./map-floor'),
 }
 
 const [benchName, ...args] = process.argv.slice(2)

@@ -1,14 +1,16 @@
-import { BitmapLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers'
+import { BitmapLayer, TextLayer } from '@deck.gl/layers'
 import type { MapCluster } from '../../src-main/contract'
 import type { DecodedPoints } from './decode'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance, type Theme } from './appearance'
 import type { DensityGrid } from './density'
 import { densityPixels } from './density'
+import { RoundPointsLayer } from './round-points-layer'
 
 /** Stable ids: deck.gl diffs layers by id, so keeping them keeps the GPU buffers. */
 export const POINTS_LAYER_ID = 'points'
 export const LABELS_LAYER_ID = 'cluster-labels'
 export const DENSITY_LAYER_ID = 'density'
+export const HOVERED_LAYER_ID = 'hovered-point'
 
 export interface PointsData {
   length: number
@@ -37,20 +39,37 @@ export function pointRadius(n: number): number {
   return 1.5
 }
 
-/** The points; `hovered` is highlighted (a uniform, nothing is rebuilt). Not pickable: hover/click pick on the CPU. */
-export function pointsLayer(data: PointsData, appearance: MapAppearance = DEFAULT_APPEARANCE, hovered: number | null = null) {
-  return new ScatterplotLayer({
+/** Radius the points are drawn at, in CSS pixels. */
+export function drawnRadius(n: number, appearance: MapAppearance): number {
+  return Math.max(0.5, appearance.pointSize ?? pointRadius(n))
+}
+
+/**
+ * The points, one GL_POINTS vertex each (map/round-points-layer.ts: deck.gl's instanced ScatterplotLayer costs
+ * ~25 µs a point in software WebGL). Not pickable: hover/click pick on the CPU.
+ */
+export function pointsLayer(data: PointsData, appearance: MapAppearance = DEFAULT_APPEARANCE) {
+  return new RoundPointsLayer({
     id: POINTS_LAYER_ID,
     data,
-    radiusUnits: 'pixels',
     // A constant radius and the layer's opacity: changing either is a uniform update, no attribute is rebuilt.
-    getRadius: appearance.pointSize ?? pointRadius(data.length),
+    radiusPixels: drawnRadius(data.length, appearance),
     opacity: appearance.opacity,
-    radiusMinPixels: 0.5,
-    stroked: false,
     pickable: false,
-    highlightedObjectIndex: hovered ?? -1,
-    highlightColor: DECK_THEMES[appearance.theme].highlight,
+  })
+}
+
+/**
+ * The hovered point redrawn on top in the theme's highlight colour: a one-point layer, so hovering never touches
+ * the points layer's buffers. Same layer class as the points, so no extra shader is compiled.
+ */
+export function hoveredPointLayer(coords: Float32Array, row: number, radiusPx: number, theme: Theme) {
+  return new RoundPointsLayer({
+    id: HOVERED_LAYER_ID,
+    data: { length: 1, attributes: { getPosition: { value: coords.slice(2 * row, 2 * row + 2), size: 2 } } },
+    getFillColor: DECK_THEMES[theme].highlight,
+    radiusPixels: radiusPx + 1,
+    pickable: false,
   })
 }
 

@@ -6,7 +6,7 @@ import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { fitBounds } from '../../map/fit'
 import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
-import { densityLayer, labelsLayer, pointRadius, pointsData, pointsLayer } from '../../map/layers'
+import { densityLayer, drawnRadius, hoveredPointLayer, labelsLayer, pointRadius, pointsData, pointsLayer } from '../../map/layers'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
 import { densityGrid } from '../../map/density'
 import { installTestHook } from './test-hook'
@@ -14,6 +14,7 @@ import { applyEmphasis, isPickable } from '../../map/emphasis'
 import { hitRingsLayer } from '../../map/overlay-layers'
 import { buildPointIndex, pickPoint } from '../../map/point-index'
 import type { HoverPoint } from './hover-store'
+import { isSoftwareRenderer } from '../../map/software-gl'
 
 const VIEW = new OrthographicView({ id: 'map', flipY: true })
 
@@ -73,7 +74,9 @@ export const MapCanvas = memo(function MapCanvas({
   const frames = useRef(0)
   const [hovered, setHovered] = useState<number | null>(null)
   const index = useMemo(() => buildPointIndex(points.coords), [points])
-  const radiusPx = Math.max(0.5, appearance.pointSize ?? pointRadius(points.n))
+  const radiusPx = drawnRadius(points.n, appearance)
+  // Software WebGL (no GPU) pays per pixel too: draw at one pixel per CSS pixel there.
+  const [software, setSoftware] = useState(false)
   /** The row drawn under canvas pixel (x, y), or null. */
   const pickAt = useCallback(
     (x: number, y: number): number | null => {
@@ -137,24 +140,30 @@ export const MapCanvas = memo(function MapCanvas({
   const layers = useMemo(
     () => [
       ...(density ? [densityLayer(density, appearance.theme)] : []),
-      pointsLayer(data, appearance, hovered),
-      new ScatterplotLayer<number>({
-        id: 'selection',
-        data: selected === null ? [] : [selected],
-        getPosition: (row) => [points.coords[2 * row], points.coords[2 * row + 1]],
-        radiusUnits: 'pixels',
-        getRadius: pointRadius(points.n) + 4,
-        stroked: true,
-        filled: false,
-        lineWidthUnits: 'pixels',
-        getLineWidth: 2,
-        getLineColor: DECK_THEMES[appearance.theme].selection,
-        updateTriggers: { getLineColor: appearance.theme },
-      }),
+      pointsLayer(data, appearance),
+      ...(hovered !== null ? [hoveredPointLayer(points.coords, hovered, radiusPx, appearance.theme)] : []),
+      // Only while a row is selected: an empty layer would still compile its shader before the first frame.
+      ...(selected !== null
+        ? [
+            new ScatterplotLayer<number>({
+              id: 'selection',
+              data: [selected],
+              getPosition: (row) => [points.coords[2 * row], points.coords[2 * row + 1]],
+              radiusUnits: 'pixels',
+              getRadius: pointRadius(points.n) + 4,
+              stroked: true,
+              filled: false,
+              lineWidthUnits: 'pixels',
+              getLineWidth: 2,
+              getLineColor: DECK_THEMES[appearance.theme].selection,
+              updateTriggers: { getLineColor: appearance.theme },
+            }),
+          ]
+        : []),
       ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
       labelsLayer(labels, appearance.theme),
     ],
-    [data, labels, selected, points, rings, appearance, density, hovered],
+    [data, labels, selected, points, rings, appearance, density, hovered, radiusPx],
   )
 
   useEffect(
@@ -185,6 +194,8 @@ export const MapCanvas = memo(function MapCanvas({
           onViewChange?.({ target: [vs.target[0], vs.target[1]], zoom: vs.zoom })
         }}
         layers={layers}
+        useDevicePixels={software ? 1 : true}
+        onDeviceInitialized={(device) => setSoftware(isSoftwareRenderer(device.info))}
         getCursor={({ isDragging }) => (isDragging ? 'grabbing' : hovered !== null ? 'pointer' : 'grab')}
         onClick={(info: PickingInfo) => onSelect(pickAt(info.x, info.y))}
         onAfterRender={() => {

@@ -5,6 +5,12 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
 export const CHROMIUM = '/usr/bin/chromium'
 
+/** Flags for a quiet, reproducible headless browser. */
+export const BASE_CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+
+/** How WebGL is rendered without a GPU. */
+export const SOFTWARE_GL_ARGS = ['--disable-gpu']
+
 export interface Browser {
   context: BrowserContext
   page: Page
@@ -23,7 +29,7 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [...BASE_CHROMIUM_ARGS, ...SOFTWARE_GL_ARGS],
   })
   const page = context.pages()[0] ?? (await context.newPage())
   const problems: string[] = []
