@@ -6,7 +6,7 @@ import { CHROMIUM, BASE_CHROMIUM_ARGS, SOFTWARE_GL_ARGS } from '../test/e2e/supp
 import { machineInfo, writeResults } from './measure'
 
 /**
- * `npm run bench -- map-floor [--points=20000,200000,1000000] [--frames=3] [--radius=2] [--methods=a,b] [--flags=name] [--screenshots=DIR]`
+ * `npm run bench -- map-floor [--points=20000,200000,1000000] [--frames=3] [--radius=2] [--methods=a,b] [--flags=name] [--webgl=antialias:false,...] [--screenshots=DIR]`
  *
  * The floor under the map's frame time in headless Chromium (software WebGL2: SwiftShader): N points drawn in one
  * canvas by raw WebGL2 (GL_POINTS; instanced quads, which is how deck.gl's ScatterplotLayer draws; 6-vertex
@@ -38,6 +38,8 @@ export async function main(args: string[]): Promise<void> {
   const flagSet = opt('flags') ?? 'default'
   /** Folder to save each method's last frame in, to compare how they look. */
   const screenshots = opt('screenshots')
+  /** WebGL context attributes for every method, e.g. antialias:false,preserveDrawingBuffer:false (deck.gl's defaults: both true). */
+  const webgl = Object.fromEntries((opt('webgl') ?? 'antialias:true,preserveDrawingBuffer:true').split(',').map((kv) => [kv.split(':')[0], kv.split(':')[1] === 'true']))
   const flags = FLAG_SETS[flagSet]
   if (!flags) throw new Error(`--flags: one of ${Object.keys(FLAG_SETS).join(', ')}`)
 
@@ -56,11 +58,11 @@ export async function main(args: string[]): Promise<void> {
     for (const n of counts) {
       for (const method of methods) {
         const times = await page.evaluate(
-          async ({ method, n, frames, radius }) =>
+          async ({ method, n, frames, radius, webgl }) =>
             method.startsWith('raw-')
-              ? window.__floor.raw(method.slice(4) as Parameters<typeof window.__floor.raw>[0], n, frames, radius)
-              : await window.__floor.deck(method.slice(5) as Parameters<typeof window.__floor.deck>[0], n, frames, radius, 1),
-          { method, n, frames: frames + 1, radius },
+              ? window.__floor.raw(method.slice(4) as Parameters<typeof window.__floor.raw>[0], n, frames, radius, webgl)
+              : await window.__floor.deck(method.slice(5) as Parameters<typeof window.__floor.deck>[0], n, frames, radius, 1, webgl),
+          { method, n, frames: frames + 1, radius, webgl },
         )
         if (screenshots) await page.screenshot({ path: path.join(screenshots, `map-floor-${method}-${n}.png`), clip: { x: 0, y: 0, width: 1200, height: 800 } })
         const frameMs = median(times.slice(1))
@@ -69,7 +71,7 @@ export async function main(args: string[]): Promise<void> {
         console.log(`${method.padEnd(24)} ${n.toLocaleString('en-US').padStart(10)}  first ${String(row.firstMs).padStart(8)} ms  frame ${String(row.frameMs).padStart(8)} ms  (${row.usPerPoint} µs/point)`)
       }
     }
-    const file = writeResults(`map-floor-${flagSet}`, { benchmark: 'map-floor', date: new Date().toISOString(), machine: machineInfo(), loadAverage1m: round(os.loadavg()[0] * 100) / 100, flags, renderer, radius, results })
+    const file = writeResults(`map-floor-${flagSet}`, { benchmark: 'map-floor', date: new Date().toISOString(), machine: machineInfo(), loadAverage1m: round(os.loadavg()[0] * 100) / 100, flags, webgl, renderer, radius, results })
     console.log(`written to ${file}`)
   } finally {
     await context.close()

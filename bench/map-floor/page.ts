@@ -67,9 +67,9 @@ void main() { if (dot(vUnit, vUnit) > 1.0) discard; o = vColor; }`
 type RawMode = 'points' | 'instanced-quads' | 'triangles'
 
 /** Raw WebGL2: the floor for each way of putting a disc per point on screen. Returns ms per frame. */
-function raw(mode: RawMode, n: number, frames: number, radius: number): number[] {
+function raw(mode: RawMode, n: number, frames: number, radius: number, webgl: WebGLContextAttributes = {}): number[] {
   const { coords, colors } = makePoints(n)
-  const gl = canvas().getContext('webgl2', { antialias: false })!
+  const gl = canvas().getContext('webgl2', webgl)!
   const scale = 'uniform vec2 uOffset; uniform float uScale;'
   const place = 'vec2 p = (aPos + uOffset) * uScale * vec2(1.0, 1.5);'
   let program: WebGLProgram
@@ -145,7 +145,7 @@ let previous: Deck<OrthographicView> | null = null
 type DeckMode = 'scatterplot' | 'scatterplot-plain' | 'point-cloud' | 'round-points'
 
 /** deck.gl, one points layer, as the map draws it; frame = new view state → redraw → finished. */
-function deck(mode: DeckMode, n: number, frames: number, radius: number, useDevicePixels: boolean | number): Promise<number[]> {
+function deck(mode: DeckMode, n: number, frames: number, radius: number, useDevicePixels: boolean | number, webgl: WebGLContextAttributes = {}): Promise<number[]> {
   const { coords, colors } = makePoints(n)
   const data = { length: n, attributes: { getPosition: { value: coords, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } }
   const layer = (): Layer => {
@@ -173,6 +173,7 @@ function deck(mode: DeckMode, n: number, frames: number, radius: number, useDevi
       width: W,
       height: H,
       useDevicePixels,
+      deviceProps: { type: 'webgl', webgl },
       views: new OrthographicView({ id: 'map', flipY: true }),
       viewState: view(0),
       layers: [layer()],
