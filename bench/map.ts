@@ -102,6 +102,9 @@ export async function main(args: string[]): Promise<void> {
       .waitForFunction(() => window.__bench!.presented[0] ?? null, undefined, { timeout: 600_000, polling: 100 })
       .then((h) => h.jsonValue() as Promise<number>)
     const dataReadyToFirstPresentedMs = firstPresented - load.responseEnd
+    // Frames deck.gl issued before the first one reached the screen (each waits for SwiftShader to draw the last).
+    const firstFrames = await page.evaluate((t) => window.__bench!.frames.filter((f) => f <= t).map((f) => Math.round(f - window.__bench!.frames[0])), firstPresented)
+    console.log(`frames issued before the first was on screen: ${firstFrames.length} (at +${firstFrames.join(', +')} ms)`)
     console.log(
       `points frame: ${(load.bytes / 2 ** 20).toFixed(1)} MB, server ${round(load.responseStart - load.requestStart)} ms, transfer ${round(load.responseEnd - load.responseStart)} ms; ` +
         `data ready → first frame issued ${round(dataReadyToFirstFrameMs)} ms, on screen ${round(dataReadyToFirstPresentedMs)} ms`,
@@ -201,6 +204,8 @@ export async function main(args: string[]): Promise<void> {
       dataReadyToFirstFrameMs: round(dataReadyToFirstFrameMs),
       /** Response received → that frame on screen (drawn by SwiftShader on the CPU). */
       dataReadyToFirstFrameOnScreenMs: round(dataReadyToFirstPresentedMs),
+      /** Draws issued (ms after the first) before the first frame was on screen. */
+      framesIssuedBeforeFirstOnScreenMs: firstFrames,
       /** Pointer move → frame on screen; issuedMs: → draw calls issued. */
       pan: {
         frames: frameTimes.length,

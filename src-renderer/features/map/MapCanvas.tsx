@@ -15,6 +15,7 @@ import { hitRingsLayer } from '../../map/overlay-layers'
 import { buildPointIndex, pickPoint } from '../../map/point-index'
 import type { HoverPoint } from './hover-store'
 import { isSoftwareRenderer } from '../../map/software-gl'
+import { skipUnchangedResizes } from '../../map/unchanged-resize'
 
 const VIEW = new OrthographicView({ id: 'map', flipY: true })
 
@@ -84,6 +85,7 @@ export const MapCanvas = memo(function MapCanvas({
   const radiusPx = drawnRadius(points.n, appearance)
   // Software WebGL (no GPU) pays per pixel too: draw at one pixel per CSS pixel there.
   const [software, setSoftware] = useState(false)
+  const resizeGuard = useRef<{ drawn(): void } | null>(null)
   /** The row drawn under canvas pixel (x, y), or null. */
   const pickAt = useCallback(
     (x: number, y: number): number | null => {
@@ -203,7 +205,11 @@ export const MapCanvas = memo(function MapCanvas({
         layers={layers}
         useDevicePixels={software ? 1 : true}
         deviceProps={DEVICE_PROPS}
-        onDeviceInitialized={(device) => setSoftware(isSoftwareRenderer(device.info))}
+        onDeviceInitialized={(device) => {
+          resizeGuard.current = skipUnchangedResizes(device)
+          setSoftware(isSoftwareRenderer(device.info))
+        }}
+        onBeforeRender={() => resizeGuard.current?.drawn()}
         getCursor={({ isDragging }) => (isDragging ? 'grabbing' : hovered !== null ? 'pointer' : 'grab')}
         onClick={(info: PickingInfo) => onSelect(pickAt(info.x, info.y))}
         onAfterRender={() => {

@@ -113,7 +113,9 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
   const initialPosition = useMemo(() => (initial ? { target: initial.target, zoom: initial.zoom } : null), [initial])
 
   return {
-    ready: initial !== undefined,
+    // Also wait for the dataset's columns: they add the filter strip above the map, and a canvas mounted before that
+    // is resized right after its first frame, which redraws every point (in software WebGL, 1M points: ~0.6 s).
+    ready: initial !== undefined && !dataset.loading,
     initialPosition,
     metaColumns,
     colorBy,
