@@ -1,4 +1,4 @@
-import { OrthographicView, type PickingInfo } from '@deck.gl/core'
+import { Layer, OrthographicView, type Deck, type PickingInfo } from '@deck.gl/core'
 import { ScatterplotLayer } from '@deck.gl/layers'
 import DeckGL, { type DeckGLRef } from '@deck.gl/react'
 import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type PointerEvent, type Ref } from 'react'
@@ -6,7 +6,7 @@ import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { fitBounds } from '../../map/fit'
 import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
-import { densityLayer, drawnRadius, hoveredPointLayer, labelsLayer, pointRadius, pointsData, pointsLayer } from '../../map/layers'
+import { densityLayer, drawnRadius, hoveredPointLayer, labelsLayer, POINTS_LAYER_ID, pointRadius, pointsData, pointsLayer } from '../../map/layers'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
 import { densityGrid } from '../../map/density'
 import { installTestHook } from './test-hook'
@@ -25,6 +25,11 @@ const VIEW = new OrthographicView({ id: 'map', flipY: true })
  * by at most 14/255 on a few edge pixels.
  */
 const DEVICE_PROPS = { type: 'webgl', webgl: { antialias: false, preserveDrawingBuffer: false } } as const
+
+/** True once deck.gl has set up the points layer, i.e. the frame just drawn had the points in it. */
+function pointsDrawn(deck: Deck | null | undefined): boolean {
+  return (deck?.props.layers ?? []).flat().some((l) => l instanceof Layer && l.id === POINTS_LAYER_ID && l.isLoaded)
+}
 
 /** What the map view can ask of the canvas: move the view to a row, turn screen pixels into map coordinates. */
 export interface MapHandle {
@@ -83,8 +88,12 @@ export const MapCanvas = memo(function MapCanvas({
   const [hovered, setHovered] = useState<number | null>(null)
   const index = useMemo(() => buildPointIndex(points.coords), [points])
   const radiusPx = drawnRadius(points.n, appearance)
-  // Software WebGL (no GPU) pays per pixel too: draw at one pixel per CSS pixel there.
-  const [software, setSoftware] = useState(false)
+  /**
+   * Known once the canvas has its first measured size: whether WebGL is software (then one pixel per CSS pixel:
+   * SwiftShader pays per pixel too). Until then no layer is drawn: deck.gl may draw before the canvas is measured,
+   * and a draw of every point at the wrong size (or buffer) is then followed at once by a second one.
+   */
+  const [gl, setGl] = useState<{ software: boolean } | null>(null)
   const resizeGuard = useRef<{ drawn(): void } | null>(null)
   /** The row drawn under canvas pixel (x, y), or null. */
   const pickAt = useCallback(
@@ -147,7 +156,7 @@ export const MapCanvas = memo(function MapCanvas({
     [points, fitted],
   )
   const layers = useMemo(
-    () => [
+    () => gl === null ? [] : [
       ...(density ? [densityLayer(density, appearance.theme)] : []),
       pointsLayer(data, appearance),
       ...(hovered !== null ? [hoveredPointLayer(points.coords, hovered, radiusPx, appearance.theme)] : []),
@@ -172,7 +181,7 @@ export const MapCanvas = memo(function MapCanvas({
       ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
       labelsLayer(labels, appearance.theme),
     ],
-    [data, labels, selected, points, rings, appearance, density, hovered, radiusPx],
+    [gl, data, labels, selected, points, rings, appearance, density, hovered, radiusPx],
   )
 
   useEffect(
@@ -203,16 +212,18 @@ export const MapCanvas = memo(function MapCanvas({
           onViewChange?.({ target: [vs.target[0], vs.target[1]], zoom: vs.zoom })
         }}
         layers={layers}
-        useDevicePixels={software ? 1 : true}
+        useDevicePixels={gl?.software ? 1 : true}
         deviceProps={DEVICE_PROPS}
         onDeviceInitialized={(device) => {
           resizeGuard.current = skipUnchangedResizes(device)
-          setSoftware(isSoftwareRenderer(device.info))
+          void device.getDefaultCanvasContext().initialized.then(() => setGl({ software: isSoftwareRenderer(device.info) }))
         }}
         onBeforeRender={() => resizeGuard.current?.drawn()}
         getCursor={({ isDragging }) => (isDragging ? 'grabbing' : hovered !== null ? 'pointer' : 'grab')}
         onClick={(info: PickingInfo) => onSelect(pickAt(info.x, info.y))}
         onAfterRender={() => {
+          // Frames before the layers exist are empty: tests and benchmarks wait for the map's own frames.
+          if (!pointsDrawn(deckRef.current?.deck)) return
           frames.current++
           const el = boxRef.current
           if (el) {
