@@ -3,7 +3,7 @@ import path from 'node:path'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
 import { CHROMIUM, BASE_CHROMIUM_ARGS, SOFTWARE_GL_ARGS } from '../test/e2e/support/browser'
-import { machineInfo, writeResults } from './measure'
+import { machineInfo, readResults, writeResults } from './measure'
 
 /**
  * `npm run bench -- map-floor [--points=20000,200000,1000000] [--frames=3] [--radius=2] [--methods=a,b] [--flags=name] [--webgl=antialias:false,...] [--screenshots=DIR]`
@@ -47,7 +47,8 @@ export async function main(args: string[]): Promise<void> {
   const script = bundle.outputFiles[0].text
   const profile = path.join(os.tmpdir(), `embedmap-floor-${process.pid}`)
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1300, height: 900 }, args: [...BASE_CHROMIUM_ARGS, ...flags] })
-  const results: { method: string; points: number; firstMs: number; frameMs: number; usPerPoint: number }[] = []
+  type Row = { method: string; points: number; webgl: Record<string, boolean>; firstMs: number; frameMs: number; usPerPoint: number; loadAverage1m: number; date: string }
+  const results: Row[] = []
   try {
     const page = context.pages()[0] ?? (await context.newPage())
     page.on('console', (m) => m.type() === 'error' && console.log(`page: ${m.text()}`))
@@ -66,12 +67,17 @@ export async function main(args: string[]): Promise<void> {
         )
         if (screenshots) await page.screenshot({ path: path.join(screenshots, `map-floor-${method}-${n}.png`), clip: { x: 0, y: 0, width: 1200, height: 800 } })
         const frameMs = median(times.slice(1))
-        const row = { method, points: n, firstMs: round(times[0]), frameMs: round(frameMs), usPerPoint: round((frameMs * 1000) / n) }
+        const row = { method, points: n, webgl, firstMs: round(times[0]), frameMs: round(frameMs), usPerPoint: round((frameMs * 1000) / n), loadAverage1m: round(os.loadavg()[0] * 100) / 100, date: new Date().toISOString() }
         results.push(row)
         console.log(`${method.padEnd(24)} ${n.toLocaleString('en-US').padStart(10)}  first ${String(row.firstMs).padStart(8)} ms  frame ${String(row.frameMs).padStart(8)} ms  (${row.usPerPoint} µs/point)`)
       }
     }
-    const file = writeResults(`map-floor-${flagSet}`, { benchmark: 'map-floor', date: new Date().toISOString(), machine: machineInfo(), loadAverage1m: round(os.loadavg()[0] * 100) / 100, flags, webgl, renderer, radius, results })
+    // One file per flag set; a run replaces the rows it measured (same method, point count, radius, context attributes).
+    const key = (r: Row & { radius?: number }) => JSON.stringify([r.method, r.points, r.radius ?? radius, r.webgl])
+    const fresh = results.map((r) => ({ ...r, radius }))
+    const previous = ((readResults(`map-floor-${flagSet}`) as { results?: (Row & { radius: number })[] } | null)?.results ?? []).filter((r) => !fresh.some((f) => key(f) === key(r)))
+    const rows = [...previous, ...fresh].sort((a, b) => a.points - b.points || a.method.localeCompare(b.method))
+    const file = writeResults(`map-floor-${flagSet}`, { benchmark: 'map-floor', machine: machineInfo(), flags, renderer, results: rows })
     console.log(`written to ${file}`)
   } finally {
     await context.close()

@@ -21,6 +21,14 @@ const quantile = (xs: number[], q: number) => {
 }
 const round = (x: number) => Math.round(x * 10) / 10
 
+/** Written beside the figures (the header of main() says the same at more length). */
+const WHERE_THE_TIME_GOES = [
+  'Software WebGL (SwiftShader, 2 cores): a frame is almost all SwiftShader drawing the points, then Chromium compositing it; deck.gl issues a frame in ~10-25 ms of JS.',
+  'Points are one GL_POINTS vertex each (map/round-points-layer.ts), no MSAA: ~0.6-0.7 us a point at radius 1.5 (raw WebGL2 GL_POINTS ~0.5 us; deck.gl ScatterplotLayer, an instanced quad per point: ~10-25 us). bench map-floor measures these.',
+  'First frame: decode + colours + buffer upload + shader compilation (points, labels) + one draw of every point; frames before the canvas is measured draw nothing.',
+  'Hover: CPU picking (map/point-index.ts) + one React render of the tooltip; it does not wait for a frame.',
+]
+
 /** The point nearest the canvas centre where a drag of (dx, dy) starts and ends on the map's own canvas. */
 async function freeDragStart(page: Page, dx: number, dy: number): Promise<{ x: number; y: number }> {
   const p = await page.evaluate(
@@ -49,18 +57,32 @@ async function freeDragStart(page: Page, dx: number, dy: number): Promise<{ x: n
 }
 
 /**
- * `npm run bench -- map [--rows=N] [--pans=N]`: a workspace with N synthetic map rows (default 1,000,000) served by
- * the real `embedmap serve`, opened in Debian's headless Chromium (WebGL on SwiftShader, i.e. the CPU). Frame times
- * come from deck.gl's onAfterRender (the canvas's data-frames attribute, watched by a MutationObserver in the page),
- * so they are page-clock times, not round trips through the test driver.
+ * `npm run bench -- map [--rows=N] [--pans=N] [--frame-timeout=MS] [--profile]`: a workspace with N synthetic map
+ * rows (default 1,000,000) served by the real `embedmap serve`, opened in Debian's headless Chromium (WebGL on
+ * SwiftShader, i.e. the CPU). Frame times come from deck.gl's onAfterRender (the canvas's data-frames attribute,
+ * watched by a MutationObserver in the page), so they are page-clock times, not round trips through the test driver.
+ *
+ * Where the time goes (SwiftShader, 2 cores; `npm run bench -- map-floor` measures the drawing alone):
+ * - Drawing the points is nearly all of a frame. deck.gl's ScatterplotLayer draws an instanced quad per point and
+ *   SwiftShader pays ~10-25 µs per instance, whatever the radius: 1M points took ~36 s. The map now draws one
+ *   GL_POINTS vertex per point (map/round-points-layer.ts) into a context without MSAA (4x MSAA tripled the cost):
+ *   ~0.6-0.7 µs a point at radius 1.5, close to raw WebGL2 GL_POINTS with a trivial shader (~0.4-0.5 µs).
+ *   What is left is SwiftShader's per-vertex and per-fragment work: bigger points cost more (radius 6: ~3x).
+ * - A pan frame = deck.gl issuing the draw (~10-25 ms of JS) + SwiftShader drawing it + Chromium compositing it.
+ * - The first frame adds decoding the points, building the colour array, uploading buffers and compiling the
+ *   shaders (points + labels); it used to be followed at once by a second full draw (a resize right after the first
+ *   frame; see map/unchanged-resize.ts), now it is drawn once ("frames issued before the first was on screen").
+ * - Hover is CPU picking (map/point-index.ts) + one React render of the tooltip; it does not wait for a frame.
  */
 export async function main(args: string[]): Promise<void> {
   const rows = Number(args.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 1_000_000)
   const pans = Number(args.find((a) => a.startsWith('--pans='))?.split('=')[1] ?? 6)
-  /** Stop waiting for a pan frame after this long (software rendering of 1M points takes tens of seconds a frame). */
+  /** Stop waiting for a pan frame after this long (a frame that never comes is recorded as timed out). */
   const frameTimeoutMs = Number(args.find((a) => a.startsWith('--frame-timeout='))?.split('=')[1] ?? 120_000)
   /** CPU-profile the first hover and print where its time went. */
   const profile = args.includes('--profile')
+  // The machine's load before this benchmark adds its own (Chromium and the server keep both cores busy).
+  const loadBefore = os.loadavg()[0]
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-map-'))
   const db = path.join(dir, 'map.sqlite')
   let t = performance.now()
@@ -198,6 +220,8 @@ export async function main(args: string[]): Promise<void> {
       rows,
       workspaceBuildSeconds: round(buildSeconds),
       pointsFrame: { megabytes: round(load.bytes / 2 ** 20), serverMs: round(load.responseStart - load.requestStart), transferMs: round(load.responseEnd - load.responseStart) },
+      /** 1-minute load average before the run (other work on the machine) and at its end (including this run). */
+      loadAverage1mBefore: Math.round(loadBefore * 100) / 100,
       loadAverage1m: round(os.loadavg()[0] * 100) / 100,
       clickToFirstFrameMs: round(load.firstFrame - clickAt),
       /** Response received → deck.gl issued the first frame's draw calls (onAfterRender). */
@@ -225,7 +249,7 @@ export async function main(args: string[]): Promise<void> {
     // One file, one entry per point count (the 20k and the 1M runs side by side).
     const previous = readResults('map') as { runs?: { rows: number }[] } | null
     const runs = [...(previous?.runs ?? []).filter((r) => r.rows !== rows), result].sort((a, b) => a.rows - b.rows)
-    const file = writeResults('map', { benchmark: 'map', runs })
+    const file = writeResults('map', { benchmark: 'map', whereTheTimeGoes: WHERE_THE_TIME_GOES, runs })
     console.log(JSON.stringify(result, null, 2))
     console.log(`written to ${file}`)
   } finally {
