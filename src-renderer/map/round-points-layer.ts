@@ -12,7 +12,7 @@ import type { ShaderModule } from '@luma.gl/shadertools'
  * Not pickable on the GPU (the map picks on the CPU). Fully transparent points (hidden clusters) are dropped in the
  * vertex shader, so they cost no fill.
  * Limits of GL_POINTS: a point whose centre leaves the canvas vanishes whole (at most a radius of disc at the edge),
- * and the point size is capped by the GPU's ALIASED_POINT_SIZE_RANGE (≥ 256 px on common GPUs; the size slider stops at a 12 px radius).
+ * and the point size is capped by the GPU's ALIASED_POINT_SIZE_RANGE (it depends on the GPU; the size slider stops at a 12 px radius, a 25 px sprite at 1x).
  * What a frame costs now is mostly fill: the sprite is 2 × (radius + ½ px smoothing margin) wide; the projection
  * is not measurable (a trivial vertex shader drew 1M points in the same ~0.74 s).
  */
