@@ -1,28 +1,14 @@
 import { parse } from 'csv-parse/sync'
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeTinyModel } from '../helpers/tiny-model'
-import { sharedData } from '../helpers/tmp'
-import { launchBrowser, type Browser } from './support/browser'
-import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
-import { ensureRendererBuilt } from './support/renderer'
+import { artifactsDir } from './support/paths'
+import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
 
-const SOURCE_CSV = path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')
 const ROWS = 400
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 
-let tmp: string
+let w: MappedWorkspace | undefined
 let texts: string[]
-let serve: ServeProcess | undefined
-let browser: Browser | undefined
-
-function cli(args: string[], db: string): string {
-  return execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 })
-}
 
 /** Even-odd point-in-polygon in page pixels: the test's own check of what a lasso should select. */
 function inside(x: number, y: number, poly: [number, number][]): boolean {
@@ -40,41 +26,26 @@ function exportedTexts(file: string): string[] {
 }
 
 beforeAll(async () => {
-  await ensureRendererBuilt()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-interact-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const csv = path.join(tmp, 'ag_news_400.csv')
-  const lines = fs.readFileSync(SOURCE_CSV, 'utf8').split('\n').slice(0, ROWS + 1)
-  fs.writeFileSync(csv, lines.join('\n') + '\n')
-  texts = (parse(fs.readFileSync(csv), { columns: true }) as Record<string, string>[]).map((r) => r.text)
-  expect(texts).toHaveLength(ROWS)
-  writeTinyModel(path.join(tmp, 'tiny-model'))
-  cli(['import', csv], db)
-  cli(['embed', '--dataset', '1', '--model', path.join(tmp, 'tiny-model')], db)
-  cli(['analyze', '--dataset', '1'], db)
-  serve = await startServe(db, 60_000)
-  browser = await launchBrowser()
-}, 600_000)
+  w = await mappedAgNews({ rows: ROWS, prefix: 'interact' })
+  texts = w.records.map((r) => r.text)
+}, 900_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+  await w?.close()
 })
 
 async function frames(): Promise<number> {
-  return Number(await browser!.page.getByTestId('map-canvas').getAttribute('data-frames'))
+  return Number(await w!.browser.page.getByTestId('map-canvas').getAttribute('data-frames'))
 }
 
 async function waitForFrameAfter(n: number): Promise<void> {
-  await browser!.page.waitForFunction((k) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > k, n, { timeout: 60_000 })
+  await w!.browser.page.waitForFunction((k) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > k, n, { timeout: 60_000 })
 }
 
 describe('browser mode: selecting, finding and flagging on the map', () => {
   it('lasso-selects points and exports exactly those rows', async () => {
-    const { page } = browser!
-    await page.goto(serve!.url)
+    const { page } = w!.browser
+    await page.goto(w!.serve.url)
     await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
     await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 60_000 })
 
@@ -135,7 +106,7 @@ describe('browser mode: selecting, finding and flagging on the map', () => {
   }, 300_000)
 
   it('highlights semantic search hits, lists them with scores, and flies to a clicked hit', async () => {
-    const { page } = browser!
+    const { page } = w!.browser
     await page.locator('body').press('Escape')
     await expect.poll(() => page.getByTestId('map-view').getAttribute('data-focus')).toBe('none')
     await page.locator('body').press('/')
@@ -181,7 +152,7 @@ describe('browser mode: selecting, finding and flagging on the map', () => {
   }, 300_000)
 
   it('moves the flagged count with the anomaly threshold and exports the flagged rows at that threshold', async () => {
-    const { page } = browser!
+    const { page } = w!.browser
     await page.locator('body').click({ position: { x: 5, y: 5 } })
     await page.locator('body').press('Escape')
     await page.locator('body').press('a')
@@ -205,6 +176,6 @@ describe('browser mode: selecting, finding and flagging on the map', () => {
       await job.waitFor({ timeout: 60_000 })
       expect(exportedTexts((await job.getAttribute('data-out'))!)).toHaveLength(high)
     }
-    expect(browser!.problems).toEqual([])
+    expect(w!.browser.problems).toEqual([])
   }, 300_000)
 })

@@ -1,20 +1,10 @@
-import { parse } from 'csv-parse/sync'
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeTinyModel } from '../helpers/tiny-model'
-import { sharedData } from '../helpers/tmp'
-import { launchBrowser, type Browser } from './support/browser'
-import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
-import { ensureRendererBuilt } from './support/renderer'
+import { artifactsDir } from './support/paths'
+import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
 
 /** Colour by a metadata column, filter (dimming, cross-filtered histograms), dark theme, and a view saved with the dataset. */
-const SOURCE_CSV = path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')
 const ROWS = 400
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 /** The filter the test applies: these categories, and id ≤ MAX_ID. */
 const KEEP = ['Sports', 'World']
 const MAX_ID = 199
@@ -22,37 +12,16 @@ const MAX_ID = 199
 const ID_COLUMN = 0
 const CATEGORY_COLUMN = 2
 
-let tmp: string
+let w: MappedWorkspace | undefined
 let records: Record<string, string>[]
-let serve: ServeProcess | undefined
-let browser: Browser | undefined
-
-function cli(args: string[], db: string): string {
-  return execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 })
-}
 
 beforeAll(async () => {
-  await ensureRendererBuilt()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-look-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const csv = path.join(tmp, 'ag_news_400.csv')
-  const lines = fs.readFileSync(SOURCE_CSV, 'utf8').split('\n').slice(0, ROWS + 1)
-  fs.writeFileSync(csv, lines.join('\n') + '\n')
-  records = parse(fs.readFileSync(csv), { columns: true }) as Record<string, string>[]
-  expect(records).toHaveLength(ROWS)
-  writeTinyModel(path.join(tmp, 'tiny-model'))
-  cli(['import', csv], db)
-  cli(['embed', '--dataset', '1', '--model', path.join(tmp, 'tiny-model')], db)
-  cli(['analyze', '--dataset', '1'], db)
-  serve = await startServe(db, 60_000)
-  browser = await launchBrowser()
-}, 600_000)
+  w = await mappedAgNews({ rows: ROWS, prefix: 'look' })
+  records = w.records
+}, 900_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+  await w?.close()
 })
 
 const countBy = (rows: Record<string, string>[], key: string) => rows.reduce((m, r) => m.set(r[key], (m.get(r[key]) ?? 0) + 1), new Map<string, number>())
@@ -63,18 +32,18 @@ function expectedDimmed(): number[] {
 }
 
 async function dimmedRows(): Promise<number[]> {
-  return browser!.page.evaluate(() => window.__embedmapMap!.dimmedRows())
+  return w!.browser.page.evaluate(() => window.__embedmapMap!.dimmedRows())
 }
 
 async function openMap(): Promise<void> {
-  const { page } = browser!
+  const { page } = w!.browser
   await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
   await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 60_000 })
 }
 
 /** The categorical legend's entries as label → count. */
 async function legendCategories(): Promise<Map<string, number>> {
-  const items = browser!.page.getByTestId('map-legend-category')
+  const items = w!.browser.page.getByTestId('map-legend-category')
   const labels = await items.locator('.map-legend__label').allTextContents()
   const counts = await items.locator('.muted').allTextContents()
   return new Map(labels.map((l, i) => [l, Number(counts[i].replace(/,/g, ''))]))
@@ -82,7 +51,7 @@ async function legendCategories(): Promise<Map<string, number>> {
 
 /** Every check that the look (column colours, both filters, dimming) is what the CSV says it should be. */
 async function expectFilteredLook(): Promise<void> {
-  const { page } = browser!
+  const { page } = w!.browser
   // Colour by category: one legend entry per category of the CSV, with its row count.
   await page.locator('[data-testid="map-legend"][data-column-type="categorical"]').waitFor({ timeout: 30_000 })
   expect(await legendCategories()).toEqual(countBy(records, 'category'))
@@ -101,10 +70,10 @@ async function expectFilteredLook(): Promise<void> {
 
 describe('browser mode: how the map looks', () => {
   it('colours by a column, dims what the filters reject, switches to dark, and restores the view saved with the dataset', async () => {
-    const { page, problems } = browser!
+    const { page, problems } = w!.browser
     // Wider than the other tests' window, so the screenshot shows the filters and a readable map side by side.
     await page.setViewportSize({ width: 1800, height: 1100 })
-    await page.goto(serve!.url)
+    await page.goto(w!.serve.url)
     await openMap()
 
     await page.getByTestId('map-color-column').selectOption({ label: 'category' })

@@ -4,56 +4,29 @@
  * The screenshot (test/artifacts/map-real.png) is the readable, labelled map the issue asks for; the
  * assertions check that the clusters and labels are there and that semantic search finds oil stories.
  */
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { realModel } from '../helpers/real-models'
-import { sharedData } from '../helpers/tmp'
-import { launchBrowser, type Browser } from './support/browser'
-import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
-import { ensureRendererBuilt } from './support/renderer'
+import { artifactsDir } from './support/paths'
+import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
 
 const ROWS = 2000
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 
-let tmp: string
-let serve: ServeProcess | undefined
-let browser: Browser | undefined
-
-function cli(args: string[], db: string): string {
-  return execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 600_000 })
-}
+let w: MappedWorkspace | undefined
 
 beforeAll(async () => {
-  await ensureRendererBuilt()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-map-real-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const csv = path.join(tmp, 'ag_news_2000.csv')
-  // No field of this file spans lines, so the first 2,001 lines are the header and 2,000 rows.
-  const lines = fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8').split('\n').slice(0, ROWS + 1)
-  fs.writeFileSync(csv, lines.join('\n') + '\n')
-  cli(['import', csv], db)
-  cli(['embed', '--dataset', '1', '--model', realModel('all-MiniLM-L6-v2')], db)
-  cli(['analyze', '--dataset', '1'], db)
-  serve = await startServe(db, 60_000)
-  browser = await launchBrowser()
+  w = await mappedAgNews({ rows: ROWS, prefix: 'map-real', model: realModel('all-MiniLM-L6-v2') })
 }, 900_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+  await w?.close()
 })
 
 describe('browser mode: the map of 2,000 AG News rows embedded by all-MiniLM-L6-v2', () => {
   it('shows labelled clusters, and semantic search highlights oil stories', async () => {
-    const { page, problems } = browser!
+    const { page, problems } = w!.browser
     await page.setViewportSize({ width: 1600, height: 1000 })
-    await page.goto(serve!.url)
+    await page.goto(w!.serve.url)
     await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
     await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 120_000 })
     const summary = (await page.getByTestId('map-summary').textContent()) ?? ''

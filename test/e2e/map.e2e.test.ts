@@ -1,65 +1,34 @@
-import { parse } from 'csv-parse/sync'
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeTinyModel } from '../helpers/tiny-model'
-import { launchBrowser, type Browser } from './support/browser'
-import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
-import { ensureRendererBuilt } from './support/renderer'
-import { sharedData } from '../helpers/tmp'
+import { artifactsDir } from './support/paths'
+import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
 
-const SOURCE_CSV = path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')
 const ROWS = 400
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 
-let tmp: string
+let w: MappedWorkspace | undefined
 let texts: string[]
-let serve: ServeProcess | undefined
-let browser: Browser | undefined
-
-function cli(args: string[], db: string): string {
-  return execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 300_000 })
-}
 
 beforeAll(async () => {
-  await ensureRendererBuilt()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-map-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-
-  // The header and the first 400 AG News test rows (no field spans lines in this file).
-  const csv = path.join(tmp, 'ag_news_400.csv')
-  const lines = fs.readFileSync(SOURCE_CSV, 'utf8').split('\n').slice(0, ROWS + 1)
-  fs.writeFileSync(csv, lines.join('\n') + '\n')
-  texts = (parse(fs.readFileSync(csv), { columns: true }) as Record<string, string>[]).map((r) => r.text)
-  expect(texts).toHaveLength(ROWS)
-
-  // The whole pipeline through the real CLI before the server starts: import, embed with a tiny model, analyze.
-  writeTinyModel(path.join(tmp, 'tiny-model'))
-  cli(['import', csv], db)
-  cli(['embed', '--dataset', '1', '--model', path.join(tmp, 'tiny-model')], db)
-  cli(['analyze', '--dataset', '1'], db)
-  // A second copy, embedded but not analyzed: the map offers to analyze it.
-  cli(['import', csv, '--name', 'not analyzed'], db)
-  cli(['embed', '--dataset', '2', '--model', path.join(tmp, 'tiny-model')], db)
-
-  serve = await startServe(db, 60_000)
-  browser = await launchBrowser()
-}, 600_000)
+  w = await mappedAgNews({
+    rows: ROWS,
+    prefix: 'map',
+    // A second copy, embedded but not analyzed: the map offers to analyze it.
+    before: ({ csv, cli, tmp }) => {
+      cli(['import', csv, '--name', 'not analyzed'])
+      cli(['embed', '--dataset', '2', '--model', path.join(tmp, 'tiny-model')])
+    },
+  })
+  texts = w.records.map((r) => r.text)
+}, 900_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+  await w?.close()
 })
 
 describe('browser mode: the map', () => {
   it('draws the analyzed dataset with cluster labels, a hover tooltip with the row text, and row details on click', async () => {
-    const { page, problems } = browser!
-    await page.goto(serve!.url)
+    const { page, problems } = w!.browser
+    await page.goto(w!.serve.url)
     await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
 
     // The first frame: deck.gl has drawn every point (SwiftShader is slow; the canvas marks itself after onAfterRender).
@@ -118,7 +87,7 @@ describe('browser mode: the map', () => {
   }, 300_000)
 
   it('offers Analyze for an embedded dataset without a map, follows the job, then draws the map', async () => {
-    const { page, problems } = browser!
+    const { page, problems } = w!.browser
     await page.locator('[data-testid="dataset-item"][data-dataset-id="2"]').click()
     const prompt = page.getByTestId('map-prompt')
     await prompt.waitFor({ timeout: 30_000 })
