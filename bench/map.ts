@@ -72,7 +72,9 @@ async function freeDragStart(page: Page, dx: number, dy: number): Promise<{ x: n
  * - The first frame adds decoding the points, building the colour array, uploading buffers and compiling the
  *   shaders (points + labels); it used to be followed at once by a second full draw (a resize right after the first
  *   frame; see map/unchanged-resize.ts), now it is drawn once ("frames issued before the first was on screen").
- * - Hover is CPU picking (map/point-index.ts) + one React render of the tooltip; it does not wait for a frame.
+ * - Hover is CPU picking (map/point-index.ts) + one React render of the tooltip; it does not wait for a frame. The
+ *   ring around the hovered point is a deck layer, so it costs a full redraw: in software above 200k points it is
+ *   left out (framesDrawn 0), so moving the pointer over a 1M map does not queue 0.6 s frames.
  */
 export async function main(args: string[]): Promise<void> {
   const rows = Number(args.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 1_000_000)
@@ -173,6 +175,8 @@ export async function main(args: string[]): Promise<void> {
     // Hover: over rows' own positions (any point there will do: a covered row picks the one on top), time from the
     // pointer move to the tooltip element appearing. That is deck.gl's picking pass plus one React render.
     const hover: number[] = []
+    // Frames drawn because of each hover (the ring around the hovered point): 0 above 200k points in software.
+    const hoverFrames: number[] = []
     let hoverProfile: { totalMs: number; hot: HotFunction[] } | undefined
     for (let row = 0, tries = 0; hover.length < 3 && tries < 12; row += 997, tries++) {
       const p = await page.evaluate((r) => window.__embedmapMap?.clientPointOf(r) ?? null, row)
@@ -183,6 +187,7 @@ export async function main(args: string[]): Promise<void> {
       // From a still screen: un-hovering redraws the map, and Chromium delivers pointer moves with animation frames,
       // which wait for that frame. The pick itself is what this measures.
       await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs, polling: 50 }).catch(() => {})
+      const framesBefore = await page.evaluate(() => window.__bench!.frames.length)
       const t0 = await page.evaluate(() => {
         window.__bench!.tooltipAt = null
         return performance.now()
@@ -200,7 +205,9 @@ export async function main(args: string[]): Promise<void> {
       if (!shown) continue
       const t1 = await page.evaluate(() => window.__bench!.tooltipAt!)
       hover.push(t1 - t0)
-      console.log(`hover ${hover.length}: ${round(t1 - t0)} ms`)
+      await page.waitForTimeout(300)
+      hoverFrames.push((await page.evaluate(() => window.__bench!.frames.length)) - framesBefore)
+      console.log(`hover ${hover.length}: ${round(t1 - t0)} ms, frames drawn ${hoverFrames[hoverFrames.length - 1]}`)
     }
 
     const cdp = await context.newCDPSession(page)
@@ -241,7 +248,7 @@ export async function main(args: string[]): Promise<void> {
         issuedMs: issueTimes.map(round),
       },
       /** Pointer move → tooltip in the page (CPU picking + React). */
-      hoverPick: { samples: hover.length, medianMs: round(quantile(hover, 0.5)), allMs: hover.map(round) },
+      hoverPick: { samples: hover.length, medianMs: round(quantile(hover, 0.5)), allMs: hover.map(round), framesDrawn: hoverFrames },
       ...(hoverProfile ? { hoverProfile } : {}),
       jsHeapMB: { used: round(heap.usedSize / 2 ** 20), total: round(heap.totalSize / 2 ** 20) },
       goals: { dataReadyToFirstFrameMs: 2000, hoverPickMs: 50 },

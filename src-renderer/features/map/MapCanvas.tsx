@@ -42,6 +42,13 @@ export interface MapHandle {
 const PICK_SLACK_PX = 3
 
 /**
+ * Above this many points on a software renderer the hovered point gets no ring: the ring is a deck layer, so drawing
+ * it redraws every point (~0.15 s at 200k, ~0.6 s at 1M on SwiftShader), and the pointer would lag behind each move.
+ * The tooltip, which is HTML, still shows the row at once.
+ */
+const SOFTWARE_HOVER_RING_MAX = 200_000
+
+/**
  * The deck.gl canvas: points as binary attributes, cluster labels, the selected row ringed. Redraws only when
  * something changes (no animation), and marks the container after each frame so tests know when it has drawn.
  * Hover and click pick on the CPU (map/point-index.ts), never with deck.gl's GPU picking pass: that pass redraws
@@ -155,11 +162,12 @@ export const MapCanvas = memo(function MapCanvas({
     }),
     [points, fitted],
   )
+  const ringRow = hovered !== null && !(gl?.software && points.n > SOFTWARE_HOVER_RING_MAX) ? hovered : null
   const layers = useMemo(
     () => gl === null ? [] : [
       ...(density ? [densityLayer(density, appearance.theme)] : []),
       pointsLayer(data, appearance),
-      ...(hovered !== null ? [hoveredPointLayer(points.coords, hovered, radiusPx, appearance.theme)] : []),
+      ...(ringRow !== null ? [hoveredPointLayer(points.coords, ringRow, radiusPx, appearance.theme)] : []),
       // Only while a row is selected: an empty layer would still compile its shader before the first frame.
       ...(selected !== null
         ? [
@@ -181,7 +189,7 @@ export const MapCanvas = memo(function MapCanvas({
       ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
       labelsLayer(labels, appearance.theme),
     ],
-    [gl, data, labels, selected, points, rings, appearance, density, hovered, radiusPx],
+    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx],
   )
 
   useEffect(
