@@ -41,27 +41,31 @@ export function clusterColor(idx: number): Rgb {
   return PALETTE[idx % PALETTE.length]
 }
 
-/**
- * Reversed viridis (perceptually uniform, colour-blind safe): ordinary rows (0) are a pale yellow that recedes on
- * the white map, outliers (1) a dark purple that stands out.
- */
-const ANOMALY_STOPS: readonly Rgb[] = [
-  [253, 231, 37],
-  [94, 201, 98],
-  [33, 145, 140],
-  [59, 82, 139],
+const VIRIDIS: readonly Rgb[] = [
   [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
 ]
 
-/** Colour of a normalized anomaly score; clamped to 0–1, NaN counts as 0. */
-export function anomalyColor(score: number): Rgb {
-  const t = Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0
-  const pos = t * (ANOMALY_STOPS.length - 1)
-  const i = Math.min(ANOMALY_STOPS.length - 2, Math.floor(pos))
+/** Viridis (perceptually uniform, colour-blind safe) at t in 0–1 (clamped, NaN = 0); dark purple = low, yellow = high. */
+export function viridis(t: number): Rgb {
+  const c = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0
+  const pos = c * (VIRIDIS.length - 1)
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(pos))
   const f = pos - i
-  const a = ANOMALY_STOPS[i]
-  const b = ANOMALY_STOPS[i + 1]
+  const a = VIRIDIS[i]
+  const b = VIRIDIS[i + 1]
   return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)]
+}
+
+/**
+ * Colour of a normalized anomaly score (clamped to 0–1, NaN counts as 0): reversed viridis, so ordinary rows (0)
+ * are a pale yellow that recedes on the white map and outliers (1) a dark purple that stands out.
+ */
+export function anomalyColor(score: number): Rgb {
+  return viridis(1 - (Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0))
 }
 
 const CLUSTER_ALPHA = 200

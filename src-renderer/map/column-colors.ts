@@ -1,5 +1,5 @@
 import { CATEGORY_MISSING } from '../../src-main/contract'
-import { PALETTE, type Rgb } from './colors'
+import { PALETTE, viridis, type Rgb } from './colors'
 
 /**
  * Colours for "colour by metadata column". Categorical: the TOP_CATEGORIES most frequent values get the cluster
@@ -10,24 +10,7 @@ export const TOP_CATEGORIES = 10
 export const OTHER_COLOR: Rgb = [150, 150, 150]
 export const MISSING_COLOR: Rgb = [205, 205, 205]
 
-const VIRIDIS: readonly Rgb[] = [
-  [68, 1, 84],
-  [59, 82, 139],
-  [33, 145, 140],
-  [94, 201, 98],
-  [253, 231, 37],
-]
-
-/** Viridis at t in 0–1 (clamped); dark purple = low, yellow = high. */
-export function viridis(t: number): Rgb {
-  const c = Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0
-  const pos = c * (VIRIDIS.length - 1)
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(pos))
-  const f = pos - i
-  const a = VIRIDIS[i]
-  const b = VIRIDIS[i + 1]
-  return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)]
-}
+export { viridis }
 
 export function categoryColor(code: number, categoryCount: number, top = TOP_CATEGORIES): Rgb {
   if (code === CATEGORY_MISSING) return MISSING_COLOR
