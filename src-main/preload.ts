@@ -1,8 +1,8 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { BRIDGE_EVENT, BRIDGE_INVOKE, BRIDGE_PICK_FILE, type EmbedMapBridge } from './contract/bridge'
+import { BRIDGE_EVENT, BRIDGE_INVOKE, BRIDGE_PICK_FILE, BRIDGE_PICK_FOLDER, type EmbedMapBridge } from './contract/bridge'
 import { CHANNEL_NAMES } from './contract/channel-names'
 
-// The renderer gets these three functions and nothing else: no ipcRenderer, no Node.
+// The renderer gets these four functions and nothing else: no ipcRenderer, no Node.
 const known = new Set<string>(CHANNEL_NAMES)
 
 const bridge: EmbedMapBridge = {
@@ -19,6 +19,9 @@ const bridge: EmbedMapBridge = {
   },
   pickFile() {
     return ipcRenderer.invoke(BRIDGE_PICK_FILE)
+  },
+  pickFolder() {
+    return ipcRenderer.invoke(BRIDGE_PICK_FOLDER)
   },
 }
 

@@ -1,4 +1,5 @@
-import { Engine, createEngine } from '../engine/engine'
+import { createEngine, type Engine } from '../engine/engine'
+import { cliClient, type CliClient } from './client'
 import { resolveDbPath } from '../paths'
 import { reportError, type OutputOptions } from './output'
 
@@ -10,7 +11,7 @@ export interface GlobalOptions extends OutputOptions {
  * Runs one CLI command against a freshly opened engine and turns errors into messages and exit
  * codes. Ctrl-C stops workers but leaves their jobs resumable, so an interrupted import is not lost.
  */
-export async function withEngine(globals: GlobalOptions, fn: (engine: Engine) => Promise<void>, opts: { resume?: boolean } = {}): Promise<void> {
+export async function withEngine(globals: GlobalOptions, fn: (client: CliClient) => Promise<void>, opts: { resume?: boolean } = {}): Promise<void> {
   let engine: Engine | undefined
   const onSigint = async () => {
     process.stderr.write('\nInterrupted: finished work is saved; `embedmap jobs` lists what can be resumed.\n')
@@ -21,7 +22,7 @@ export async function withEngine(globals: GlobalOptions, fn: (engine: Engine) =>
   process.once('SIGTERM', onSigint)
   try {
     engine = await createEngine({ dbPath: resolveDbPath(globals.db), mode: 'cli', resumeInterrupted: opts.resume ?? false })
-    await fn(engine)
+    await fn(cliClient(engine))
   } catch (err) {
     process.exitCode = reportError(globals, err)
   } finally {

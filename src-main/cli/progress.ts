@@ -1,7 +1,6 @@
 import type { Job } from '../contract'
-import type { Engine } from '../engine/engine'
+import type { CliClient } from './client'
 import { EmbedMapError, deserializeError } from '../errors'
-import type { JobRow } from '../store/jobs-repo'
 import { formatCount } from './output'
 
 /** One self-overwriting progress line on a terminal; silent when stderr is not a terminal or output is JSON. */
@@ -27,16 +26,42 @@ export function progressPrinter(enabled: boolean): { update(job: Job): void; end
   }
 }
 
+const ENDED: ReadonlySet<Job['state']> = new Set(['succeeded', 'failed', 'cancelled', 'interrupted'])
+/** Events say when a job moves; a slow poll catches an end that happened in another process. */
+const POLL_MS = 500
+
 /**
- * Follows a job to its end with a progress line, then returns its final row; a failure is thrown as
- * the job's own error, and any other end (cancelled, interrupted) as CANCELLED with `whenStopped`.
+ * Follows a job to its end with a progress line, then returns its final view; a failure is thrown as the job's own
+ * error, and any other end (cancelled, interrupted) as CANCELLED with `whenStopped`.
  */
-export async function waitForJob(engine: Engine, jobId: number, showProgress: boolean, whenStopped: string): Promise<JobRow> {
+export async function waitForJob(client: CliClient, jobId: number, showProgress: boolean, whenStopped: string): Promise<Job> {
   const progress = progressPrinter(showProgress)
-  const unsubscribe = engine.subscribe((e) => e.type === 'job' && e.job.id === jobId && progress.update(e.job))
-  const finished = await engine.runner.wait(jobId)
-  unsubscribe()
-  progress.end()
+  let wake: () => void = () => {}
+  const unsubscribe = client.subscribe((e) => {
+    if (e.type !== 'job' || e.job.id !== jobId) return
+    progress.update(e.job)
+    if (ENDED.has(e.job.state)) wake()
+  })
+  let finished: Job
+  try {
+    for (;;) {
+      const job = await client.call('jobs.get', { id: jobId })
+      if (ENDED.has(job.state)) {
+        finished = job
+        break
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS)
+        wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    }
+  } finally {
+    unsubscribe()
+    progress.end()
+  }
   if (finished.state === 'failed' && finished.error) throw deserializeError(finished.error)
   if (finished.state !== 'succeeded') throw new EmbedMapError('CANCELLED', whenStopped.replace('{state}', finished.state))
   return finished

@@ -31,6 +31,9 @@ export const CHANNEL_NAMES = [
   'jobs.resume',
   'analysis.runs',
   'rows.get',
+  'jobs.get',
+  'similarity.texts',
+  'similarity.pairs',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

@@ -21,6 +21,7 @@ import {
 } from './schemas'
 import type { ChannelNameList } from './channel-names'
 import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
+import { SimilarityModelSchema, SimilarityPairsResultSchema, SimilarityTextsResultSchema } from './similarity'
 
 /**
  * The one contract every front door speaks: channel → input and output schemas. Electron's main process,
@@ -136,6 +137,10 @@ export const channels = {
     input: z.object({ activeOnly: z.boolean().default(false) }),
     output: z.array(JobSchema),
   },
+  'jobs.get': {
+    input: z.object({ id: Id }),
+    output: JobSchema,
+  },
   'jobs.cancel': {
     input: z.object({ id: Id }),
     output: JobSchema,
@@ -152,6 +157,25 @@ export const channels = {
   'rows.get': {
     input: z.object({ datasetId: Id, rows: z.array(z.number().int().nonnegative()).max(MAX_ROWS_BY_INDEX) }),
     output: RowsByIndexSchema,
+  },
+  /** Cosine similarity of a[i] and b[i] with one model (both sides get the model's symmetric prompt). */
+  'similarity.texts': {
+    input: SimilarityModelSchema.extend({
+      a: z.array(z.string().max(100_000)).min(1).max(1000),
+      b: z.array(z.string().max(100_000)).min(1).max(1000),
+    }),
+    output: SimilarityTextsResultSchema,
+  },
+  /** Every row of a pairs file scored; with `out`, the rows plus a similarity column are written there. */
+  'similarity.pairs': {
+    input: SimilarityModelSchema.extend({
+      path: z.string().min(1).max(4096),
+      a: z.string().min(1).max(1000),
+      b: z.string().min(1).max(1000),
+      out: z.string().min(1).max(4096).optional(),
+      overwrite: z.boolean().default(false),
+    }),
+    output: SimilarityPairsResultSchema,
   },
 } as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
 

@@ -319,8 +319,10 @@ export const ExportStartSchema = z.object({
   /** Row numbers, for what = 'selection'. */
   rows: z.array(z.number().int().nonnegative()).max(MAX_EXPORT_ROWS).optional(),
   format: z.enum(['csv', 'jsonl', 'parquet']).default('csv'),
-  /** Destination path (in browser mode, relative names go to the workspace's exports folder). */
-  out: z.string().min(1),
+  /** From the app: a plain file name, written to the workspace's exports folder. From the CLI: any path. */
+  out: z.string().min(1).max(4096),
+  /** Replace an existing file of that name (never done silently). */
+  overwrite: z.boolean().default(false),
   formulaGuard: z.boolean().default(true),
   bom: z.boolean().default(false),
   vectors: z.boolean().default(false),

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { EmbedStartSchema } from '../contract'
+import type { Caller, EmbedStartSchema } from '../contract'
 import { EmbedMapError } from '../errors'
 import type { EmbedJobParams } from '../jobs/embed-job'
 import type { JobRunner } from '../jobs/runner'
@@ -18,11 +18,11 @@ export class EmbedService {
     private readonly models: ModelsService,
   ) {}
 
-  start(input: z.output<typeof EmbedStartSchema>): { jobId: number } {
+  start(input: z.output<typeof EmbedStartSchema>, caller: Caller): { jobId: number } {
     const dataset = this.datasets.get(input.datasetId)
     if (!dataset) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
     if (dataset.status !== 'ready') throw new EmbedMapError('CONFLICT', `Dataset ${input.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
-    const choice = this.models.choose(input.model)
+    const choice = this.models.choose(input.model, caller)
     const lockKey = `embed:${input.datasetId}:${choice.modelId}:${input.variant ?? 'default'}:${input.dims ?? 'full'}`
     const params: EmbedJobParams = {
       datasetId: input.datasetId,

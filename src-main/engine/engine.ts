@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ChannelName, ChannelOutput, ChannelParsedInput, EngineEvent } from '../contract'
+import { CLI_CALLER, parseChannelInput, type Caller, type ChannelName, type ChannelOutput, type ChannelParsedInput, type EngineEvent } from '../contract'
 import { EmbedMapError } from '../errors'
 import { JobRunner } from '../jobs/runner'
 import { uploadsDir } from '../paths'
@@ -20,8 +20,11 @@ import { ModelsService } from './models-service'
 import { PointsService } from './points-service'
 import { ColumnService } from './column-service'
 import { ViewsRepo } from '../store/views-repo'
-import { AnalyzeStartSchema, SavedViewSchema } from '../contract'
-import { isProcessAlive } from './process-alive'
+import { SavedViewSchema } from '../contract'
+import { jobOps } from '../jobs/registry'
+import { FileAccess } from './file-access'
+import { SimilarityService } from './similarity-service'
+import { isOwnerAlive } from '../process-identity'
 import { appVersion } from './version'
 
 export interface EngineOptions {
@@ -31,7 +34,7 @@ export interface EngineOptions {
   resumeInterrupted?: boolean
 }
 
-type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C> }
+type Handlers = { [C in ChannelName]: (input: ChannelParsedInput<C>, caller: Caller) => Promise<ChannelOutput<C>> | ChannelOutput<C> }
 
 /** The engine behind every front door: one database, one job runner, the contract's handlers. */
 export class Engine implements EngineApi {
@@ -51,10 +54,12 @@ export class Engine implements EngineApi {
   readonly exports: ExportService
   readonly uploadsDir: string
   readonly exportsDir: string
+  readonly files: FileAccess
+  readonly similarity: SimilarityService
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
-  /** Embed jobs whose follow-up analysis was already started (the end of a job is reported more than once). */
-  private readonly analyzedAfter = new Set<number>()
+  /** Jobs whose follow-ups were already started (the end of a job is reported more than once). */
+  private readonly followedUp = new Set<number>()
 
   constructor(readonly opts: EngineOptions & { dbPath: string }) {
     this.db = openStore(opts.dbPath)
@@ -73,7 +78,7 @@ export class Engine implements EngineApi {
         if (ended && job.kind === 'model-download') this.emit({ type: 'models.changed' })
         // Only at the end: listing sets counts vectors, too costly to repeat at progress rate.
         if (ended && job.kind === 'embed' && job.datasetId !== null) this.emit({ type: 'embeddings.changed', datasetId: job.datasetId })
-        if (job.state === 'succeeded' && job.kind === 'embed') this.analyzeAfterEmbed(job.id)
+        if (job.state === 'succeeded') this.startFollowUps(job.id)
         if (ended && job.kind === 'analyze' && job.datasetId !== null) this.emit({ type: 'analysis.changed', datasetId: job.datasetId })
       },
     })
@@ -88,9 +93,11 @@ export class Engine implements EngineApi {
     this.columns = new ColumnService(this.db, (id) => this.requireDataset(id))
     this.views = new ViewsRepo(this.db)
     this.exportsDir = path.join(path.dirname(opts.dbPath), 'exports')
-    this.exports = new ExportService(this.exportsDir, this.datasets, analysisRepo, this.jobs, this.runner)
+    this.files = new FileAccess(this.uploadsDir, this.exportsDir)
+    this.similarity = new SimilarityService(this.models, this.files)
+    this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
-    this.jobs.markOrphansInterrupted(isProcessAlive)
+    this.jobs.markOrphansInterrupted(isOwnerAlive)
     if (opts.resumeInterrupted) {
       for (const j of this.jobs.list({ activeOnly: true })) if (j.state !== 'running') this.runner.enqueue(j.id)
     }
@@ -98,9 +105,13 @@ export class Engine implements EngineApi {
 
   readonly dbPath: string
 
-  async invoke<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>): Promise<ChannelOutput<C>> {
-    const handler = this.handlers[channel] as (i: ChannelParsedInput<C>) => Promise<ChannelOutput<C>> | ChannelOutput<C>
-    return handler(input)
+  async invoke<C extends ChannelName>(channel: C, input: ChannelParsedInput<C>, caller: Caller): Promise<ChannelOutput<C>> {
+    const handler = this.handlers[channel] as (i: ChannelParsedInput<C>, c: Caller) => Promise<ChannelOutput<C>> | ChannelOutput<C>
+    return handler(input, caller)
+  }
+
+  grantFile(file: string, kind: 'file' | 'folder'): string {
+    return this.files.grant(file, kind)
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
@@ -119,23 +130,26 @@ export class Engine implements EngineApi {
   }
 
   /**
-   * "Embed and map" as one action: an embed job started with analyzeAfter starts the analysis of the
-   * set it filled, here in the engine rather than in a window, so it happens whichever front door
-   * started the embedding and even if that window was closed.
+   * Starts what a finished job declared as its follow-ups (e.g. embed → analyze), through the contract like any
+   * other call, here in the engine rather than in a window, so it happens whichever door started the first job.
    */
-  private analyzeAfterEmbed(jobId: number): void {
-    if (this.analyzedAfter.has(jobId)) return
-    this.analyzedAfter.add(jobId)
+  private startFollowUps(jobId: number): void {
+    if (this.followedUp.has(jobId)) return
+    this.followedUp.add(jobId)
     const row = this.jobs.get(jobId)
-    const params = row?.params as { datasetId?: number; analyzeAfter?: boolean } | undefined
-    const setId = (row?.result as { setId?: number } | null)?.setId
-    if (!params?.analyzeAfter || params.datasetId === undefined) return
+    if (!row) return
     try {
-      this.analysis.start(AnalyzeStartSchema.parse({ datasetId: params.datasetId, setId }))
+      for (const next of jobOps.followUps(row)) {
+        void this.invoke(next.channel, parseChannelInput(next.channel, next.input), CLI_CALLER).catch((err: unknown) => this.followUpFailed(jobId, next.channel, err))
+      }
     } catch (err) {
-      // The Analyze button stays on offer; say why here rather than fail the finished embedding.
-      console.error(`EmbedMap: could not start the analysis after embed job ${jobId}: ${(err as Error).message}`)
+      this.followUpFailed(jobId, 'follow-up', err)
     }
+  }
+
+  private followUpFailed(jobId: number, what: string, err: unknown): void {
+    // The finished job stays finished and its next step stays on offer in the UI; say why here.
+    console.error(`EmbedMap: could not start ${what} after job ${jobId}: ${err instanceof Error ? err.message : String(err)}`)
   }
 
   private requireDataset(id: number) {
@@ -166,16 +180,18 @@ export class Engine implements EngineApi {
         this.requireDataset(id)
         return this.datasets.rows(id, offset, limit, query)
       },
-      'import.preview': ({ path, options }) => this.imports.preview(path, options),
-      'import.start': async ({ path, options }) => {
-        const started = await this.imports.start(path, options)
+      'import.preview': ({ path, options }, caller) => this.imports.preview(this.files.readable(path, caller), options),
+      'import.start': async ({ path, options }, caller) => {
+        const started = await this.imports.start(this.files.readable(path, caller), options)
+        this.files.consume(path)
         this.emit({ type: 'datasets.changed' })
         return started
       },
       'models.list': ({ datasetId }) => this.models.list(datasetId),
       'models.pull': ({ id, variant }) => this.models.pull(id, variant),
-      'models.add': async ({ path, name }) => {
-        const entry = await this.models.add(path, name)
+      'models.add': async ({ path, name }, caller) => {
+        const entry = await this.models.add(this.files.readable(path, caller, { kind: 'folder' }), name)
+        this.files.consume(path)
         this.emit({ type: 'models.changed' })
         return entry
       },
@@ -184,7 +200,7 @@ export class Engine implements EngineApi {
         this.emit({ type: 'models.changed' })
         return r
       },
-      'embed.start': (input) => this.embed.start(input),
+      'embed.start': (input, caller) => this.embed.start(input, caller),
       'embeddings.list': ({ datasetId }) => {
         this.requireDataset(datasetId)
         return this.embeddings.list(datasetId)
@@ -209,7 +225,9 @@ export class Engine implements EngineApi {
         return { renamed }
       },
       'rows.neighbors': ({ datasetId, row, k, runId }) => this.analysis.neighbors(datasetId, row, k, runId),
-      'export.start': (input) => this.exports.start(input),
+      'export.start': (input, caller) => this.exports.start(input, caller),
+      'similarity.texts': (input, caller) => this.similarity.texts(input, caller),
+      'similarity.pairs': (input, caller) => this.similarity.pairs(input, caller),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
       'rows.get': ({ datasetId, rows }) => {
@@ -217,8 +235,11 @@ export class Engine implements EngineApi {
         return this.datasets.rowsAt(datasetId, rows)
       },
       'jobs.list': ({ activeOnly }) => this.jobs.list({ activeOnly }).map((j) => this.runner.view(j)),
+      'jobs.get': ({ id }) => this.runner.view(this.requireJob(id)),
       'jobs.cancel': ({ id }) => {
         this.requireJob(id)
+        // A job left 'running' by a process that is gone (or whose PID now belongs to another) is cancelled here.
+        this.jobs.markOrphansInterrupted(isOwnerAlive)
         this.runner.cancel(id)
         return this.runner.view(this.requireJob(id))
       },

@@ -1,10 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { z } from 'zod'
-import type { ExportStartSchema } from '../contract'
+import type { Caller, ExportStartSchema } from '../contract'
+import type { FileAccess } from './file-access'
 import { EmbedMapError } from '../errors'
-import type { ExportParams, ExportWhat } from '../jobs/export-job'
+import type { ExportParams } from '../jobs/export-job'
 import type { JobRunner } from '../jobs/runner'
+import { createJob } from '../jobs/registry'
 import type { AnalysisRepo } from '../store/analysis-repo'
 import type { DatasetsRepo } from '../store/datasets-repo'
 import type { JobsRepo } from '../store/jobs-repo'
@@ -13,24 +15,25 @@ import type { JobsRepo } from '../store/jobs-repo'
 export class ExportService {
   constructor(
     private readonly exportsDir: string,
+    private readonly files: FileAccess,
     private readonly datasets: DatasetsRepo,
     private readonly analysis: AnalysisRepo,
     private readonly jobs: JobsRepo,
     private readonly runner: JobRunner,
   ) {}
 
-  start(input: z.output<typeof ExportStartSchema>): { jobId: number; out: string } {
+  start(input: z.output<typeof ExportStartSchema>, caller: Caller): { jobId: number; out: string } {
     if (!this.datasets.get(input.datasetId)) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
     if (input.what === 'selection' && !input.rows?.length) throw new EmbedMapError('BAD_INPUT', 'An export of a selection needs the selected rows.')
     if (input.vectors && input.format !== 'parquet') throw new EmbedMapError('BAD_INPUT', 'Vectors can only be exported to Parquet.', 'Use --format parquet with --vectors.')
     const run = input.runId !== undefined ? this.analysis.run(input.runId) : this.analysis.latestReady(input.datasetId)
-    const out = path.resolve(this.exportsDir, input.out)
+    const out = this.files.writable(input.out, caller, input.overwrite)
     // The exports folder is ours: create it on first use (a path the user gave elsewhere must already exist).
     if (path.dirname(out) === path.resolve(this.exportsDir)) fs.mkdirSync(this.exportsDir, { recursive: true })
     const params: ExportParams = {
       datasetId: input.datasetId,
       runId: run?.id ?? null,
-      what: input.what as ExportWhat,
+      what: input.what,
       rows: input.rows,
       format: input.format,
       out,
@@ -40,7 +43,7 @@ export class ExportService {
     }
     const lockKey = `export:${out}`
     if (this.jobs.findLiveByLock(lockKey)) throw new EmbedMapError('CONFLICT', `${out} is already being written by another export.`, 'Wait for it, or choose another file name.')
-    const job = this.jobs.create({ kind: 'export', datasetId: input.datasetId, params, lockKey })
+    const job = createJob(this.jobs, { kind: 'export', datasetId: input.datasetId, params, lockKey })
     this.runner.enqueue(job.id)
     return { jobId: job.id, out }
   }

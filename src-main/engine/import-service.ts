@@ -3,8 +3,8 @@ import path from 'node:path'
 import type { ImportOptionsInput, ImportPreview } from '../contract'
 import { EmbedMapError } from '../errors'
 import { sniffSource, type ImportOptions } from '../import'
-import type { ImportJobParams } from '../jobs/import-job'
 import type { JobRunner } from '../jobs/runner'
+import { createJob } from '../jobs/registry'
 import type { Db } from '../store/connection'
 import type { DatasetsRepo } from '../store/datasets-repo'
 import type { JobsRepo } from '../store/jobs-repo'
@@ -51,7 +51,7 @@ export class ImportService {
     // The sniff already applied a requested text column (by name or index) or suggested one.
     const textColumn = sniff.suggestedTextColumn
     const st = fs.statSync(real)
-    const params: ImportJobParams = { path: real, options: opts, textColumn }
+    const params = { path: real, options: opts, textColumn }
     let ids: { jobId: number; datasetId: number }
     try {
       ids = this.db.transaction(() => {
@@ -65,7 +65,7 @@ export class ImportService {
           delimiter: sniff.delimiter ?? null,
           textColumn,
         })
-        const job = this.jobs.create({ kind: 'import', datasetId, params, lockKey, total: null })
+        const job = createJob(this.jobs, { kind: 'import', datasetId, params, lockKey, total: null })
         return { jobId: job.id, datasetId }
       })()
     } catch (err) {

@@ -1,9 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ModelEntry } from '../contract'
+import type { Caller, ModelEntry } from '../contract'
 import { approxDownloadBytes, defaultModelId, findCatalogModel, findOnnxVariants, listCatalogModels, modelVersion, resolveModelFolder, type CatalogModel, type Variant } from '../embed'
 import { EmbedMapError } from '../errors'
-import type { ModelDownloadParams } from '../jobs/model-download-job'
 import type { JobRunner } from '../jobs/runner'
 import { cacheDir } from '../paths'
 import type { DatasetsRepo } from '../store/datasets-repo'
@@ -64,27 +63,17 @@ export class ModelsService {
 
   pull(id: string, variant?: Variant): { jobId: number } {
     if (!findCatalogModel(id)) throw new EmbedMapError('NOT_FOUND', `'${id}' is not in the model catalog.`, 'List models with `embedmap models list`; add your own folder with `embedmap models add DIR`.')
-    const params: ModelDownloadParams = { id, variant }
-    return this.runner.startOrJoin({ kind: 'model-download', datasetId: null, params, lockKey: `model-download:${id}` })
+    return this.runner.startOrJoin({ kind: 'model-download', datasetId: null, params: { id, variant }, lockKey: `model-download:${id}` })
   }
 
-  /** Resolves what `--model` names: a local id, a catalog id, or a folder path; default: the catalog default. */
-  choose(model: string | undefined): ModelChoice {
+  /** Resolves what `--model` names: a local id, a catalog id, or (CLI only) a folder path; default: the catalog default. */
+  choose(model: string | undefined, caller: Caller): ModelChoice {
     const wanted = model ?? defaultModelId()
-    const local = this.local.get(wanted)
-    if (local) return { modelId: local.id, location: local.path, label: local.name }
-    const catalog = findCatalogModel(wanted)
-    if (catalog) {
-      const dir = catalogDir(catalog.id)
-      if (!isDownloaded(dir)) {
-        throw new EmbedMapError(
-          'NOT_FOUND',
-          `Model ${catalog.id} is not downloaded yet.`,
-          `Download it with \`embedmap models pull ${catalog.id}\` (about ${formatMB(approxDownloadBytes(catalog))}), or use a local folder with --model DIR.`,
-          { id: catalog.id },
-        )
-      }
-      return { modelId: catalog.id, location: dir, label: catalog.displayName }
+    const registered = this.byId(wanted)
+    if (registered) return registered
+    // A folder path is the CLI's privilege; the app's doors name models by id (folders come in through models.add).
+    if (caller.door !== 'cli') {
+      throw new EmbedMapError('NOT_FOUND', `There is no model '${wanted}'.`, 'Pick a model from the list, or add a folder with “Add a model folder”.')
     }
     const dir = path.resolve(wanted)
     if (!fs.existsSync(dir)) {
@@ -99,6 +88,24 @@ export class ModelsService {
     if (findCatalogModel(id) || this.local.get(id)) id = `${id}-local`
     this.local.upsert({ id, name: resolved.displayName, path: resolved.dir, version: 'unhashed', dims: resolved.expectedDims ?? 0, languages: resolved.catalog?.languages ?? [] })
     return { modelId: id, location: resolved.dir, label: resolved.displayName }
+  }
+
+  /** A registered local model or a downloaded catalog model, by id (stored vectors name their model this way). */
+  byId(id: string): ModelChoice | null {
+    const local = this.local.get(id)
+    if (local) return { modelId: local.id, location: local.path, label: local.name }
+    const catalog = findCatalogModel(id)
+    if (!catalog) return null
+    const dir = catalogDir(catalog.id)
+    if (!isDownloaded(dir)) {
+      throw new EmbedMapError(
+        'NOT_FOUND',
+        `Model ${catalog.id} is not downloaded yet.`,
+        `Download it with \`embedmap models pull ${catalog.id}\` (about ${formatMB(approxDownloadBytes(catalog))}), or use a local folder with --model DIR.`,
+        { id: catalog.id },
+      )
+    }
+    return { modelId: catalog.id, location: dir, label: catalog.displayName }
   }
 
   private datasetLanguage(datasetId: number): string | null {

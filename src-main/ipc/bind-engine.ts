@@ -1,7 +1,11 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { BRIDGE_EVENT, BRIDGE_INVOKE, BRIDGE_PICK_FILE } from '../contract/bridge'
-import { parseChannelInput, requireChannel, type Reply } from '../contract'
+import { BRIDGE_EVENT, BRIDGE_INVOKE, BRIDGE_PICK_FILE, BRIDGE_PICK_FOLDER, type PickedFile } from '../contract/bridge'
+import { parseChannelInput, requireChannel, type Caller, type Reply } from '../contract'
 import type { EngineApi } from '../engine/api'
+import path from 'node:path'
+
+/** The renderer's requests are what a page sent: paths in them are not trusted (see FileAccess). */
+const IPC_CALLER: Caller = { door: 'ipc' }
 import { EmbedMapError, serializeError } from '../errors'
 
 /**
@@ -20,14 +24,14 @@ export function bindEngine(engine: EngineApi, window: BrowserWindow, isTrustedUr
     try {
       checkSender(event)
       const name = requireChannel(channel)
-      const value = await engine.invoke(name, parseChannelInput(name, input))
+      const value = await engine.invoke(name, parseChannelInput(name, input), IPC_CALLER)
       return { ok: true, value }
     } catch (err) {
       return { ok: false, error: serializeError(err) }
     }
   })
 
-  ipcMain.handle(BRIDGE_PICK_FILE, async (event) => {
+  ipcMain.handle(BRIDGE_PICK_FILE, async (event): Promise<PickedFile | null> => {
     checkSender(event)
     const r = await dialog.showOpenDialog(window, {
       title: 'Import a dataset',
@@ -37,7 +41,16 @@ export function bindEngine(engine: EngineApi, window: BrowserWindow, isTrustedUr
         { name: 'All files', extensions: ['*'] },
       ],
     })
-    return r.canceled ? null : (r.filePaths[0] ?? null)
+    const file = r.canceled ? undefined : r.filePaths[0]
+    // The renderer gets a handle for the one file the user picked, never a path it could swap for another.
+    return file ? { handle: engine.grantFile(file, 'file'), name: path.basename(file) } : null
+  })
+
+  ipcMain.handle(BRIDGE_PICK_FOLDER, async (event): Promise<PickedFile | null> => {
+    checkSender(event)
+    const r = await dialog.showOpenDialog(window, { title: 'Add a model folder (model.onnx + tokenizer.json)', properties: ['openDirectory'] })
+    const dir = r.canceled ? undefined : r.filePaths[0]
+    return dir ? { handle: engine.grantFile(dir, 'folder'), name: path.basename(dir) } : null
   })
 
   const unsubscribe = engine.subscribe((event) => {
@@ -48,5 +61,6 @@ export function bindEngine(engine: EngineApi, window: BrowserWindow, isTrustedUr
     unsubscribe()
     ipcMain.removeHandler(BRIDGE_INVOKE)
     ipcMain.removeHandler(BRIDGE_PICK_FILE)
+    ipcMain.removeHandler(BRIDGE_PICK_FOLDER)
   }
 }

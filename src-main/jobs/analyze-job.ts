@@ -5,22 +5,31 @@ import type { Db } from '../store/connection'
 import { DatasetsRepo } from '../store/datasets-repo'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { JobsRepo } from '../store/jobs-repo'
-import type { JobContext, JobHandler } from './types'
+import type { JobContext } from './types'
+import { z } from 'zod'
+import { defineJob } from './define-job'
 
-export interface AnalyzeParams {
-  datasetId: number
-  setId: number
-  k: 'auto' | number
-  kMin: number
-  kMax: number
-  anomaly: AnomalyMethod
-  flag: FlagRule
-  nNeighbors: number
-  minDist: number
-  umapEngine: 'embedmap' | 'umap-js'
-  seed: number
-  duplicateThreshold: number
-}
+export const FlagRuleSchema = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('contamination'), fraction: z.number().gt(0).max(0.5) }),
+  z.object({ by: z.literal('threshold'), score: z.number().min(0).max(1) }),
+  z.object({ by: z.literal('iqr'), factor: z.number().positive().optional() }),
+]) satisfies z.ZodType<FlagRule>
+
+export const AnalyzeParamsSchema = z.object({
+  datasetId: z.number().int().positive(),
+  setId: z.number().int().positive(),
+  k: z.union([z.literal('auto'), z.number().int().min(1)]),
+  kMin: z.number().int().min(2),
+  kMax: z.number().int().min(2),
+  anomaly: z.enum(['knn-text', 'knn', 'lof', 'centroid', 'cluster-centroid']) satisfies z.ZodType<AnomalyMethod>,
+  flag: FlagRuleSchema,
+  nNeighbors: z.number().int().min(2),
+  minDist: z.number().min(0).max(1),
+  umapEngine: z.enum(['embedmap', 'umap-js']),
+  seed: z.number().int(),
+  duplicateThreshold: z.number().min(0),
+})
+export type AnalyzeParams = z.output<typeof AnalyzeParamsSchema>
 
 interface Checkpoint {
   runId?: number
@@ -38,11 +47,13 @@ const MAX_EXPLANATIONS = 1000
  * c-TF-IDF labels → anomaly scores → near-duplicate groups. Each stage is stored as it completes,
  * so a resumed run picks up at the first missing one.
  */
-export const analyzeJob: JobHandler = {
-  title: (p) => `Analyze dataset ${String(p.datasetId)}`,
+export const analyzeJob = defineJob({
+  kind: 'analyze',
+  params: AnalyzeParamsSchema,
+  title: (p) => `Analyze dataset ${p.datasetId}`,
 
   async run(ctx) {
-    const p = ctx.job.params as unknown as AnalyzeParams
+    const p = ctx.params
     const repo = new AnalysisRepo(ctx.db)
     const datasets = new DatasetsRepo(ctx.db)
     const sets = new EmbeddingsRepo(ctx.db)
@@ -179,7 +190,7 @@ export const analyzeJob: JobHandler = {
     jobs.progress(ctx.job.id, TOTAL, TOTAL, { runId } satisfies Checkpoint)
     return { runId, k: clustering.k, silhouette: clustering.silhouette }
   },
-}
+})
 
 /** Maps a stage's own done/total onto the job's 0..TOTAL progress. */
 function stageProgress(ctx: JobContext) {

@@ -3,23 +3,26 @@ import { EmbedMapError } from '../errors'
 import { DatasetsRepo } from '../store/datasets-repo'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { JobsRepo } from '../store/jobs-repo'
-import type { JobHandler } from './types'
+import { z } from 'zod'
+import { DeviceSchema, VariantSchema } from '../contract'
+import { defineJob } from './define-job'
 
-export interface EmbedJobParams {
-  datasetId: number
+export const EmbedJobParamsSchema = z.object({
+  datasetId: z.number().int().positive(),
   /** What the user asked for (catalog id, local id or folder), for titles. */
-  modelLabel: string
+  modelLabel: z.string(),
   /** Where the model is: a folder path or a catalog id the Embedder resolves. */
-  modelLocation: string
+  modelLocation: z.string().min(1),
   /** Id the vectors are stored under. */
-  modelId: string
-  variant?: Variant
-  device: Device
-  dims?: number
-  kind: EmbedKind
-  /** Start an analysis of the finished vectors (the engine does it when this job succeeds). */
-  analyzeAfter?: boolean
-}
+  modelId: z.string().min(1),
+  variant: VariantSchema.optional() satisfies z.ZodType<Variant | undefined>,
+  device: DeviceSchema satisfies z.ZodType<Device>,
+  dims: z.number().int().positive().optional(),
+  kind: z.enum(['query', 'passage', 'clustering', 'none']) satisfies z.ZodType<EmbedKind>,
+  /** Start an analysis of the finished vectors once this job succeeds (a declared follow-up). */
+  analyzeAfter: z.boolean().optional(),
+})
+export type EmbedJobParams = z.output<typeof EmbedJobParamsSchema>
 
 /**
  * Rows per chunk handed to the model: the Embedder sorts a chunk by length to cut padding, so larger
@@ -32,11 +35,13 @@ const CHUNK_ROWS = 1024
  * Embeds the dataset's text column. Resuming is natural: the job only ever embeds rows that have no
  * vector in the set yet, so a killed run continues and a repeated run finds nothing to do.
  */
-export const embedJob: JobHandler = {
-  title: (p) => `Embed dataset ${String(p.datasetId)} with ${String(p.modelLabel)}`,
+export const embedJob = defineJob({
+  kind: 'embed',
+  params: EmbedJobParamsSchema,
+  title: (p) => `Embed dataset ${p.datasetId} with ${p.modelLabel}`,
 
   async run(ctx) {
-    const p = ctx.job.params as unknown as EmbedJobParams
+    const p = ctx.params
     const datasets = new DatasetsRepo(ctx.db)
     const sets = new EmbeddingsRepo(ctx.db)
     const jobs = new JobsRepo(ctx.db)
@@ -93,4 +98,7 @@ export const embedJob: JobHandler = {
       await embedder.close()
     }
   },
-}
+
+  // "Embed and map" as one action, whichever front door started it and even if its window was closed.
+  followUps: (p, result) => (p.analyzeAfter ? [{ channel: 'analyze.start', input: { datasetId: p.datasetId, setId: result.setId } }] : []),
+})

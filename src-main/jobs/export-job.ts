@@ -4,21 +4,24 @@ import { AnalysisRepo, type StoredAnomalies, type StoredClustering } from '../st
 import { DatasetsRepo } from '../store/datasets-repo'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { clusterLabel } from '../analyze/cluster-label'
-import type { JobHandler } from './types'
+import { z } from 'zod'
+import { defineJob } from './define-job'
 
-export type ExportWhat = 'all' | 'clusters' | 'anomalies' | 'duplicates' | `cluster:${number}` | 'selection'
+export const ExportWhatSchema = z.union([z.enum(['all', 'clusters', 'anomalies', 'duplicates', 'selection']), z.string().regex(/^cluster:\d+$/)])
+export type ExportWhat = z.output<typeof ExportWhatSchema>
 
-export interface ExportParams {
-  datasetId: number
-  runId: number | null
-  what: ExportWhat
-  rows?: number[]
-  format: ExportFormat
-  out: string
-  formulaGuard: boolean
-  bom: boolean
-  vectors: boolean
-}
+export const ExportParamsSchema = z.object({
+  datasetId: z.number().int().positive(),
+  runId: z.number().int().positive().nullable(),
+  what: ExportWhatSchema,
+  rows: z.array(z.number().int().nonnegative()).optional(),
+  format: z.enum(['csv', 'jsonl', 'parquet']) satisfies z.ZodType<ExportFormat>,
+  out: z.string().min(1),
+  formulaGuard: z.boolean(),
+  bom: z.boolean(),
+  vectors: z.boolean(),
+})
+export type ExportParams = z.output<typeof ExportParamsSchema>
 
 const CHUNK = 5000
 
@@ -26,11 +29,13 @@ const CHUNK = 5000
  * Writes rows with their original columns and what the analysis found about them. The row list is
  * decided up front, so the file holds exactly the rows asked for, once each.
  */
-export const exportJob: JobHandler = {
-  title: (p) => `Export ${String(p.what)} of dataset ${String(p.datasetId)} to ${String(p.format)}`,
+export const exportJob = defineJob({
+  kind: 'export',
+  params: ExportParamsSchema,
+  title: (p) => `Export ${p.what} of dataset ${p.datasetId} to ${p.format}`,
 
   async run(ctx) {
-    const p = ctx.job.params as unknown as ExportParams
+    const p = ctx.params
     const datasets = new DatasetsRepo(ctx.db)
     const analysis = new AnalysisRepo(ctx.db)
     const dataset = datasets.get(p.datasetId)
@@ -92,7 +97,7 @@ export const exportJob: JobHandler = {
     if (result.rows !== rows.length) throw new EmbedMapError('INTERNAL', `Exported ${result.rows} rows instead of ${rows.length}.`)
     return { out: result.out, rows: result.rows, bytes: result.bytes, columns: result.columns }
   },
-}
+})
 
 function selectRows(p: ExportParams, n: number, clustering: StoredClustering | null, anomalies: StoredAnomalies | null, groups: { rows: number[] }[] | null): number[] {
   const all = () => Array.from({ length: n }, (_, i) => i)

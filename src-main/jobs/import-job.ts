@@ -5,13 +5,22 @@ import { EmbedMapError } from '../errors'
 import { ColumnTypeInferrer, createRecordReader, sniffSource, type ImportOptions } from '../import'
 import { DatasetsRepo, ROW_EMPTY_TEXT, ROW_RAGGED, type RowInsert } from '../store/datasets-repo'
 import { JobsRepo } from '../store/jobs-repo'
-import type { JobHandler } from './types'
+import { z } from 'zod'
+import { defineJob } from './define-job'
 
-export interface ImportJobParams {
-  path: string
-  options: ImportOptions
-  textColumn: number
-}
+export const ImportJobParamsSchema = z.object({
+  path: z.string().min(1),
+  options: z.object({
+    encoding: z.string().optional(),
+    delimiter: z.string().optional(),
+    format: z.enum(['csv', 'jsonl']).optional(),
+    textColumn: z.union([z.string(), z.number().int().nonnegative()]).optional(),
+    maxFieldBytes: z.number().int().positive().optional(),
+    headerCheck: z.boolean().optional(),
+  }) satisfies z.ZodType<ImportOptions>,
+  textColumn: z.number().int().nonnegative(),
+})
+export type ImportJobParams = z.output<typeof ImportJobParamsSchema>
 
 interface ImportCheckpoint {
   /** Rows 0..rowsCommitted-1 are in the table; a resumed run re-reads the file and skips them. */
@@ -26,12 +35,13 @@ const MAX_EMPTY_EXAMPLES = 20
  * Streams a file into the rows table. Parsing is cheap next to writing, so resuming re-parses from
  * the start (keeping column-type inference exact) and writes only rows past the checkpoint.
  */
-export const importJob: JobHandler = {
-  title: (params) => `Import ${path.basename(String(params.path ?? ''))}`,
+export const importJob = defineJob({
+  kind: 'import',
+  params: ImportJobParamsSchema,
+  title: (params) => `Import ${path.basename(params.path)}`,
 
   async run(ctx) {
-    const { db, job } = ctx
-    const params = job.params as unknown as ImportJobParams
+    const { db, job, params } = ctx
     const datasetId = job.datasetId
     if (datasetId === null) throw new EmbedMapError('INTERNAL', `Import job ${job.id} has no dataset.`)
     const datasets = new DatasetsRepo(db)
@@ -94,7 +104,7 @@ export const importJob: JobHandler = {
     // A failed or cancelled import leaves nothing behind: the dataset and its rows go together.
     if (job.datasetId !== null) new DatasetsRepo(db).delete(job.datasetId)
   },
-}
+})
 
 function assertSourceUnchanged(recorded: { path: string; size: number; mtime: number } | undefined, file: string): void {
   if (!recorded) throw new EmbedMapError('NOT_FOUND', `The dataset for ${file} was deleted; the import cannot continue.`)

@@ -1,18 +1,20 @@
 import { downloadModel, type Variant } from '../embed'
 import { JobsRepo } from '../store/jobs-repo'
-import type { JobHandler } from './types'
+import { z } from 'zod'
+import { VariantSchema } from '../contract'
+import { defineJob } from './define-job'
 
-export interface ModelDownloadParams {
-  id: string
-  variant?: Variant
-}
+export const ModelDownloadParamsSchema = z.object({ id: z.string().min(1), variant: VariantSchema.optional() satisfies z.ZodType<Variant | undefined> })
+export type ModelDownloadParams = z.output<typeof ModelDownloadParamsSchema>
 
 /** Fetches a catalog model into the cache. Partial files stay as .part and resume on the next try. */
-export const modelDownloadJob: JobHandler = {
-  title: (p) => `Download model ${String(p.id)}`,
+export const modelDownloadJob = defineJob({
+  kind: 'model-download',
+  params: ModelDownloadParamsSchema,
+  title: (p) => `Download model ${p.id}`,
 
   async run(ctx) {
-    const p = ctx.job.params as unknown as ModelDownloadParams
+    const p = ctx.params
     const jobs = new JobsRepo(ctx.db)
     let lastSaved = 0
     const result = await downloadModel(p.id, {
@@ -30,4 +32,4 @@ export const modelDownloadJob: JobHandler = {
     })
     return { id: result.id, dir: result.dir, variant: result.variant, bytesDownloaded: result.bytesDownloaded }
   },
-}
+})

@@ -3,8 +3,13 @@ import type { Job } from '../contract'
 import { EmbedMapError, serializeError } from '../errors'
 import type { Db } from '../store/connection'
 import { JobsRepo, type JobRow } from '../store/jobs-repo'
-import { jobHandlers, jobTitle } from './handlers'
+import { createJob, jobOps, type NewJob } from './registry'
+import type { JobKindName } from '../contract'
 import { RateMeter } from './rate-meter'
+import { selfIdentity } from '../process-identity'
+
+/** How often a live owner renews its jobs' lease (LEASE_MS is many times this). */
+const HEARTBEAT_MS = 5000
 import { spawnJobWorker } from './spawn-worker'
 import type { RunnerMessage, WorkerMessage } from './types'
 
@@ -33,6 +38,8 @@ export class JobRunner {
   private readonly live = new Map<number, Live>()
   private readonly waiting: number[] = []
   private readonly concurrency: number
+  private readonly self = selfIdentity()
+  private heartbeat: NodeJS.Timeout | undefined
 
   constructor(private readonly opts: RunnerOptions) {
     this.jobs = new JobsRepo(opts.db)
@@ -50,7 +57,7 @@ export class JobRunner {
    * Starts a job for `lockKey`, or joins the live one holding that key (resuming it here when it was
    * interrupted or waits in a queue), so asking twice for the same work never runs it twice.
    */
-  startOrJoin(job: { kind: string; datasetId: number | null; params: unknown; lockKey: string; total?: number | null }): { jobId: number } {
+  startOrJoin<K extends JobKindName>(job: NewJob<K> & { lockKey: string }): { jobId: number } {
     const join = () => {
       const live = this.jobs.findLiveByLock(job.lockKey)
       if (live && live.state !== 'running') this.enqueue(live.id)
@@ -59,7 +66,7 @@ export class JobRunner {
     const joined = join()
     if (joined) return joined
     try {
-      const created = this.jobs.create(job)
+      const created = createJob(this.jobs, job)
       this.enqueue(created.id)
       return { jobId: created.id }
     } catch (err) {
@@ -92,7 +99,7 @@ export class JobRunner {
     if (row.state === 'queued' || row.state === 'interrupted') {
       // Not running anywhere: discard its partial output now.
       this.opts.db.transaction(() => {
-        jobHandlers[row.kind]?.discard?.(this.opts.db, row)
+        jobOps.discard(this.opts.db, row)
         this.jobs.finish(jobId, 'cancelled')
       })()
     } else if (row.state === 'running') {
@@ -114,7 +121,7 @@ export class JobRunner {
       kind: row.kind,
       datasetId: row.datasetId,
       state: row.state,
-      title: jobTitle(row.kind, row.params),
+      title: jobOps.title(row),
       done,
       total,
       rate,
@@ -127,8 +134,28 @@ export class JobRunner {
     }
   }
 
+  /** Renews this process's lease on its running jobs while it has any (see JobsRepo.heartbeat). */
+  private startHeartbeat(): void {
+    if (this.heartbeat) return
+    this.heartbeat = setInterval(() => {
+      if (this.live.size === 0) {
+        clearInterval(this.heartbeat)
+        this.heartbeat = undefined
+        return
+      }
+      try {
+        this.jobs.heartbeat(this.self)
+      } catch {
+        // A busy database skips one beat; the lease is many beats long.
+      }
+    }, HEARTBEAT_MS)
+    this.heartbeat.unref()
+  }
+
   /** Stops every worker, leaving their jobs 'interrupted' so the next start resumes them. */
   async shutdown(): Promise<void> {
+    clearInterval(this.heartbeat)
+    this.heartbeat = undefined
     this.waiting.length = 0
     const all = [...this.live.entries()]
     for (const [id, l] of all) {
@@ -140,7 +167,8 @@ export class JobRunner {
   private pump(): void {
     while (this.live.size < this.concurrency && this.waiting.length > 0) {
       const id = this.waiting.shift()!
-      if (!this.jobs.claim(id, process.pid)) continue
+      if (!this.jobs.claim(id, this.self)) continue
+      this.startHeartbeat()
       this.start(id)
     }
   }
@@ -196,7 +224,7 @@ export class JobRunner {
     const row = this.jobs.get(jobId)
     if (!row || row.state !== 'running') return
     this.opts.db.transaction(() => {
-      jobHandlers[row.kind]?.discard?.(this.opts.db, row)
+      jobOps.discard(this.opts.db, row)
       this.jobs.finish(jobId, 'failed', { error: { code: 'INTERNAL', message: `Job ${jobId} failed: ${why}.` } })
     })()
   }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { EmbedMapError, serializeError } from '../errors'
 import { openStore } from '../store/connection'
 import { JobsRepo } from '../store/jobs-repo'
-import { jobHandlers } from './handlers'
+import { jobOps } from './registry'
 import type { JobContext, RunnerMessage, WorkerMessage } from './types'
 
 /**
@@ -16,7 +16,6 @@ async function main(): Promise<void> {
   const jobs = new JobsRepo(db)
   const job = jobs.get(jobId)
   if (!job) throw new Error(`job ${jobId} vanished`)
-  const handler = jobHandlers[job.kind]
   const abort = new AbortController()
   parentPort!.on('message', (m: RunnerMessage) => {
     if (m.type === 'cancel') abort.abort()
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
 
   let lastPost = 0
   let lastCancelCheck = 0
-  const ctx: JobContext = {
+  const ctx: Omit<JobContext, 'params'> = {
     db,
     job,
     signal: abort.signal,
@@ -54,15 +53,14 @@ async function main(): Promise<void> {
   }
 
   try {
-    if (!handler) throw new EmbedMapError('INTERNAL', `No handler for job kind '${job.kind}'.`)
-    const result = await handler.run(ctx)
+    const result = await jobOps.run(ctx)
     jobs.finish(job.id, 'succeeded', { result })
     post({ type: 'finished', state: 'succeeded' })
   } catch (err) {
     const cancelled = err instanceof EmbedMapError && err.code === 'CANCELLED'
     const state = cancelled ? 'cancelled' : 'failed'
     db.transaction(() => {
-      handler?.discard?.(db, job)
+      jobOps.discard(db, job)
       jobs.finish(job.id, state, cancelled ? {} : { error: serializeError(err) })
     })()
     post({ type: 'finished', state })

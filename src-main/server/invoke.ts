@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
-import { channels, isChannelName, MAX_EXPORT_ROWS, type ChannelName } from '../contract'
+import { channels, isChannelName, MAX_EXPORT_ROWS, type Caller, type ChannelName } from '../contract'
+
+/** Browser mode: a request body is what a page (or anything holding the token) chose to send. */
+const HTTP_CALLER: Caller = { door: 'http' }
 import type { EngineApi } from '../engine/api'
 import { serializeError, type SerializedError } from '../errors'
 import { BodyTooLargeError, readBody, sendError, sendFrame, sendReply } from './http-util'
@@ -52,7 +55,7 @@ export async function handleInvoke(engine: EngineApi, channel: string, req: Inco
 
   try {
     // The map from channel to input type is lost through the dynamic lookup; the schema above is what guarantees it.
-    const value: unknown = await engine.invoke(channel, parsed.data as never)
+    const value: unknown = await engine.invoke(channel, parsed.data as never, HTTP_CALLER)
     if (value instanceof Uint8Array) sendFrame(res, value)
     else sendReply(res, 200, { ok: true, value })
   } catch (err) {

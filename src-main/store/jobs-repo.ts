@@ -1,6 +1,7 @@
 import type { Db } from './connection'
 import type { JobState } from '../contract'
 import type { SerializedError } from '../errors'
+import type { ProcessIdentity } from '../process-identity'
 
 export interface JobRow {
   id: number
@@ -15,6 +16,8 @@ export interface JobRow {
   result: unknown
   error: SerializedError | null
   ownerPid: number | null
+  ownerStarted: string | null
+  heartbeatAt: string | null
   cancelRequested: boolean
   attempts: number
   createdAt: string
@@ -36,6 +39,8 @@ interface RawJob {
   result: string | null
   error: string | null
   owner_pid: number | null
+  owner_started: string | null
+  heartbeat_at: string | null
   cancel_requested: number
   attempts: number
   created_at: string
@@ -45,6 +50,11 @@ interface RawJob {
 }
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`
+/**
+ * A running job whose owner has not renewed its lease for this long is an orphan even if a process with its PID
+ * exists. Owners renew every few seconds from their main thread, which never runs the heavy work itself.
+ */
+export const LEASE_MS = 2 * 60 * 1000
 export const LIVE_STATES: readonly JobState[] = ['queued', 'running', 'interrupted']
 
 function fromRaw(r: RawJob): JobRow {
@@ -61,6 +71,8 @@ function fromRaw(r: RawJob): JobRow {
     result: r.result === null ? null : JSON.parse(r.result),
     error: r.error === null ? null : JSON.parse(r.error),
     ownerPid: r.owner_pid,
+    ownerStarted: r.owner_started,
+    heartbeatAt: r.heartbeat_at,
     cancelRequested: r.cancel_requested !== 0,
     attempts: r.attempts,
     createdAt: r.created_at,
@@ -100,15 +112,20 @@ export class JobsRepo {
   }
 
   /** Claims a queued or interrupted job for this process. Returns false if someone else holds it. */
-  claim(id: number, pid: number): boolean {
+  claim(id: number, owner: ProcessIdentity): boolean {
     const info = this.db
       .prepare(
-        `UPDATE jobs SET state = 'running', owner_pid = ?, attempts = attempts + 1, cancel_requested = 0,
-           started_at = coalesce(started_at, ${NOW}), updated_at = ${NOW}
+        `UPDATE jobs SET state = 'running', owner_pid = ?, owner_started = ?, heartbeat_at = ${NOW}, attempts = attempts + 1,
+           cancel_requested = 0, started_at = coalesce(started_at, ${NOW}), updated_at = ${NOW}
          WHERE id = ? AND state IN ('queued', 'interrupted')`,
       )
-      .run(pid, id)
+      .run(owner.pid, owner.started, id)
     return info.changes === 1
+  }
+
+  /** The live owner renews its lease on the jobs it runs. */
+  heartbeat(owner: ProcessIdentity): void {
+    this.db.prepare(`UPDATE jobs SET heartbeat_at = ${NOW} WHERE state = 'running' AND owner_pid = ? AND owner_started IS ?`).run(owner.pid, owner.started)
   }
 
   progress(id: number, done: number, total: number | null, checkpoint?: unknown): void {
@@ -124,7 +141,7 @@ export class JobsRepo {
   finish(id: number, state: 'succeeded' | 'failed' | 'cancelled', outcome: { result?: unknown; error?: SerializedError } = {}): void {
     this.db
       .prepare(
-        `UPDATE jobs SET state = ?, result = ?, error = ?, owner_pid = NULL, updated_at = ${NOW}, finished_at = ${NOW}
+        `UPDATE jobs SET state = ?, result = ?, error = ?, owner_pid = NULL, owner_started = NULL, updated_at = ${NOW}, finished_at = ${NOW}
          WHERE id = ?`,
       )
       .run(state, outcome.result === undefined ? null : JSON.stringify(outcome.result), outcome.error ? JSON.stringify(outcome.error) : null, id)
@@ -143,16 +160,18 @@ export class JobsRepo {
    * Jobs left 'running' by a process that no longer exists were interrupted (killed, crashed, power
    * loss). Marking them lets the user, or the next start, resume them from their checkpoint.
    */
-  markOrphansInterrupted(isAlive: (pid: number) => boolean): JobRow[] {
+  markOrphansInterrupted(isAlive: (owner: ProcessIdentity) => boolean, leaseMs = LEASE_MS): JobRow[] {
     const running = this.db.prepare(`SELECT * FROM jobs WHERE state = 'running'`).all() as RawJob[]
-    const orphans = running.filter((r) => r.owner_pid === null || !isAlive(r.owner_pid))
-    const mark = this.db.prepare(`UPDATE jobs SET state = 'interrupted', owner_pid = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`)
+    const now = Date.now()
+    const stale = (r: RawJob) => r.heartbeat_at !== null && now - Date.parse(r.heartbeat_at) > leaseMs
+    const orphans = running.filter((r) => r.owner_pid === null || !isAlive({ pid: r.owner_pid, started: r.owner_started }) || stale(r))
+    const mark = this.db.prepare(`UPDATE jobs SET state = 'interrupted', owner_pid = NULL, owner_started = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`)
     for (const o of orphans) mark.run(o.id)
     return orphans.map((o) => this.get(o.id)!)
   }
 
   /** Hands a job back (e.g. this process is shutting down mid-job) so it can be resumed later. */
   release(id: number): void {
-    this.db.prepare(`UPDATE jobs SET state = 'interrupted', owner_pid = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`).run(id)
+    this.db.prepare(`UPDATE jobs SET state = 'interrupted', owner_pid = NULL, owner_started = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`).run(id)
   }
 }

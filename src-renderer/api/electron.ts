@@ -17,6 +17,6 @@ export function electronTransport(bridge: EmbedMapBridge): Transport {
       listener(true)
       return () => {}
     },
-    files: { kind: 'native', pick: () => bridge.pickFile() },
+    files: { kind: 'native', pick: () => bridge.pickFile(), pickFolder: () => bridge.pickFolder() },
   }
 }

@@ -1,4 +1,5 @@
 import type { ChannelName, EngineEvent, Reply } from '../../src-main/contract'
+import type { PickedFile } from '../../src-main/contract/bridge'
 
 export type SerializedError = Extract<Reply<unknown>, { ok: false }>['error']
 
@@ -13,9 +14,9 @@ export interface UploadProgress {
   total: number
 }
 
-/** How the user hands us a file: a native dialog that yields a path (Electron), or an upload (browser mode). */
+/** How the user hands us a file: a native dialog that yields a one-file handle (Electron), or an upload (browser mode). */
 export type FileSource =
-  | { kind: 'native'; pick(): Promise<string | null> }
+  | { kind: 'native'; pick(): Promise<PickedFile | null>; pickFolder(): Promise<PickedFile | null> }
   | {
       kind: 'upload'
       upload(file: File, onProgress: (p: UploadProgress) => void, signal?: AbortSignal): Promise<UploadResult>

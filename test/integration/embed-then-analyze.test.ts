@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseChannelInput, type Job } from '../../src-main/contract'
+import { parseChannelInput, type Job, CLI_CALLER } from '../../src-main/contract'
 import { createEngine, type Engine } from '../../src-main/engine/engine'
 import { writeTinyModel } from '../helpers/tiny-model'
 import { sharedData, tmpDir } from '../helpers/tmp'
@@ -31,7 +31,7 @@ beforeAll(async () => {
   fs.writeFileSync(file, lines.join('\n') + '\n')
   writeTinyModel(model)
   engine = await createEngine({ dbPath: path.join(dir, 'w.sqlite') })
-  const started = await engine.invoke('import.start', parseChannelInput('import.start', { path: file }))
+  const started = await engine.invoke('import.start', parseChannelInput('import.start', { path: file }), CLI_CALLER)
   expect((await engine.runner.wait(started.jobId)).state).toBe('succeeded')
   datasetId = started.datasetId
 }, 60_000)
@@ -46,13 +46,13 @@ describe('embed.start with analyzeAfter', () => {
     const off = engine.subscribe((e) => {
       if (e.type === 'job') seen.push(e.job)
     })
-    const { jobId } = await engine.invoke('embed.start', parseChannelInput('embed.start', { datasetId, model, analyzeAfter: true }))
+    const { jobId } = await engine.invoke('embed.start', parseChannelInput('embed.start', { datasetId, model, analyzeAfter: true }), CLI_CALLER)
     const embedded = await engine.runner.wait(jobId)
     expect(embedded.state).toBe('succeeded')
     const setId = (embedded.result as { setId: number }).setId
     const analyzeId = await waitFor(() => engine.jobs.list({}).find((j) => j.kind === 'analyze' && j.datasetId === datasetId)?.id)
     expect((await engine.runner.wait(analyzeId)).state).toBe('succeeded')
-    const summary = await engine.invoke('analysis.summary', parseChannelInput('analysis.summary', { datasetId }))
+    const summary = await engine.invoke('analysis.summary', parseChannelInput('analysis.summary', { datasetId }), CLI_CALLER)
     expect(summary.setId).toBe(setId)
     expect(summary.rows).toBe(300)
     // the end of the embed job was reported several times, but only one analysis started
@@ -63,7 +63,7 @@ describe('embed.start with analyzeAfter', () => {
 
   it('starts no analysis without the flag', async () => {
     const before = engine.jobs.list({}).filter((j) => j.kind === 'analyze').length
-    const { jobId } = await engine.invoke('embed.start', parseChannelInput('embed.start', { datasetId, model }))
+    const { jobId } = await engine.invoke('embed.start', parseChannelInput('embed.start', { datasetId, model }), CLI_CALLER)
     expect((await engine.runner.wait(jobId)).state).toBe('succeeded')
     await new Promise((r) => setTimeout(r, 500))
     expect(engine.jobs.list({}).filter((j) => j.kind === 'analyze').length).toBe(before)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { parseChannelInput, type AnalysisSummary } from '../../contract'
-import type { Engine } from '../../engine/engine'
+import { jobResult, parseChannelInput, type AnalysisSummary } from '../../contract'
+import type { CliClient } from '../client'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount, table, truncate } from '../output'
 import { waitForJob } from '../progress'
@@ -33,7 +33,7 @@ export function analysisOptions(cmd: Command): Command {
     .option('--seed <n>', 'random seed (same seed, same map)', '42')
 }
 
-export async function runAnalysis(engine: Engine, datasetId: number, flags: AnalyzeFlags, showProgress: boolean): Promise<AnalysisSummary> {
+export async function runAnalysis(client: CliClient, datasetId: number, flags: AnalyzeFlags, showProgress: boolean): Promise<AnalysisSummary> {
   const input = parseChannelInput('analyze.start', {
     datasetId,
     k: flags.k === undefined || flags.k === 'auto' ? 'auto' : Number(flags.k),
@@ -45,10 +45,10 @@ export async function runAnalysis(engine: Engine, datasetId: number, flags: Anal
     umapEngine: flags.umapEngine,
     seed: Number(flags.seed ?? 42),
   })
-  const { jobId } = await engine.invoke('analyze.start', input)
-  const finished = await waitForJob(engine, jobId, showProgress, 'The analysis did not finish ({state}); finished stages are kept: run the same command to continue.')
-  const { runId } = finished.result as { runId: number }
-  return engine.invoke('analysis.summary', { datasetId, runId, top: 10 })
+  const { jobId } = await client.call('analyze.start', input)
+  const finished = await waitForJob(client, jobId, showProgress, 'The analysis did not finish ({state}); finished stages are kept: run the same command to continue.')
+  const { runId } = jobResult('analyze', finished)
+  return client.call('analysis.summary', { datasetId, runId, top: 10 })
 }
 
 export function describeSummary(s: AnalysisSummary): string {
@@ -70,8 +70,8 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--dataset <id>', 'dataset id')
     .action(async (flags: AnalyzeFlags & { dataset: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const summary = await runAnalysis(engine, Number(flags.dataset), flags, !globals.json)
+      await withEngine(globals, async (client) => {
+        const summary = await runAnalysis(client, Number(flags.dataset), flags, !globals.json)
         emit(globals, summary, () => describeSummary(summary))
       })
     })
@@ -83,8 +83,8 @@ export function registerAnalyze(program: Command): void {
     .option('--top <n>', 'how many', '20')
     .action(async (flags: { dataset: string; top: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const s = await engine.invoke('analysis.summary', parseChannelInput('analysis.summary', { datasetId: Number(flags.dataset), top: Number(flags.top) }))
+      await withEngine(globals, async (client) => {
+        const s = await client.call('analysis.summary', { datasetId: Number(flags.dataset), top: Number(flags.top) })
         const top = s.anomalies.top
         emit(globals, top, () =>
           [
@@ -106,9 +106,9 @@ export function registerAnalyze(program: Command): void {
     .option('--k <n>', 'how many', '10')
     .action(async (flags: { dataset: string; row: string; k: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         const input = parseChannelInput('rows.neighbors', { datasetId: Number(flags.dataset), row: Number(flags.row), k: Number(flags.k) })
-        const hits = await engine.invoke('rows.neighbors', input)
+        const hits = await client.call('rows.neighbors', input)
         emit(globals, hits, () => table(['row', 'similarity', 'text'], hits.map((h) => [h.row, h.similarity.toFixed(3), truncate(h.text, 80)])))
       })
     })
@@ -122,13 +122,13 @@ export function registerAnalyze(program: Command): void {
     .option('--keyword', 'plain substring match on the text instead of meaning')
     .action(async (query: string, flags: { dataset: string; k: string; keyword?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         if (flags.keyword) {
-          const page = await engine.invoke('datasets.rows', parseChannelInput('datasets.rows', { id: Number(flags.dataset), query, limit: Number(flags.k) }))
+          const page = await client.call('datasets.rows', { id: Number(flags.dataset), query, limit: Number(flags.k) })
           emit(globals, page, () => `${table(['row', 'text'], page.rows.map((r) => [r.idx, truncate(r.text, 90)]))}\n${formatCount(page.total)} rows contain '${query}'`)
           return
         }
-        const r = await engine.invoke('search.semantic', parseChannelInput('search.semantic', { datasetId: Number(flags.dataset), query, k: Number(flags.k) }))
+        const r = await client.call('search.semantic', { datasetId: Number(flags.dataset), query, k: Number(flags.k) })
         emit(globals, r, () => table(['row', 'score', 'text'], r.hits.map((h) => [h.row, h.score.toFixed(3), truncate(h.text, 80)])))
       })
     })

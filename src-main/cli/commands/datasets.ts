@@ -9,8 +9,8 @@ export function registerDatasets(program: Command): void {
     .description('list datasets (subcommands: show, delete)')
     .action(async (_flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const list = await engine.invoke('datasets.list', {})
+      await withEngine(globals, async (client) => {
+        const list = await client.call('datasets.list', {})
         emit(globals, list, () =>
           list.length === 0
             ? 'No datasets yet. Import one with `embedmap import FILE.csv`.'
@@ -28,8 +28,8 @@ export function registerDatasets(program: Command): void {
     .argument('<id>', 'dataset id')
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const d = await engine.invoke('datasets.get', parseChannelInput('datasets.get', { id: Number(id) }))
+      await withEngine(globals, async (client) => {
+        const d = await client.call('datasets.get', { id: Number(id) })
         emit(globals, d, () =>
           [
             `dataset ${d.id}: ${d.name} (${formatCount(d.rowCount)} rows, ${d.status})`,
@@ -47,8 +47,8 @@ export function registerDatasets(program: Command): void {
     .argument('<id>', 'dataset id')
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const r = await engine.invoke('datasets.delete', parseChannelInput('datasets.delete', { id: Number(id) }))
+      await withEngine(globals, async (client) => {
+        const r = await client.call('datasets.delete', { id: Number(id) })
         emit(globals, r, () => (r.deleted ? `Deleted dataset ${id}.` : `There was no dataset ${id}.`))
         if (!r.deleted) process.exitCode = 3
       })

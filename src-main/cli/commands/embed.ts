@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { parseChannelInput } from '../../contract'
+import { jobResult, parseChannelInput } from '../../contract'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
 import { waitForJob } from '../progress'
@@ -23,7 +23,7 @@ export function registerEmbed(program: Command): void {
     .option('--dims <n>', 'Matryoshka truncation (re-normalized), for models trained for it')
     .action(async (flags: EmbedFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         const input = parseChannelInput('embed.start', {
           datasetId: Number(flags.dataset),
           model: flags.model,
@@ -31,11 +31,11 @@ export function registerEmbed(program: Command): void {
           variant: flags.variant,
           dims: flags.dims === undefined ? undefined : Number(flags.dims),
         })
-        const { jobId } = await engine.invoke('embed.start', input)
-        const finished = await waitForJob(engine, jobId, !globals.json, 'Embedding did not finish ({state}); finished vectors are kept: run the same command to continue.')
-        const r = finished.result as { setId: number }
-        const set = engine.embeddings.get(r.setId)!
-        const job = engine.runner.view(finished)
+        const { jobId } = await client.call('embed.start', input)
+        const finished = await waitForJob(client, jobId, !globals.json, 'Embedding did not finish ({state}); finished vectors are kept: run the same command to continue.')
+        const { setId } = jobResult('embed', finished)
+        const set = (await client.call('embeddings.list', { datasetId: input.datasetId })).find((s) => s.id === setId)!
+        const job = finished
         emit(globals, { embeddingSet: set, job }, () => {
           const p = set.provider
           const lines = [

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import path from 'node:path'
-import { parseChannelInput } from '../../contract'
-import type { Engine } from '../../engine/engine'
+import { jobResult, parseChannelInput } from '../../contract'
+import type { CliClient } from '../client'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
 import { waitForJob } from '../progress'
@@ -14,9 +14,10 @@ export interface ExportFlags {
   formulaGuard?: boolean
   bom?: boolean
   vectors?: boolean
+  force?: boolean
 }
 
-export async function runExport(engine: Engine, datasetId: number, flags: ExportFlags, showProgress: boolean): Promise<{ out: string; rows: number; bytes: number }> {
+export async function runExport(client: CliClient, datasetId: number, flags: ExportFlags, showProgress: boolean): Promise<{ out: string; rows: number; bytes: number }> {
   const input = parseChannelInput('export.start', {
     datasetId,
     what: flags.rows ? 'selection' : flags.what,
@@ -26,10 +27,11 @@ export async function runExport(engine: Engine, datasetId: number, flags: Export
     formulaGuard: flags.formulaGuard !== false,
     bom: !!flags.bom,
     vectors: !!flags.vectors,
+    overwrite: !!flags.force,
   })
-  const { jobId } = await engine.invoke('export.start', input)
-  const finished = await waitForJob(engine, jobId, showProgress, 'The export did not finish ({state}); no file was written.')
-  return finished.result as { out: string; rows: number; bytes: number }
+  const { jobId } = await client.call('export.start', input)
+  const finished = await waitForJob(client, jobId, showProgress, 'The export did not finish ({state}); no file was written.')
+  return jobResult('export', finished)
 }
 
 export function registerExport(program: Command): void {
@@ -44,10 +46,11 @@ export function registerExport(program: Command): void {
     .option('--no-formula-guard', 'CSV: do not neutralize cells that spreadsheets would run as formulas')
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
     .option('--vectors', 'Parquet: add the embedding vectors')
+    .option('--force', 'replace the file if it exists')
     .action(async (flags: ExportFlags & { dataset: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const r = await runExport(engine, Number(flags.dataset), flags, !globals.json)
+      await withEngine(globals, async (client) => {
+        const r = await runExport(client, Number(flags.dataset), flags, !globals.json)
         emit(globals, r, () => `Wrote ${formatCount(r.rows)} rows to ${r.out} (${(r.bytes / 1e6).toFixed(1)} MB).`)
       })
     })

@@ -33,10 +33,10 @@ export function registerImport(program: Command): void {
     .option('--preview', 'only show what would be imported (encoding, delimiter, columns, first rows)')
     .action(async (file: string, flags: ImportFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         const options = toOptions(flags)
         if (flags.preview) {
-          const preview = await engine.invoke('import.preview', parseChannelInput('import.preview', { path: file, options }))
+          const preview = await client.call('import.preview', { path: file, options })
           emit(globals, preview, () =>
             [
               `${preview.path}: ${preview.format}, ${preview.encoding}${preview.delimiter ? `, delimiter ${JSON.stringify(preview.delimiter)}` : ''}`,
@@ -48,10 +48,10 @@ export function registerImport(program: Command): void {
           )
           return
         }
-        const { jobId, datasetId } = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options }))
-        const finished = await waitForJob(engine, jobId, !globals.json, `The import of ${file} stopped ({state}); run the same command to resume it, or \`embedmap jobs\` to see it.`)
-        const dataset = engine.datasets.get(datasetId)!
-        emit(globals, { dataset, job: engine.runner.view(finished) }, () => {
+        const { jobId, datasetId } = await client.call('import.start', { path: file, options })
+        const finished = await waitForJob(client, jobId, !globals.json, `The import of ${file} stopped ({state}); run the same command to resume it, or \`embedmap jobs\` to see it.`)
+        const dataset = await client.call('datasets.get', { id: datasetId })
+        emit(globals, { dataset, job: finished }, () => {
           const lines = [
             `Imported ${formatCount(dataset.rowCount)} rows into dataset ${dataset.id} (${dataset.name}).`,
             `  format ${dataset.format}, encoding ${dataset.encoding}${dataset.delimiter ? `, delimiter ${JSON.stringify(dataset.delimiter)}` : ''}`,

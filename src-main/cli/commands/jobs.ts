@@ -16,8 +16,8 @@ export function registerJobs(program: Command): void {
     .option('--active', 'only queued, running or interrupted jobs')
     .action(async (flags: { active?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const list = await engine.invoke('jobs.list', parseChannelInput('jobs.list', { activeOnly: !!flags.active }))
+      await withEngine(globals, async (client) => {
+        const list = await client.call('jobs.list', { activeOnly: !!flags.active })
         emit(globals, list, () => {
           if (list.length === 0) return 'No jobs.'
           const out = table(['id', 'job', 'state', 'progress', 'error'], list.map(describe))
@@ -33,8 +33,8 @@ export function registerJobs(program: Command): void {
     .argument('<id>', 'job id')
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const job = await engine.invoke('jobs.cancel', parseChannelInput('jobs.cancel', { id: Number(id) }))
+      await withEngine(globals, async (client) => {
+        const job = await client.call('jobs.cancel', { id: Number(id) })
         emit(globals, job, () => `Job ${job.id} (${job.title}): ${job.state === 'running' ? 'cancel requested' : job.state}.`)
       })
     })
@@ -45,11 +45,11 @@ export function registerJobs(program: Command): void {
     .argument('<id>', 'job id')
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         const input = parseChannelInput('jobs.resume', { id: Number(id) })
-        await engine.invoke('jobs.resume', input)
-        const finished = await waitForJob(engine, input.id, !globals.json, `Job ${input.id} stopped ({state}); resume it again to continue.`)
-        const view = engine.runner.view(finished)
+        await client.call('jobs.resume', input)
+        const finished = await waitForJob(client, input.id, !globals.json, `Job ${input.id} stopped ({state}); resume it again to continue.`)
+        const view = finished
         emit(globals, view, () => `Job ${view.id} (${view.title}): ${view.state}, ${formatCount(view.done)} done.`)
       })
     })

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { parseChannelInput } from '../../contract'
+import { jobResult, parseChannelInput } from '../../contract'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, table } from '../output'
 import { waitForJob } from '../progress'
@@ -17,9 +17,9 @@ export function registerModels(program: Command): void {
     .option('--dataset <id>', 'mark the models that suit this dataset’s language')
     .action(async (flags: { dataset?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         const input = parseChannelInput('models.list', { datasetId: flags.dataset === undefined ? undefined : Number(flags.dataset) })
-        const r = await engine.invoke('models.list', input)
+        const r = await client.call('models.list', input)
         emit(globals, r, () =>
           [
             table(
@@ -43,10 +43,11 @@ export function registerModels(program: Command): void {
 
   const pull = async (id: string, flags: { variant?: string }, cmd: Command) => {
     const globals = cmd.optsWithGlobals() as GlobalOptions
-    await withEngine(globals, async (engine) => {
-      const { jobId } = await engine.invoke('models.pull', parseChannelInput('models.pull', { id, variant: flags.variant }))
-      const finished = await waitForJob(engine, jobId, !globals.json, `The download of ${id} did not finish ({state}); run the same command to resume it.`)
-      emit(globals, finished.result, () => `Model ${id} is ready in ${(finished.result as { dir: string }).dir}.`)
+    await withEngine(globals, async (client) => {
+      const { jobId } = await client.call('models.pull', { id, variant: flags.variant })
+      const finished = await waitForJob(client, jobId, !globals.json, `The download of ${id} did not finish ({state}); run the same command to resume it.`)
+      const result = jobResult('model-download', finished)
+      emit(globals, result, () => `Model ${id} is ready in ${result.dir}.`)
     })
   }
   for (const name of ['pull', 'download']) {
@@ -65,8 +66,8 @@ export function registerModels(program: Command): void {
     .option('--name <name>', 'id to use for it (default: the folder name)')
     .action(async (dir: string, flags: { name?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const m = await engine.invoke('models.add', parseChannelInput('models.add', { path: dir, name: flags.name }))
+      await withEngine(globals, async (client) => {
+        const m = await client.call('models.add', { path: dir, name: flags.name })
         emit(globals, m, () => `Added model ${m.id} (${m.path}). Use it with \`embedmap embed --dataset ID --model ${m.id}\`.`)
       })
     })
@@ -77,8 +78,8 @@ export function registerModels(program: Command): void {
     .argument('<id>', 'model id')
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        const r = await engine.invoke('models.remove', parseChannelInput('models.remove', { id }))
+      await withEngine(globals, async (client) => {
+        const r = await client.call('models.remove', { id })
         emit(globals, r, () => (r.removed ? `Removed ${id}.` : `${id} was not downloaded; nothing to remove.`))
       })
     })

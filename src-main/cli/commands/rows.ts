@@ -13,10 +13,10 @@ export function registerRows(program: Command): void {
     .option('--query <text>', 'only rows whose text contains this')
     .action(async (dataset: string, flags: { offset: string; limit: string; query?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         const input = parseChannelInput('datasets.rows', { id: Number(dataset), offset: Number(flags.offset), limit: Number(flags.limit), query: flags.query })
-        const d = await engine.invoke('datasets.get', { id: input.id })
-        const page = await engine.invoke('datasets.rows', input)
+        const d = await client.call('datasets.get', { id: input.id })
+        const page = await client.call('datasets.rows', input)
         emit(globals, page, () =>
           [
             table(['row', 'line', ...d.columns.map((c) => (c.idx === d.textColumn ? `${c.name} *` : c.name))], page.rows.map((r) => [r.idx, r.line, ...r.cells.map((c) => truncate(c, 60))])),

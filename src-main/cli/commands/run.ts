@@ -27,24 +27,24 @@ export function registerRun(program: Command): void {
     .option('--format <csv|jsonl|parquet>', 'format of the exported files', 'csv')
     .action(async (file: string, flags: RunFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
+      await withEngine(globals, async (client) => {
         const say = (s: string) => !globals.json && process.stderr.write(`${s}\n`)
-        const wait = (jobId: number) => waitForJob(engine, jobId, !globals.json, 'Stopped ({state}); run the same command again to continue.')
+        const wait = (jobId: number) => waitForJob(client, jobId, !globals.json, 'Stopped ({state}); run the same command again to continue.')
         say(`1/4 importing ${file}`)
-        const imp = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn: flags.textColumn } }))
+        const imp = await client.call('import.start', { path: file, options: { textColumn: flags.textColumn } })
         await wait(imp.jobId)
         const datasetId = imp.datasetId
-        say(`2/4 embedding ${formatCount(engine.datasets.get(datasetId)!.rowCount)} rows`)
-        const emb = await engine.invoke('embed.start', parseChannelInput('embed.start', { datasetId, model: flags.model, device: flags.device }))
+        say(`2/4 embedding ${formatCount((await client.call('datasets.get', { id: datasetId })).rowCount)} rows`)
+        const emb = await client.call('embed.start', { datasetId, model: flags.model, device: flags.device })
         await wait(emb.jobId)
         say('3/4 analyzing')
-        const summary = await runAnalysis(engine, datasetId, flags, !globals.json)
+        const summary = await runAnalysis(client, datasetId, flags, !globals.json)
         say(`4/4 exporting to ${flags.out}`)
         fs.mkdirSync(flags.out, { recursive: true })
         const ext = flags.format === 'jsonl' ? 'jsonl' : flags.format
         const files: Record<string, string> = {}
         for (const what of ['all', 'clusters', 'anomalies', 'duplicates']) {
-          const r = await runExport(engine, datasetId, { what, format: flags.format, out: path.join(flags.out, `${what === 'all' ? 'rows' : what}.${ext}`) }, false)
+          const r = await runExport(client, datasetId, { what, format: flags.format, out: path.join(flags.out, `${what === 'all' ? 'rows' : what}.${ext}`), force: true }, false)
           files[what] = r.out
         }
         const summaryFile = path.join(flags.out, 'summary.json')

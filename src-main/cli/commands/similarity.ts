@@ -1,7 +1,4 @@
 import type { Command } from 'commander'
-import path from 'node:path'
-import { DEVICES, Embedder, VARIANTS, type Device, type Variant } from '../../embed'
-import { scorePairsFile, scoreTexts } from '../../engine/similarity'
 import { EmbedMapError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
@@ -14,6 +11,7 @@ interface SimilarityFlags {
   a?: string
   b?: string
   out?: string
+  force?: boolean
 }
 
 export function registerSimilarity(program: Command): void {
@@ -29,30 +27,22 @@ export function registerSimilarity(program: Command): void {
     .option('--a <column>', 'with --pairs: the first text column (name or index)')
     .option('--b <column>', 'with --pairs: the second text column (name or index)')
     .option('--out <file>', 'with --pairs: write the rows with a similarity column to this CSV')
+    .option('--force', 'with --out: replace the file if it exists')
     .action(async (textA: string | undefined, textB: string | undefined, flags: SimilarityFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (engine) => {
-        if (!DEVICES.includes(flags.device as Device)) throw new EmbedMapError('BAD_INPUT', `Unknown device '${flags.device}'.`, `Use one of ${DEVICES.join(', ')}.`)
-        if (flags.variant && !VARIANTS.includes(flags.variant as Variant)) throw new EmbedMapError('BAD_INPUT', `Unknown variant '${flags.variant}'.`, `Use one of ${VARIANTS.join(', ')}.`)
+      await withEngine(globals, async (client) => {
         if (flags.pairs && (!flags.a || !flags.b)) throw new EmbedMapError('BAD_INPUT', '--pairs needs --a COL and --b COL.', 'Name the two text columns, e.g. --a sentence1 --b sentence2.')
-        if (!flags.pairs && (textA === undefined || textB === undefined)) {
+        const model = { model: flags.model, device: flags.device, variant: flags.variant } as const
+        if (flags.pairs) {
+          const r = await client.call('similarity.pairs', { ...model, path: flags.pairs, a: flags.a!, b: flags.b!, out: flags.out, overwrite: flags.force ?? false })
+          emit(globals, r, () => `${formatCount(r.count)} pairs scored with ${r.model.id}; mean similarity ${r.mean.toFixed(4)}${r.out ? `; written to ${r.out}` : ''}.`)
+          return
+        }
+        if (textA === undefined || textB === undefined) {
           throw new EmbedMapError('BAD_INPUT', 'Give two texts, or --pairs FILE --a COL --b COL.', 'Example: embedmap similarity "今天天气很好" "The weather is nice today"')
         }
-        const choice = engine.models.choose(flags.model)
-        const embedder = await Embedder.load(choice.location, { device: flags.device as Device, variant: flags.variant as Variant | undefined })
-        try {
-          const model = { id: choice.modelId, variant: embedder.info.variant, provider: embedder.info.provider }
-          if (flags.pairs) {
-            const r = await scorePairsFile(embedder, path.resolve(flags.pairs), flags.a!, flags.b!, flags.out && path.resolve(flags.out))
-            const value = { model, count: r.count, mean: r.mean, out: r.out ?? null, scores: r.out ? undefined : r.scores }
-            emit(globals, value, () => `${formatCount(r.count)} pairs scored with ${choice.modelId}; mean similarity ${r.mean.toFixed(4)}${r.out ? `; written to ${r.out}` : ''}.`)
-          } else {
-            const [score] = await scoreTexts(embedder, [textA!], [textB!])
-            emit(globals, { model, similarity: score }, () => score.toFixed(4))
-          }
-        } finally {
-          await embedder.close()
-        }
+        const r = await client.call('similarity.texts', { ...model, a: [textA], b: [textB] })
+        emit(globals, { model: r.model, similarity: r.scores[0] }, () => r.scores[0].toFixed(4))
       })
     })
 }

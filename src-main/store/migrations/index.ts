@@ -2,8 +2,9 @@ import type { Migration } from './types'
 import { initialSchema } from './001-initial'
 import { embeddingStats } from './002-embedding-stats'
 import { analysisRuns } from './003-analysis-runs'
+import { jobLease } from './004-job-lease'
 
 /** Every migration, oldest first. Append only: a shipped migration never changes. */
-export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns]
+export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns, jobLease]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version

@@ -123,6 +123,8 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
           choose(m.id)
           models.reload()
         }}
+        models={list}
+        reload={models.reload}
       />
       <EmbeddingSetList sets={sets.value} error={sets.error} models={list} rowCount={dataset.rowCount} />
     </section>

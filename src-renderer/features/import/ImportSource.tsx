@@ -7,7 +7,7 @@ import { formatBytes } from '../../ui/format'
 import { ProgressBar } from '../../ui/ProgressBar'
 
 export interface ChosenFile {
-  /** A path the engine can read: the user's own file (Electron) or the uploaded copy (browser mode). */
+  /** What the engine reads: a dialog's one-file handle (Electron) or the uploaded copy's path (browser mode). */
   path: string
   /** The name the user knows the file by (uploads get a unique prefix on disk). */
   displayName: string
@@ -16,7 +16,7 @@ export interface ChosenFile {
 const ACCEPT = '.csv,.tsv,.txt,.jsonl,.ndjson,text/csv,text/tab-separated-values,text/plain'
 
 /**
- * Where a file comes in. In Electron a native dialog hands us a path; in the browser the file is uploaded to the
+ * Where a file comes in. In Electron a native dialog hands us a handle for the one file picked; in the browser the file is uploaded to the
  * local server (streamed to disk there) with a progress bar, then previewed from its uploaded path.
  */
 export function ImportSource({ onChosen }: { onChosen(file: ChosenFile): void }) {
@@ -31,8 +31,8 @@ export function ImportSource({ onChosen }: { onChosen(file: ChosenFile): void })
     if (source.kind !== 'native') return
     setError(undefined)
     try {
-      const path = await source.pick()
-      if (path) onChosen({ path, displayName: path.split(/[\\/]/).pop() ?? path })
+      const picked = await source.pick()
+      if (picked) onChosen({ path: picked.handle, displayName: picked.name })
     } catch (err) {
       setError(toApiError(err))
     }

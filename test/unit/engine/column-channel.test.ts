@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CATEGORY_MISSING, parseChannelInput } from '../../../src-main/contract'
+import { CATEGORY_MISSING, parseChannelInput, CLI_CALLER } from '../../../src-main/contract'
 import { createEngine, type Engine } from '../../../src-main/engine/engine'
 import { decodeColumn } from '../../../src-renderer/map/decode'
 import { sharedData, tmpDir } from '../../helpers/tmp'
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const file = path.join(dir, 'ag_news_300.csv')
   fs.writeFileSync(file, csv)
   engine = await createEngine({ dbPath: path.join(dir, 'w.sqlite') })
-  const started = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn: 3 } }))
+  const started = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn: 3 } }), CLI_CALLER)
   const job = await engine.runner.wait(started.jobId)
   expect(job.state).toBe('succeeded')
   datasetId = started.datasetId
@@ -38,9 +38,9 @@ afterAll(async () => {
 })
 
 async function column(name: string) {
-  const d = await engine.invoke('datasets.get', { id: datasetId })
+  const d = await engine.invoke('datasets.get', { id: datasetId }, CLI_CALLER)
   const col = d.columns.find((c) => c.name === name)!
-  const bytes = await engine.invoke('datasets.column', parseChannelInput('datasets.column', { id: datasetId, column: col.idx }))
+  const bytes = await engine.invoke('datasets.column', parseChannelInput('datasets.column', { id: datasetId, column: col.idx }), CLI_CALLER)
   expect(bytes).toBeInstanceOf(Uint8Array)
   return { col, values: decodeColumn(bytes) }
 }
@@ -78,6 +78,6 @@ describe('engine: datasets.column', () => {
   })
 
   it('refuses a column the dataset does not have', async () => {
-    await expect(engine.invoke('datasets.column', { id: datasetId, column: 99 })).rejects.toThrow(/no column 99/)
+    await expect(engine.invoke('datasets.column', { id: datasetId, column: 99 }, CLI_CALLER)).rejects.toThrow(/no column 99/)
   })
 })

@@ -116,6 +116,10 @@ export class FakeEngine implements EngineApi {
     return d
   }
 
+  grantFile(file: string): string {
+    return `grant:fake-${file}`
+  }
+
   async close(): Promise<void> {
     this.listeners.clear()
   }

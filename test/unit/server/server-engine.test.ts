@@ -91,8 +91,9 @@ describe('browser-mode server over the real engine', () => {
     expect(bad.error.message).toContain('limit')
   })
 
-  it('reports a missing file as a readable engine error', async () => {
-    const res = await invoke('import.preview', { path: path.join(dir, 'nope.csv') })
+  it('reports a missing upload as a readable engine error', async () => {
+    fs.mkdirSync(engine.uploadsDir, { recursive: true })
+    const res = await invoke('import.preview', { path: path.join(engine.uploadsDir, 'nope.csv') })
     expect(res.ok).toBe(false)
     expect(res.error.message).toContain('nope.csv')
   })

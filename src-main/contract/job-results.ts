@@ -1,0 +1,40 @@
+import { z } from 'zod'
+import { Id, ProviderInfoSchema, type Job } from './schemas'
+import { EmbedMapError } from '../errors'
+
+/**
+ * What each kind of job returns when it succeeds. The job registry (src-main/jobs/registry.ts) checks a result
+ * against its schema before it is stored, and every reader (CLI, renderer, follow-up jobs) parses it back with the
+ * same schema, so a result never crosses SQLite or a front door as an unchecked cast.
+ */
+export const JobResultSchemas = {
+  import: z.object({ datasetId: Id, rows: z.number().int().nonnegative(), raggedRows: z.number().int().nonnegative(), emptyTextRows: z.number().int().nonnegative() }),
+  embed: z.object({
+    setId: Id,
+    vectors: z.number().int().nonnegative(),
+    dims: z.number().int().positive(),
+    provider: ProviderInfoSchema,
+    truncated: z.number().int().nonnegative(),
+    emptyText: z.number().int().nonnegative(),
+  }),
+  'model-download': z.object({ id: z.string(), dir: z.string(), variant: z.string(), bytesDownloaded: z.number().nonnegative() }),
+  analyze: z.object({ runId: Id, k: z.number().int().nonnegative(), silhouette: z.number().nullable() }),
+  export: z.object({ out: z.string(), rows: z.number().int().nonnegative(), bytes: z.number().nonnegative(), columns: z.array(z.string()) }),
+} as const
+
+export type JobKindName = keyof typeof JobResultSchemas
+export type JobResult<K extends JobKindName> = z.output<(typeof JobResultSchemas)[K]>
+
+export const JOB_KINDS = Object.keys(JobResultSchemas) as JobKindName[]
+
+export function isJobKind(kind: string): kind is JobKindName {
+  return Object.hasOwn(JobResultSchemas, kind)
+}
+
+/** The typed result of a finished job of the expected kind; a mismatch is a bug worth a clear message. */
+export function jobResult<K extends JobKindName>(kind: K, job: Pick<Job, 'id' | 'kind' | 'result'>): JobResult<K> {
+  if (job.kind !== kind) throw new EmbedMapError('INTERNAL', `Job ${job.id} is a ${job.kind} job, not ${kind}.`)
+  const parsed = JobResultSchemas[kind].safeParse(job.result)
+  if (!parsed.success) throw new EmbedMapError('INTERNAL', `Job ${job.id} stored a result that is not a ${kind} result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
+  return parsed.data as JobResult<K>
+}
