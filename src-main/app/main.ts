@@ -8,7 +8,7 @@ import { resolveDbPath } from '../paths'
 import { registerAppScheme, serveAppProtocol } from './app-protocol'
 import { hardenSession } from './harden-session'
 import { hardenWindow } from './harden-window'
-import { APP_INDEX_URL, devRendererOrigin, isTrustedRendererUrl } from './trusted-origin'
+import { APP_INDEX_URL, DEV_ORIGIN_ARG, devRendererOrigin, isTrustedRendererUrl } from './trusted-origin'
 
 // The only module that touches Electron's lifecycle and windows; the engine knows nothing of it.
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -37,6 +37,8 @@ async function createWindow(): Promise<void> {
       nodeIntegration: false,
       webSecurity: true,
       webviewTag: false,
+      // The preload exposes the bridge only to a trusted page; in development it must know the dev server's origin.
+      additionalArguments: devOrigin ? [`${DEV_ORIGIN_ARG}${devOrigin}`] : [],
     },
   })
   bindEngine(engine!, win, isTrustedUrl)

@@ -5,6 +5,9 @@ export const APP_SCHEME = 'app'
 export const APP_HOST = 'embedmap'
 export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 
+/** How main tells the sandboxed preload the dev server's origin (webPreferences.additionalArguments → process.argv). */
+export const DEV_ORIGIN_ARG = '--embedmap-dev-origin='
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 function parse(url: string): URL | null {

@@ -77,6 +77,8 @@ function build() {
       showErrorBox: vi.fn(),
       showOpenDialog: vi.fn(async () => ({ canceled: true, filePaths: [] as string[] })),
     },
+    contextBridge: { exposeInMainWorld: vi.fn() },
+    ipcRenderer: { invoke: vi.fn(async (..._args: unknown[]) => undefined as unknown), on: vi.fn(), off: vi.fn() },
     ipcMain: {
       handlers: ipcHandlers,
       handle: vi.fn((channel: string, fn: Listener) => void ipcHandlers.set(channel, fn)),

@@ -31,6 +31,8 @@ function invokeFrom(win: FakeBrowserWindow, url: string, parent: unknown = null)
   return handler({ sender: { id: win.webContents.id }, senderFrame: { url, parent } }, 'datasets.list', {}) as Promise<{ ok: boolean }>
 }
 
+const webPreferences = (win: FakeBrowserWindow) => (win.options as { webPreferences: Record<string, unknown> }).webPreferences
+
 const savedUrl = process.env.ELECTRON_RENDERER_URL
 beforeEach(() => delete process.env.ELECTRON_RENDERER_URL)
 afterEach(() => {
@@ -52,11 +54,13 @@ describe('main process hardening', () => {
     const win = await startMain({ isPackaged: true, rendererUrl: 'https://evil.example/' })
     expect(win.loadURL).toHaveBeenCalledWith('app://embedmap/index.html')
     expect((await invokeFrom(win, 'https://evil.example/')).ok).toBe(false)
+    expect(webPreferences(win)).toMatchObject({ additionalArguments: [], sandbox: true, contextIsolation: true, nodeIntegration: false })
   })
 
   it('uses the dev server in development and trusts exactly its origin', async () => {
     const win = await startMain({ isPackaged: false, rendererUrl: 'http://localhost:5173' })
     expect(win.loadURL).toHaveBeenCalledWith('http://localhost:5173')
+    expect(webPreferences(win).additionalArguments).toEqual(['--embedmap-dev-origin=http://localhost:5173'])
     expect((await invokeFrom(win, 'http://localhost:5173/')).ok).toBe(true)
     expect((await invokeFrom(win, 'http://localhost:5173.evil.example/')).ok).toBe(false)
   })
