@@ -29,6 +29,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
+    // Test-only code (src-renderer/features/map/test-hook.ts) is compiled in only when this is '1': the e2e tests
+    // build their own renderer that way (test/e2e/support/renderer.ts); `electron-vite build` leaves it out.
+    define: { 'import.meta.env.VITE_EMBEDMAP_TEST_HOOKS': JSON.stringify(process.env.VITE_EMBEDMAP_TEST_HOOKS === '1' ? '1' : '') },
     plugins: [
       react(),
       // Vite's dev server injects <style> tags; allow them in development only, never in a build.

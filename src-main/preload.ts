@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { BRIDGE_EVENT, BRIDGE_INVOKE, BRIDGE_PICK_FILE, BRIDGE_PICK_FOLDER, type EmbedMapBridge } from './contract/bridge'
 import { CHANNEL_NAMES } from './contract/channel-names'
+import { DEV_ORIGIN_ARG, isTrustedRendererUrl } from './app/trusted-origin'
 
 // The renderer gets these four functions and nothing else: no ipcRenderer, no Node.
 const known = new Set<string>(CHANNEL_NAMES)
@@ -25,4 +26,7 @@ const bridge: EmbedMapBridge = {
   },
 }
 
-contextBridge.exposeInMainWorld('embedmap', bridge)
+// Only our own page gets the bridge (main checks every call too): if the window ever showed another page, it
+// would find no window.embedmap at all.
+const devOrigin = process.argv.find((a) => a.startsWith(DEV_ORIGIN_ARG))?.slice(DEV_ORIGIN_ARG.length)
+if (isTrustedRendererUrl(globalThis.location?.href ?? '', devOrigin)) contextBridge.exposeInMainWorld('embedmap', bridge)

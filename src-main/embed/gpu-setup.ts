@@ -1,7 +1,7 @@
 /**
  * `embedmap gpu status|enable`: the one step that turns on NVIDIA GPU inference. onnxruntime-node ships
- * the CPU provider; the CUDA provider is fetched by its own install script, which our .npmrc skips so
- * that `npm install` never fails offline. `enable` runs that script for CUDA 12 and then proves the
+ * the CPU provider; the CUDA provider is fetched by its own install script, which package.json's
+ * `allowScripts` denies so that `npm install` never downloads CUDA files or fails offline. `enable` runs that script for CUDA 12 and then proves the
  * result by running a tiny graph on the GPU, or says exactly why it could not.
  */
 import { spawnSync } from 'node:child_process'

@@ -91,7 +91,7 @@ function cudaProviderInstalled(): boolean {
   }
 }
 
-const CUDA_HINT = 'reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 (needs internet, CUDA 12 and cuDNN 9)'
+const CUDA_HINT = 'run `embedmap gpu enable` to install it (needs internet once, CUDA 12 and cuDNN 9)'
 
 /**
  * The accelerators to try for a device, in order, and why the others are not tried.

@@ -10,12 +10,16 @@ import { EmbedMapError, serializeError } from '../errors'
 
 /**
  * Binds the contract to Electron IPC. Every call is checked twice: the sender must be our own
- * renderer page, and the input must parse with the channel's schema.
+ * renderer page (main frame of our window, URL accepted by `isTrustedUrl` — see app/trusted-origin.ts),
+ * and the input must parse with the channel's schema.
  */
 export function bindEngine(engine: EngineApi, window: BrowserWindow, isTrustedUrl: (url: string) => boolean): () => void {
   const checkSender = (event: IpcMainInvokeEvent) => {
-    const url = event.senderFrame?.url ?? ''
-    if (event.sender.id !== window.webContents.id || !isTrustedUrl(url)) {
+    const frame = event.senderFrame
+    const url = frame?.url ?? ''
+    // Only the top frame: an iframe of another origin inside our page must not reach the engine.
+    const isMainFrame = !!frame && frame.parent === null
+    if (event.sender.id !== window.webContents.id || !isMainFrame || !isTrustedUrl(url)) {
       throw new EmbedMapError('BAD_INPUT', `Refused an IPC call from an untrusted page (${url || 'unknown'}).`)
     }
   }

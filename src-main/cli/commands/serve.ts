@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createEngine } from '../../engine/engine'
 import { EmbedMapError } from '../../errors'
 import { resolveDbPath } from '../../paths'
+import { resolveRendererDir } from '../../renderer-dir'
 import { startServer } from '../../server'
 import { reportError, type OutputOptions } from '../output'
 
@@ -18,7 +19,7 @@ export function registerServe(program: Command): void {
     .action(async (flags: { port: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as OutputOptions & { db?: string }
       try {
-        const rendererDir = path.join(repoRoot, 'out', 'renderer')
+        const rendererDir = resolveRendererDir(path.join(repoRoot, 'out', 'renderer'))
         if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
           throw new EmbedMapError('NOT_FOUND', `The app's web files are not built (${rendererDir} is missing).`, 'Run `npm run build` once, then `embedmap serve` again.')
         }

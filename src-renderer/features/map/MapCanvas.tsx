@@ -192,10 +192,12 @@ export const MapCanvas = memo(function MapCanvas({
     [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx],
   )
 
-  useEffect(
-    () => installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt),
-    [points, pickAt],
-  )
+  useEffect(() => {
+    // Compiled out of normal builds (the condition folds to false and test-hook.ts is dropped); only the e2e tests'
+    // renderer, built with VITE_EMBEDMAP_TEST_HOOKS=1, lets automated browsers reach the map.
+    if (import.meta.env.VITE_EMBEDMAP_TEST_HOOKS !== '1') return
+    return installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt)
+  }, [points, pickAt])
 
   return (
     <div

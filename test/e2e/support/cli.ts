@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { repoRoot } from './paths'
+import { repoRoot, testRendererDir } from './paths'
 
 export interface ServeProcess {
   url: string
@@ -15,14 +15,15 @@ export interface ServeProcess {
 const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 
 /**
- * Starts the real `embedmap serve --port 0 --db …` and waits for the line with the address to open. `env` is added to
- * this process's environment (e.g. EMBEDMAP_CACHE for a model cache of the test's own).
+ * Starts the real `embedmap serve --port 0 --db …` on the e2e renderer (ensureRendererBuilt, which has the test hooks)
+ * and waits for the line with the address to open. `env` is added to this process's environment (e.g. EMBEDMAP_CACHE
+ * for a model cache of the test's own).
  */
 export async function startServe(dbPath: string, timeoutMs = 60_000, env: Record<string, string> = {}): Promise<ServeProcess> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} does not exist yet (the CLI is needed for this test).`)
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', dbPath], {
     cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: { ...process.env, NO_COLOR: '1', EMBEDMAP_RENDERER_DIR: testRendererDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''

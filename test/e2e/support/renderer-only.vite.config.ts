@@ -1,6 +1,5 @@
-// Builds only the renderer, from the renderer section of electron.vite.config.ts. Used by the e2e setup when a full
-// `electron-vite build` fails for reasons outside the renderer (e.g. main-process code mid-change), so browser-mode
-// tests can still run against the current renderer.
+// Builds only the renderer, from the renderer section of electron.vite.config.ts, into the --outDir given: the e2e
+// tests' renderer with test hooks (support/renderer.ts) and the check that normal builds have none.
 import { defineConfig, type UserConfig } from 'vite'
 import config from '../../../electron.vite.config'
 
@@ -8,7 +7,7 @@ const renderer = (config as { renderer?: UserConfig }).renderer ?? {}
 
 export default defineConfig({
   ...renderer,
-  // electron-vite sets this for the renderer: pages load from file:// in Electron, so asset URLs must be relative.
+  // electron-vite sets this for the renderer: asset URLs are relative to index.html.
   base: './',
   build: { ...renderer.build, emptyOutDir: true },
 })

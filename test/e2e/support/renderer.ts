@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { rendererDir, repoRoot } from './paths'
+import { repoRoot, testRendererDir } from './paths'
+
+// The e2e tests drive the map through window.__embedmapMap, which normal builds leave out (see MapCanvas.tsx). So
+// they serve their own renderer, built from the same config with VITE_EMBEDMAP_TEST_HOOKS=1 into
+// .cache/renderer-test/, and point `embedmap serve` at it with EMBEDMAP_RENDERER_DIR (see support/cli.ts).
 
 /** Inputs of the renderer bundle: if any is newer than the built index.html, the build is stale. */
-const SOURCES = ['src-renderer', 'src-main/contract', 'electron.vite.config.ts', 'package.json']
+const SOURCES = ['src-renderer', 'src-main/contract', 'electron.vite.config.ts', 'test/e2e/support/renderer-only.vite.config.ts', 'package.json']
+const RENDERER_ONLY_CONFIG = 'test/e2e/support/renderer-only.vite.config.ts'
 
 function newestMtime(p: string): number {
   const st = fs.statSync(p, { throwIfNoEntry: false })
@@ -15,25 +20,34 @@ function newestMtime(p: string): number {
   return newest
 }
 
-function isFresh(): boolean {
-  const index = fs.statSync(path.join(rendererDir, 'index.html'), { throwIfNoEntry: false })
+function isFresh(outDir: string): boolean {
+  const index = fs.statSync(path.join(outDir, 'index.html'), { throwIfNoEntry: false })
   if (!index) return false
   return SOURCES.every((s) => newestMtime(path.join(repoRoot, s)) <= index.mtimeMs)
 }
 
-function run(args: string[]): { ok: boolean; output: string } {
-  const r = spawnSync('npx', args, {
+/**
+ * Builds the renderer alone (the renderer section of electron.vite.config.ts) into `outDir`; `testHooks` compiles in
+ * the test-only code. Used for the e2e renderer and by the test that checks normal builds contain no test hook.
+ */
+export function buildRenderer(outDir: string, testHooks: boolean): void {
+  const env: NodeJS.ProcessEnv = { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }
+  if (testHooks) env.VITE_EMBEDMAP_TEST_HOOKS = '1'
+  else delete env.VITE_EMBEDMAP_TEST_HOOKS
+  const r = spawnSync('npx', ['vite', 'build', '--config', RENDERER_ONLY_CONFIG, '--outDir', outDir, '--emptyOutDir'], {
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 300_000,
-    env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    env,
   })
-  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}` }
+  if (r.status !== 0 || !fs.existsSync(path.join(outDir, 'index.html'))) {
+    throw new Error(`Building the renderer into ${outDir} failed.\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.slice(-4000)}`)
+  }
 }
 
 /** e2e files run in parallel workers: one builds while the others wait for it, then find the build fresh. */
 async function withBuildLock<T>(fn: () => T): Promise<T> {
-  const lock = path.join(repoRoot, 'out', '.renderer-build.lock')
+  const lock = path.join(repoRoot, '.cache', '.renderer-test-build.lock')
   fs.mkdirSync(path.dirname(lock), { recursive: true })
   const deadline = Date.now() + 600_000
   for (;;) {
@@ -55,23 +69,11 @@ async function withBuildLock<T>(fn: () => T): Promise<T> {
   }
 }
 
-/**
- * Makes sure out/renderer holds a build of the current renderer sources. Runs `electron-vite build` (what users
- * run); if that fails for a reason outside the renderer, builds the renderer alone from the same config section.
- */
+/** Makes sure .cache/renderer-test holds a test-hook build of the current renderer sources; returns its path. */
 export async function ensureRendererBuilt(): Promise<string> {
-  if (isFresh()) return rendererDir
-  return withBuildLock(build)
-}
-
-function build(): string {
-  if (isFresh()) return rendererDir
-  const full = run(['electron-vite', 'build'])
-  if (full.ok && isFresh()) return rendererDir
-  const alone = run(['vite', 'build', '--config', 'test/e2e/support/renderer-only.vite.config.ts'])
-  if (!alone.ok || !fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    throw new Error(`Building the renderer failed.\n--- electron-vite build ---\n${full.output.slice(-4000)}\n--- vite build (renderer only) ---\n${alone.output.slice(-4000)}`)
-  }
-  if (!full.ok) console.warn('[e2e] `electron-vite build` failed outside the renderer; built the renderer alone.\n' + full.output.slice(-1500))
-  return rendererDir
+  if (isFresh(testRendererDir)) return testRendererDir
+  return withBuildLock(() => {
+    if (!isFresh(testRendererDir)) buildRenderer(testRendererDir, true)
+    return testRendererDir
+  })
 }
