@@ -87,7 +87,7 @@ export async function main(args: string[]): Promise<void> {
   const loadBefore = os.loadavg()[0]
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-map-'))
   const db = path.join(dir, 'map.sqlite')
-  let t = performance.now()
+  const t = performance.now()
   const { datasetId } = buildMapWorkspace(db, rows)
   const buildSeconds = (performance.now() - t) / 1000
   console.log(`workspace: ${rows.toLocaleString()} rows + analysis run in ${buildSeconds.toFixed(1)} s`)

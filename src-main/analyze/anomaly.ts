@@ -151,7 +151,7 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
   const scores = normalize === 'minmax' ? minMax(raw) : rankScores(raw)
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((p, q) => raw[q] - raw[p] || p - q)
   let count = 0
-  let rawThreshold = Infinity
+  let rawThreshold: number
   if (rule.by === 'contamination') {
     if (!(rule.fraction >= 0 && rule.fraction <= 1)) throw new EmbedMapError('BAD_INPUT', `contamination must be in [0, 1] (got ${rule.fraction})`)
     count = Math.round(rule.fraction * n)

@@ -206,7 +206,7 @@ export class TopKHeaps {
     if (c < k) {
       // sift up
       let i = c
-      this.count[q] = ++c
+      this.count[q] = c + 1
       while (i > 0) {
         const p = (i - 1) >> 1
         if (vals[base + p] <= v) break

@@ -129,10 +129,7 @@ export function findAB(spread = 1, minDist = 0.1): { a: number; b: number } {
       a += da
       b += db
       lambda /= 3
-      if (cur - next < 1e-12) {
-        cur = next
-        break
-      }
+      if (cur - next < 1e-12) break
       cur = next
     } else lambda *= 4
   }

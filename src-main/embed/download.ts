@@ -142,7 +142,7 @@ function isComplete(f: PlannedFile): boolean {
 
 function writeMarker(dir: string, id: string, repo: string, revision: string, variant: Variant, files: string[]): void {
   const file = path.join(dir, MODEL_MARKER)
-  let prev: { variants?: string[]; files?: string[] } = {}
+  let prev: { variants?: string[]; files?: string[] }
   try {
     prev = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch {

@@ -1,12 +1,12 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { BRIDGE_EVENT, BRIDGE_INVOKE, BRIDGE_PICK_FILE, BRIDGE_PICK_FOLDER, type PickedFile } from '../contract/bridge'
 import { parseChannelInput, requireChannel, type Caller, type Reply } from '../contract'
-import type { EngineApi } from '../engine/api'
 import path from 'node:path'
+import type { EngineApi } from '../engine/api'
+import { EmbedMapError, serializeError } from '../errors'
 
 /** The renderer's requests are what a page sent: paths in them are not trusted (see FileAccess). */
 const IPC_CALLER: Caller = { door: 'ipc' }
-import { EmbedMapError, serializeError } from '../errors'
 
 /**
  * Binds the contract to Electron IPC. Every call is checked twice: the sender must be our own

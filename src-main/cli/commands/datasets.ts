@@ -1,5 +1,4 @@
 import type { Command } from 'commander'
-import { parseChannelInput } from '../../contract'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount, table, truncate } from '../output'
 

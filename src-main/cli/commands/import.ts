@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { parseChannelInput, type ImportOptionsInput } from '../../contract'
+import type { ImportOptionsInput } from '../../contract'
 import { EmbedMapError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount, table, truncate } from '../output'

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import fs from 'node:fs'
 import path from 'node:path'
-import { parseChannelInput } from '../../contract'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
 import { waitForJob } from '../progress'
