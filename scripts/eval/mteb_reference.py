@@ -90,23 +90,30 @@ def run_pairs_like(name: str, spec: dict, target: str) -> dict:
 
 
 def run_clustering(spec: dict) -> dict:
+    """One mteb clustering evaluation per seed in spec["seeds"] (default [42]); the first seed's
+    numbers at the top level, every seed's under "per_seed"."""
     texts, labels = spec["texts"], spec["labels"]
-    data = {"sentences": texts, "labels": labels}
-    task = carrier("TwentyNewsgroupsClustering.v2", {"default": DatasetDict({"test": Dataset.from_dict(data)})})
-    task.input_column_name, task.label_column_name = "sentences", "labels"
-    # Embed every row (mteb's default 4 % subsample is for its large HF sets; the bootstrap is the protocol).
-    task.max_fraction_of_documents_to_embed = None
-    task.max_document_to_embed = None
-    # Replay the generator to learn which rows each bootstrap sample drew (the evaluator does not return them).
-    replay = random.Random()
-    replay.setstate(task.rng_state.getstate())
-    bootstrap = [replay.choices(range(len(texts)), k=task.max_documents_per_cluster) for _ in range(task.n_clusters)]
-    with tempfile.TemporaryDirectory() as tmp:
-        scores = dict(task.evaluate(StoredVectors({None: table(texts, spec["vectors"])}), "test", encode_kwargs={"batch_size": 256}, prediction_folder=Path(tmp))["default"])
-        predictions = json.loads(next(Path(tmp).glob("*.json")).read_text())
-    scores["assignments"] = predictions["default"]["test"]["Level 0"]
-    scores["bootstrap_indices"] = bootstrap
-    return scores
+    per_seed = []
+    for seed in spec.get("seeds", [42]):
+        data = {"sentences": texts, "labels": labels}
+        task = carrier("TwentyNewsgroupsClustering.v2", {"default": DatasetDict({"test": Dataset.from_dict(data)})})
+        task.input_column_name, task.label_column_name = "sentences", "labels"
+        # Embed every row (mteb's default 4 % subsample is for its large HF sets; the bootstrap is the protocol).
+        task.max_fraction_of_documents_to_embed = None
+        task.max_document_to_embed = None
+        task.seed, task.rng_state = seed, random.Random(seed)
+        # Replay the generator to learn which rows each bootstrap sample drew (the evaluator does not return them).
+        replay = random.Random()
+        replay.setstate(task.rng_state.getstate())
+        bootstrap = [replay.choices(range(len(texts)), k=task.max_documents_per_cluster) for _ in range(task.n_clusters)]
+        with tempfile.TemporaryDirectory() as tmp:
+            scores = dict(task.evaluate(StoredVectors({None: table(texts, spec["vectors"])}), "test", encode_kwargs={"batch_size": 256}, prediction_folder=Path(tmp))["default"])
+            predictions = json.loads(next(Path(tmp).glob("*.json")).read_text())
+        scores["assignments"] = predictions["default"]["test"]["Level 0"]
+        scores["bootstrap_indices"] = bootstrap
+        scores["seed"] = seed
+        per_seed.append(scores)
+    return {**per_seed[0], "per_seed": [{k: v for k, v in s.items() if k not in ("assignments", "bootstrap_indices")} for s in per_seed]}
 
 
 def run_classification(spec: dict) -> dict:
