@@ -57,10 +57,33 @@ install_analyze() {
 }
 # ---- end analysis references ------------------------------------------------------------------------
 
+# ---- evaluation references (owner: src-main/evaluate) ---------------------------------------------
+# mteb 2.x is the reference for EmbedMap's evaluation metrics (scripts/eval/mteb_reference.py, parity
+# tests in test/real-models/eval-parity.test.ts). Its own pins stay loose, so torch/transformers/numpy/
+# scipy/scikit-learn/sentence-transformers are repeated here as constraints: pip must keep the ones
+# installed above and never pull a second torch. Own stamp, so an existing venv gets it without a rebuild.
+EVAL_PKGS=(
+  "mteb==2.26.24"
+  "pytrec-eval-terrier==0.5.11"
+)
+EVAL_STAMP="$VENV/.embedmap-eval-v1"
+install_eval() {
+  if [[ -f "$EVAL_STAMP" ]]; then return 0; fi
+  local keep
+  keep="$(mktemp)"
+  printf '%s\n' "${PKGS[@]}" "${ANALYZE_PKGS[@]}" > "$keep"
+  "$VENV/bin/python" -m pip --disable-pip-version-check --no-cache-dir install -q -c "$keep" "${EVAL_PKGS[@]}"
+  rm -f "$keep"
+  "$VENV/bin/python" -c "import mteb, pytrec_eval; print('[setup_venv] mteb', mteb.__version__, '| pytrec_eval ok')"
+  echo "done $(date -u +%FT%TZ)" > "$EVAL_STAMP"
+}
+# ---- end evaluation references ----------------------------------------------------------------------
+
 if [[ "${FORCE:-0}" == "1" ]]; then rm -rf "$VENV"; fi
 if [[ -f "$STAMP" ]]; then
   echo "[setup_venv] $VENV already set up ($(cat "$STAMP")); FORCE=1 to rebuild"
   install_analyze
+  install_eval
   exit 0
 fi
 
@@ -86,4 +109,5 @@ print("[setup_venv] torch", torch.__version__, "| transformers", transformers.__
 EOF
 echo "done $(date -u +%FT%TZ) in $((t1 - t0))s, $size" > "$STAMP"
 install_analyze
+install_eval
 echo "[setup_venv] installed in $((t1 - t0))s, venv size $size; versions in $VENV/embedmap-freeze.txt"

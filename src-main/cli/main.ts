@@ -3,6 +3,7 @@ import { appVersion } from '../engine/version'
 import { registerAnalyze } from './commands/analyze'
 import { registerDatasets } from './commands/datasets'
 import { registerEmbed } from './commands/embed'
+import { registerEval } from './commands/eval'
 import { registerExport } from './commands/export'
 import { registerGpu } from './commands/gpu'
 import { registerModels } from './commands/models'
@@ -35,6 +36,7 @@ registerExport(program)
 registerRun(program)
 registerGpu(program)
 registerServe(program)
+registerEval(program)
 
 try {
   await program.parseAsync(process.argv)

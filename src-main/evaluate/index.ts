@@ -1,0 +1,27 @@
+/**
+ * Model evaluation on the user's own data, with mteb 2.x's metrics and protocols (see README.md).
+ * Pure computation: no electron, no database. Task runners take an EmbedFn; loaders read user files.
+ */
+export type { EmbedFn, EmbedRole, TaskResult } from './tasks/types'
+export { runRetrievalTask } from './tasks/retrieval-task'
+export type { RetrievalInput, RetrievalResult } from './tasks/retrieval-task'
+export { runStsTask } from './tasks/sts-task'
+export type { StsInput } from './tasks/sts-task'
+export { runPairClassificationTask } from './tasks/pair-classification-task'
+export type { PairClassificationInput } from './tasks/pair-classification-task'
+export { runClusteringTask, clusteringBootstrap } from './tasks/clustering-task'
+export type { ClusteringInput, ClusteringResult } from './tasks/clustering-task'
+export { runClassificationTask } from './tasks/classification-task'
+export type { ClassificationInput, ClassificationResult } from './tasks/classification-task'
+export { runBitextTask } from './tasks/bitext-task'
+export type { BitextInput } from './tasks/bitext-task'
+export { tfidfEmbed } from './lexical/tfidf'
+export { Bm25Index } from './lexical/bm25'
+export { loadBeir } from './load/beir'
+export type { BeirFiles, BeirData } from './load/beir'
+export { loadScoredPairs, loadLabelledPairs } from './load/pairs'
+export { loadLabelledTexts } from './load/labelled-texts'
+export { loadParallelTexts } from './load/parallel'
+export { embedderEmbedFn } from './embedder-embed'
+export { loadTaskFiles } from './task-files'
+export type { LoadedTask, TaskFiles, TaskKind } from './task-files'
