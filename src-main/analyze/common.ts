@@ -202,7 +202,7 @@ export class TopKHeaps {
     const base = q * k
     const vals = this.vals
     const idx = this.idx
-    let c = this.count[q]
+    const c = this.count[q]
     if (c < k) {
       // sift up
       let i = c

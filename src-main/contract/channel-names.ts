@@ -34,6 +34,9 @@ export const CHANNEL_NAMES = [
   'jobs.get',
   'similarity.texts',
   'similarity.pairs',
+  'eval.start',
+  'eval.runs',
+  'eval.get',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

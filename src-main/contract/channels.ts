@@ -21,6 +21,7 @@ import {
 } from './schemas'
 import type { ChannelNameList } from './channel-names'
 import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
+import { EvalStartSchema, EvaluationRunSchema } from './evaluation'
 import { SimilarityModelSchema, SimilarityPairsResultSchema, SimilarityTextsResultSchema } from './similarity'
 
 /**
@@ -176,6 +177,20 @@ export const channels = {
       overwrite: z.boolean().default(false),
     }),
     output: SimilarityPairsResultSchema,
+  },
+  /** Evaluates models (and the lexical baseline) on a task of the user's data: a job; results are stored. */
+  'eval.start': {
+    input: EvalStartSchema,
+    output: z.object({ jobId: Id }),
+  },
+  /** Stored evaluation results, newest first (by ids, task or data fingerprint). */
+  'eval.runs': {
+    input: z.object({ ids: z.array(Id).max(1000).optional(), task: z.string().max(40).optional(), dataFingerprint: z.string().max(128).optional() }),
+    output: z.array(EvaluationRunSchema),
+  },
+  'eval.get': {
+    input: z.object({ id: Id }),
+    output: EvaluationRunSchema,
   },
 } as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
 

@@ -20,6 +20,8 @@ export const JobResultSchemas = {
   'model-download': z.object({ id: z.string(), dir: z.string(), variant: z.string(), bytesDownloaded: z.number().nonnegative() }),
   analyze: z.object({ runId: Id, k: z.number().int().nonnegative(), silhouette: z.number().nullable() }),
   export: z.object({ out: z.string(), rows: z.number().int().nonnegative(), bytes: z.number().nonnegative(), columns: z.array(z.string()) }),
+  /** Stored evaluation results (evaluation_runs ids), baseline first; `reused` were found, not computed again. */
+  evaluate: z.object({ runIds: z.array(Id), reused: z.array(Id), dataFingerprint: z.string(), dataLabel: z.string(), warnings: z.array(z.string()) }),
 } as const
 
 export type JobKindName = keyof typeof JobResultSchemas

@@ -24,6 +24,8 @@ import { SavedViewSchema } from '../contract'
 import { jobOps } from '../jobs/registry'
 import { FileAccess } from './file-access'
 import { SimilarityService } from './similarity-service'
+import { EvaluationService } from './evaluation-service'
+import { EvaluationsRepo } from '../store/evaluations-repo'
 import { isOwnerAlive } from '../process-identity'
 import { appVersion } from './version'
 
@@ -56,6 +58,7 @@ export class Engine implements EngineApi {
   readonly exportsDir: string
   readonly files: FileAccess
   readonly similarity: SimilarityService
+  readonly evaluation: EvaluationService
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
   /** Jobs whose follow-ups were already started (the end of a job is reported more than once). */
@@ -95,6 +98,7 @@ export class Engine implements EngineApi {
     this.exportsDir = path.join(path.dirname(opts.dbPath), 'exports')
     this.files = new FileAccess(this.uploadsDir, this.exportsDir)
     this.similarity = new SimilarityService(this.models, this.files)
+    this.evaluation = new EvaluationService(new EvaluationsRepo(this.db), this.runner, this.models, this.files)
     this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isOwnerAlive)
@@ -228,6 +232,9 @@ export class Engine implements EngineApi {
       'export.start': (input, caller) => this.exports.start(input, caller),
       'similarity.texts': (input, caller) => this.similarity.texts(input, caller),
       'similarity.pairs': (input, caller) => this.similarity.pairs(input, caller),
+      'eval.start': (input, caller) => this.evaluation.start(input, caller),
+      'eval.runs': (filter) => this.evaluation.list(filter),
+      'eval.get': ({ id }) => this.evaluation.get(id),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
       'rows.get': ({ datasetId, rows }) => {

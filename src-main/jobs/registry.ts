@@ -6,6 +6,7 @@ import type { JobRow } from '../store/jobs-repo'
 import { analyzeJob } from './analyze-job'
 import type { FollowUp, JobKind } from './define-job'
 import { embedJob } from './embed-job'
+import { evaluateJob } from './evaluate-job'
 import { exportJob } from './export-job'
 import { importJob } from './import-job'
 import { modelDownloadJob } from './model-download-job'
@@ -18,6 +19,7 @@ export const jobKinds = {
   'model-download': modelDownloadJob,
   analyze: analyzeJob,
   export: exportJob,
+  evaluate: evaluateJob,
 } as const satisfies { [K in JobKindName]: JobKind<K, z.ZodType> }
 
 export type JobParams<K extends JobKindName> = z.input<(typeof jobKinds)[K]['params']>

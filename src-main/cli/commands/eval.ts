@@ -1,67 +1,112 @@
 /**
- * `embedmap eval retrieval|sts|pairs|clustering|classification|bitext`: evaluates one or more models
- * (and the lexical baseline) on the user's files with mteb's metrics, by calling the evaluation
- * service (src-main/evaluate) directly. Stores nothing: the evaluate job and its table come later.
+ * `embedmap eval retrieval|sts|pairs|clustering|classification|bitext`: evaluates one or more models (and the
+ * lexical baseline) on the user's files with mteb's metrics, as an evaluate job through the contract; results are
+ * stored in the workspace (`eval list`, `eval show ID`) and reused when the same model meets the same data again.
  */
 import type { Command } from 'commander'
 import fs from 'node:fs'
 import path from 'node:path'
 import { stringify } from 'csv-stringify/sync'
-import { DEVICES, Embedder, VARIANTS, type Device, type Variant } from '../../embed'
+import { jobResult, type EvalTaskSpec, type EvaluationRun } from '../../contract'
 import { EmbedMapError } from '../../errors'
-import { embedderEmbedFn, loadTaskFiles, type TaskFiles, type TaskResult } from '../../evaluate'
+import type { CliClient } from '../client'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, table } from '../output'
+import { waitForJob } from '../progress'
 
 interface EvalFlags {
   model: string[]
   baseline: boolean
+  matryoshka: boolean
+  recompute?: boolean
   device: string
   variant?: string
   out?: string
   [column: string]: unknown
 }
 
-interface ModelRow {
-  model: string
-  mainMetric: string
-  mainScore: number
-  metrics: Record<string, number>
-  seconds: number
-  warnings: string[]
-}
-
 const collect = (v: string, prev: string[]) => [...prev, v]
-const cols = (v: unknown) => (typeof v === 'string' ? v : undefined)
+const opt = (v: unknown) => (typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v) : v) : undefined)
 
-function taskFiles(kind: string, f: EvalFlags): TaskFiles {
+function taskSpec(kind: string, f: EvalFlags): EvalTaskSpec {
   const need = (name: string) => {
-    const v = cols(f[name])
-    if (!v) throw new EmbedMapError('BAD_INPUT', `eval ${kind} needs --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`, `See \`embedmap eval ${kind} --help\`.`)
-    return path.resolve(v)
+    const v = f[name]
+    if (typeof v !== 'string') throw new EmbedMapError('BAD_INPUT', `eval ${kind} needs --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`, `See \`embedmap eval ${kind} --help\`.`)
+    return v
   }
   switch (kind) {
     case 'retrieval':
-      return { kind, queries: need('queries'), corpus: need('corpus'), qrels: need('qrels'), queryId: cols(f.queryId), queryText: cols(f.queryText), docId: cols(f.docId), docText: cols(f.docText)?.split(',') }
+      return {
+        kind,
+        queries: path.resolve(need('queries')),
+        corpus: path.resolve(need('corpus')),
+        qrels: path.resolve(need('qrels')),
+        queryId: opt(f.queryId),
+        queryText: opt(f.queryText),
+        docId: opt(f.docId),
+        docText: typeof f.docText === 'string' ? f.docText.split(',').map((c) => opt(c.trim())!) : undefined,
+      }
     case 'sts':
-      return { kind, file: need('pairs'), a: cols(f.a), b: cols(f.b), score: cols(f.score) }
+      return { kind, file: path.resolve(need('pairs')), a: opt(f.a), b: opt(f.b), score: opt(f.score) }
     case 'pairs':
-      return { kind, file: need('pairs'), a: cols(f.a), b: cols(f.b), label: cols(f.label) }
+      return { kind, file: path.resolve(need('pairs')), a: opt(f.a), b: opt(f.b), label: opt(f.label) }
     case 'clustering':
-      return { kind, file: need('file'), text: cols(f.text), label: cols(f.label) }
+      return { kind, file: path.resolve(need('file')), text: opt(f.text), label: opt(f.label) }
     case 'classification':
-      return { kind, file: need('file'), test: cols(f.test) && path.resolve(cols(f.test)!), text: cols(f.text), label: cols(f.label) }
+      return { kind, file: path.resolve(need('file')), test: typeof f.test === 'string' ? path.resolve(f.test) : undefined, text: opt(f.text), label: opt(f.label) }
     default:
-      return { kind: 'bitext', file: need('file'), source: need('src') && cols(f.src)!, target: need('tgt') && cols(f.tgt)! }
+      return { kind: 'bitext', file: path.resolve(need('file')), source: opt(need('src'))!, target: opt(need('tgt'))! }
   }
 }
 
-function writeOut(file: string, rows: ModelRow[]): void {
-  if (file.toLowerCase().endsWith('.json')) fs.writeFileSync(file, JSON.stringify(rows, null, 2))
-  else {
-    const names = [...new Set(rows.flatMap((r) => Object.keys(r.metrics)))]
-    fs.writeFileSync(file, stringify(rows.map((r) => [r.model, r.mainMetric, r.mainScore, r.seconds, ...names.map((n) => r.metrics[n] ?? '')]), { header: true, columns: ['model', 'main_metric', 'main_score', 'seconds', ...names] }))
+const label = (r: EvaluationRun) => `${r.modelId}${r.dims && !r.lexical ? ` @${r.dims}` : ''}`
+
+function writeOut(file: string, runs: EvaluationRun[]): void {
+  if (file.toLowerCase().endsWith('.json')) {
+    fs.writeFileSync(file, JSON.stringify(runs, null, 2) + '\n')
+    return
   }
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))]
+  const rows = runs.map((r) => [r.modelId, r.dims ?? '', r.mainMetric, r.mainScore, r.costs.seconds, r.costs.sentencesPerSecond ?? '', ...names.map((n) => r.metrics[n] ?? '')])
+  fs.writeFileSync(file, stringify(rows, { header: true, columns: ['model', 'dims', 'main_metric', 'main_score', 'seconds', 'sentences_per_second', ...names] }))
+}
+
+function describeRuns(runs: EvaluationRun[]): string {
+  const main = runs[0]?.mainMetric ?? 'main'
+  return table(
+    ['id', 'model', main, 'texts/s', 'size', 'seconds'],
+    runs.map((r) => [
+      r.id,
+      label(r),
+      r.mainScore.toFixed(4),
+      r.costs.sentencesPerSecond ? r.costs.sentencesPerSecond.toFixed(0) : '',
+      r.costs.sizeBytes ? `${Math.round(r.costs.sizeBytes / 1e6)} MB` : '',
+      r.costs.seconds.toFixed(1),
+    ]),
+  )
+}
+
+async function runEval(client: CliClient, kind: string, flags: EvalFlags, globals: GlobalOptions): Promise<void> {
+  const input = { task: taskSpec(kind, flags), models: flags.model, baseline: flags.baseline, matryoshka: flags.matryoshka, recompute: !!flags.recompute, device: flags.device, variant: flags.variant }
+  const { jobId } = await client.call('eval.start', input)
+  const finished = await waitForJob(client, jobId, !globals.json, 'The evaluation stopped ({state}); finished models are stored: run the same command to continue.')
+  const result = jobResult('evaluate', finished)
+  const runs = await client.call('eval.runs', { ids: result.runIds })
+  // Baseline first, then the models in the order asked, each at its dimensions from largest to smallest.
+  const order = new Map(result.runIds.map((id, i) => [id, i]))
+  runs.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+  if (flags.out) writeOut(path.resolve(flags.out), runs)
+  const reused = new Set(result.reused)
+  emit(globals, { task: kind, data: result.dataLabel, dataFingerprint: result.dataFingerprint, warnings: result.warnings, reused: result.reused, results: runs }, () =>
+    [
+      `eval ${kind} on ${result.dataLabel}`,
+      ...result.warnings.map((w) => `warning: ${w}`),
+      describeRuns(runs),
+      reused.size ? `(${reused.size} result${reused.size > 1 ? 's' : ''} stored earlier for the same data and model were reused; --recompute computes them again)` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  )
 }
 
 export function registerEval(program: Command): void {
@@ -80,40 +125,45 @@ export function registerEval(program: Command): void {
     cmd
       .option('--model <id|dir>', 'catalog id, local model id or folder (repeatable; default: the catalog default)', collect, [])
       .option('--no-baseline', 'skip the lexical baseline (BM25 / TF-IDF)')
+      .option('--no-matryoshka', 'evaluate Matryoshka models at their full size only')
+      .option('--recompute', 'compute again even where a stored result for the same data and model exists')
       .option('--device <auto|cpu|cuda|dml|coreml>', 'where to run the models', 'auto')
       .option('--variant <fp32|int8|fp16>', 'which ONNX file of each model')
       .option('--out <file>', 'also write the results as CSV (or JSON for a .json name)')
       .action(async (flags: EvalFlags, c: Command) => {
         const globals = c.optsWithGlobals() as GlobalOptions
-        await withEngine(globals, async (engine) => {
-          if (!DEVICES.includes(flags.device as Device)) throw new EmbedMapError('BAD_INPUT', `Unknown device '${flags.device}'.`, `Use one of ${DEVICES.join(', ')}.`)
-          if (flags.variant && !VARIANTS.includes(flags.variant as Variant)) throw new EmbedMapError('BAD_INPUT', `Unknown variant '${flags.variant}'.`, `Use one of ${VARIANTS.join(', ')}.`)
-          const task = await loadTaskFiles(taskFiles(kind, flags))
-          const rows: ModelRow[] = []
-          const record = async (model: string, run: () => Promise<TaskResult>) => {
-            const t = performance.now()
-            const r = await run()
-            rows.push({ model, mainMetric: r.mainMetric, mainScore: r.mainScore, metrics: r.metrics, seconds: (performance.now() - t) / 1000, warnings: r.warnings })
-          }
-          if (flags.baseline) await record(kind === 'retrieval' ? 'bm25' : 'tfidf', () => task.runBaseline())
-          for (const wanted of flags.model.length ? flags.model : [undefined]) {
-            const choice = engine.models.choose(wanted)
-            const embedder = await Embedder.load(choice.location, { device: flags.device as Device, variant: flags.variant as Variant | undefined })
-            try {
-              await record(choice.modelId, () => task.run(embedderEmbedFn(embedder)))
-            } finally {
-              await embedder.close()
-            }
-          }
-          if (flags.out) writeOut(path.resolve(flags.out), rows)
-          emit(globals, { task: kind, size: task.size, warnings: task.warnings, results: rows }, () =>
-            [
-              `eval ${kind} on ${task.size}`,
-              ...task.warnings.map((w) => `warning: ${w}`),
-              table(['model', rows[0]?.mainMetric ?? 'main', 'seconds'], rows.map((r) => [r.model, r.mainScore.toFixed(4), r.seconds.toFixed(1)])),
-            ].join('\n'),
-          )
-        })
+        await withEngine(globals, (client) => runEval(client, kind, flags, globals))
       })
   }
+
+  evalCmd
+    .command('list')
+    .description('stored evaluation results, newest first')
+    .option('--task <kind>', 'only this task type')
+    .action(async (flags: { task?: string }, c: Command) => {
+      const globals = c.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (client) => {
+        const runs = await client.call('eval.runs', { task: flags.task })
+        emit(globals, runs, () => (runs.length ? table(['id', 'task', 'data', 'model', 'metric', 'score', 'date'], runs.map((r) => [r.id, r.task, r.dataLabel, label(r), r.mainMetric, r.mainScore.toFixed(4), r.createdAt.slice(0, 16)])) : 'No evaluations yet.'))
+      })
+    })
+
+  evalCmd
+    .command('show')
+    .description('one stored result with every metric')
+    .argument('<id>', 'result id (from `eval list`)')
+    .action(async (id: string, _flags: unknown, c: Command) => {
+      const globals = c.optsWithGlobals() as GlobalOptions
+      await withEngine(globals, async (client) => {
+        const r = await client.call('eval.get', { id: Number(id) })
+        emit(globals, r, () =>
+          [
+            `${r.task} · ${r.dataLabel} · ${label(r)} (${r.modelVersion.slice(0, 12)})`,
+            table(['metric', 'value'], Object.entries(r.metrics).map(([k, v]) => [k, v.toFixed(5)])),
+            `${r.costs.seconds.toFixed(1)} s${r.costs.sentencesPerSecond ? `, ${r.costs.sentencesPerSecond.toFixed(0)} texts/s` : ''}${r.costs.sizeBytes ? `, ${Math.round(r.costs.sizeBytes / 1e6)} MB on disk` : ''}`,
+            ...r.warnings.map((w) => `warning: ${w}`),
+          ].join('\n'),
+        )
+      })
+    })
 }

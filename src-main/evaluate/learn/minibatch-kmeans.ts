@@ -72,7 +72,7 @@ function kmeansPlusPlus(X: Float32Array, rows: Int32Array, d: number, k: number,
   const n = rows.length
   const trials = 2 + Math.floor(Math.log(k))
   const centres = new Float64Array(k * d)
-  let first = rows[Math.floor(rng.nextDouble() * n)]
+  const first = rows[Math.floor(rng.nextDouble() * n)]
   for (let t = 0; t < d; t++) centres[t] = X[first * d + t]
   const closest = new Float64Array(n)
   let pot = 0
@@ -102,7 +102,6 @@ function kmeansPlusPlus(X: Float32Array, rows: Int32Array, d: number, k: number,
         bestDist = Float64Array.from(cand)
       }
     }
-    first = bestRow
     for (let t = 0; t < d; t++) centres[c * d + t] = X[bestRow * d + t]
     closest.set(bestDist!)
     pot = bestPot

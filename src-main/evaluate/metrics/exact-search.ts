@@ -86,7 +86,6 @@ export function exactTopK(queries: Float32Array, corpus: Float32Array, d: number
             }
             heapS[base + c] = s
             heapI[base + c] = j
-            n = size[q]
           }
         }
       }

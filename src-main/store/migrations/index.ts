@@ -3,8 +3,9 @@ import { initialSchema } from './001-initial'
 import { embeddingStats } from './002-embedding-stats'
 import { analysisRuns } from './003-analysis-runs'
 import { jobLease } from './004-job-lease'
+import { evaluationRuns } from './005-evaluation-runs'
 
 /** Every migration, oldest first. Append only: a shipped migration never changes. */
-export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns, jobLease]
+export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns, jobLease, evaluationRuns]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version
