@@ -1,0 +1,73 @@
+import { readdir, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { EngineApi } from '../engine/api'
+
+/** An upload nobody imported within a day is abandoned (a closed tab, a failed import the user gave up on). */
+export const UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000
+const SWEEP_EVERY_MS = 60 * 60 * 1000
+
+/**
+ * Uploads are copies made only to be imported: each lives in its own folder under uploadsDir. A folder goes when the
+ * import that read it succeeded (the rows are in the workspace then), or when it is a day old and no import still
+ * in progress reads it (an interrupted import resumes from the file, so it must stay).
+ */
+export function startUploadCleanup(engine: EngineApi, opts: { maxAgeMs?: number; sweepEveryMs?: number } = {}) {
+  const maxAgeMs = opts.maxAgeMs ?? UPLOAD_MAX_AGE_MS
+  const uploadsDir = path.resolve(engine.uploadsDir)
+
+  /** The upload folder holding `file`, or null when the file is not an upload. */
+  const uploadFolderOf = (file: string): string | null => {
+    const rel = path.relative(uploadsDir, path.resolve(file))
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null
+    return path.join(uploadsDir, rel.split(path.sep)[0])
+  }
+
+  const removeImported = async (datasetId: number) => {
+    const dataset = await engine.invoke('datasets.get', { id: datasetId }).catch(() => null)
+    const folder = dataset ? uploadFolderOf(dataset.sourcePath) : null
+    if (folder) await rm(folder, { recursive: true, force: true })
+  }
+
+  const unsubscribe = engine.subscribe((event) => {
+    if (event.type === 'job' && event.job.kind === 'import' && event.job.state === 'succeeded' && event.job.datasetId !== null) {
+      void removeImported(event.job.datasetId).catch(() => undefined)
+    }
+  })
+
+  async function sweep(now = Date.now()): Promise<string[]> {
+    let names: string[]
+    try {
+      names = await readdir(uploadsDir)
+    } catch {
+      return []
+    }
+    // Without the list we cannot tell which uploads are still being read: keep them all this time.
+    const datasets = await engine.invoke('datasets.list', {}).catch(() => null)
+    if (!datasets) return []
+    const inUse = new Set(datasets.filter((d) => d.status === 'importing').map((d) => uploadFolderOf(d.sourcePath)))
+    const removed: string[] = []
+    for (const name of names) {
+      const folder = path.join(uploadsDir, name)
+      if (inUse.has(folder)) continue
+      const st = await stat(folder).catch(() => null)
+      if (!st || now - st.mtimeMs < maxAgeMs) continue
+      await rm(folder, { recursive: true, force: true })
+      removed.push(folder)
+    }
+    return removed
+  }
+
+  const first = sweep().catch(() => [])
+  const timer = setInterval(() => void sweep().catch(() => undefined), opts.sweepEveryMs ?? SWEEP_EVERY_MS)
+  timer.unref()
+
+  return {
+    /** Resolves when the sweep made at start has finished. */
+    ready: first,
+    sweep,
+    stop() {
+      clearInterval(timer)
+      unsubscribe()
+    },
+  }
+}
