@@ -82,13 +82,16 @@ export async function readBody(req: IncomingMessage, limitBytes: number, deadlin
  * still sends is discarded, not stored, for a moment so it can read the reply instead of a reset, then dropped.
  */
 export function sendErrorAndClose(req: IncomingMessage, res: ServerResponse, status: number, error: SerializedError): void {
+  // Taken now: Node detaches the socket from the request once the reply is sent.
+  const socket = req.socket as IncomingMessage['socket'] | null
   res.shouldKeepAlive = false
   res.setHeader('Connection', 'close')
   sendError(res, status, error)
   res.once('finish', () => {
-    const drop = setTimeout(() => req.socket.destroy(), 1000)
+    if (!socket || socket.destroyed) return
+    const drop = setTimeout(() => socket.destroy(), 1000)
     drop.unref()
-    req.socket.once('close', () => clearTimeout(drop))
+    socket.once('close', () => clearTimeout(drop))
     req.resume()
   })
 }

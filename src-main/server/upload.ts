@@ -17,8 +17,11 @@ export interface UploadLimits {
   freeBytes(dir: string): Promise<number>
 }
 
+/** EMBEDMAP_MAX_UPLOAD_GB raises or lowers the cap for `embedmap serve`. */
+const envCapGb = Number(process.env.EMBEDMAP_MAX_UPLOAD_GB)
+
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
-  maxBytes: 20 * 1024 ** 3,
+  maxBytes: (envCapGb > 0 ? envCapGb : 20) * 1024 ** 3,
   reserveBytes: 512 * 1024 ** 2,
   async freeBytes(dir) {
     const s = await statfs(dir)
@@ -106,7 +109,7 @@ function tooLarge(name: string, limits: UploadLimits): EmbedMapError {
   return new EmbedMapError(
     'BAD_INPUT',
     `The upload of ${name} is larger than the ${gb(limits.maxBytes)} limit.`,
-    'Import the file from the command line (`embedmap import FILE`), which reads it where it is, or start `embedmap serve` with a larger --max-upload-gb.',
+    'Import the file from the command line (`embedmap import FILE`), which reads it where it is, or start `embedmap serve` with a larger EMBEDMAP_MAX_UPLOAD_GB.',
     { maxBytes: limits.maxBytes },
   )
 }
