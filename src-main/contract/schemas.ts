@@ -98,12 +98,20 @@ export const JobSchema = z.object({
 })
 export type Job = z.infer<typeof JobSchema>
 
+export const MAX_FIELD_BYTES_CEILING = 256 * 1024 * 1024
+export const MAX_COLUMNS_CEILING = 100_000
+
 export const ImportOptionsSchema = z.object({
   encoding: z.string().min(1).optional(),
   delimiter: z.enum([',', '\t', ';', '|']).optional(),
   format: z.enum(['csv', 'jsonl']).optional(),
   textColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
-  maxFieldBytes: z.number().int().positive().optional(),
+  /** Ceiling 256 MiB: one field is held in memory whole, several times over while it is parsed and stored. */
+  maxFieldBytes: z.number().int().positive().max(MAX_FIELD_BYTES_CEILING).optional(),
+  /** Most columns accepted (default 10,000); each costs memory per row. */
+  maxColumns: z.number().int().positive().max(MAX_COLUMNS_CEILING).optional(),
+  /** Import even when this file is already a ready dataset of the workspace (a second copy). */
+  allowDuplicate: z.boolean().optional(),
   /** false skips the "first line looks like data" check, for a real header that trips it. */
   headerCheck: z.boolean().optional(),
   name: z.string().min(1).max(200).optional(),

@@ -45,6 +45,7 @@ export class ImportService {
     const lockKey = `import:${real}`
     const existing = this.jobs.findLiveByLock(lockKey)
     if (existing) return this.resumeOrRefuse(existing.id, existing.state, existing.datasetId, real)
+    if (!options.allowDuplicate) this.refuseSecondCopy(real)
 
     const opts = toImportOptions(options)
     const sniff = await sniffSource(real, opts)
@@ -78,6 +79,19 @@ export class ImportService {
     }
     this.runner.enqueue(ids.jobId)
     return ids
+  }
+
+  /** Re-running an import that finished used to make a silent second copy of the dataset. */
+  private refuseSecondCopy(real: string): void {
+    const st = fs.statSync(real)
+    const same = this.datasets.findReadyBySource(real, st.size, Math.trunc(st.mtimeMs))
+    if (!same) return
+    throw new EmbedMapError(
+      'CONFLICT',
+      `${real} is already imported, unchanged, as dataset ${same.id} (${same.name}, ${same.rowCount.toLocaleString('en-US')} rows).`,
+      `Open dataset ${same.id} instead (\`embedmap datasets\` lists it; in the app, pick it from the dataset list). To import a second copy anyway, pass --new (allowDuplicate: true).`,
+      { datasetId: same.id },
+    )
   }
 
   private resumeOrRefuse(jobId: number, state: string, datasetId: number | null, file: string) {
@@ -119,6 +133,7 @@ function toImportOptions(o: ImportOptionsInput): ImportOptions {
     format: o.format,
     textColumn: o.textColumn,
     maxFieldBytes: o.maxFieldBytes,
+    maxColumns: o.maxColumns,
     headerCheck: o.headerCheck,
   }
 }
