@@ -80,6 +80,18 @@ describe('upload limits', () => {
   })
 })
 
+describe('upload names', () => {
+  it('takes a 130-character Chinese name, cut to 200 UTF-8 bytes with its extension kept', async () => {
+    const s = await start()
+    const reply = json(await upload(s, `${'数据集'.repeat(43)}新.csv`, 'a,b\n1,2\n'))
+    expect(reply.ok).toBe(true)
+    // 196 bytes for the stem: 65 whole characters of 3 bytes each.
+    expect(reply.value.name).toBe(`${'数据集'.repeat(21)}数据.csv`)
+    expect(Buffer.byteLength(path.basename(reply.value.path))).toBeLessThanOrEqual(200)
+    expect(fs.readFileSync(reply.value.path, 'utf8')).toBe('a,b\n1,2\n')
+  })
+})
+
 describe('upload cleanup', () => {
   it('removes an upload once the import that read it succeeded, and no other', async () => {
     const s = await start()
