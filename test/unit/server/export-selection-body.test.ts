@@ -3,7 +3,8 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compactSelection, decodeBitmap, parseRowList, rowsToRanges } from '../../../src-main/contract'
+import { compactSelection, decodeBitmap, parseChannelInput, parseRowList, rowsToRanges } from '../../../src-main/contract'
+import type { EmbedMapError } from '../../../src-main/errors'
 import { startServer, type RunningServer } from '../../../src-main/server'
 import { FakeEngine } from './fake-engine'
 import { json, request } from './http-helpers'
@@ -123,6 +124,20 @@ describe('export.start over HTTP', () => {
     expect(reply.error.details.issueCount).toBe(10_000)
     expect(reply.error.message).toMatch(/rows\.0: .*\(and 9980 more\)$/)
     expect(res.body.length).toBeLessThan(8_000)
+  })
+
+  it('caps the problems named by parseChannelInput (IPC and CLI) the same way', () => {
+    let err: EmbedMapError | undefined
+    try {
+      parseChannelInput('export.start', { datasetId: 1, what: 'selection', rows: Array.from({ length: 5_000 }, () => 'x'), out: 'x.csv' })
+    } catch (e) {
+      err = e as EmbedMapError
+    }
+    expect(err?.code).toBe('BAD_INPUT')
+    expect(err?.details?.problems).toHaveLength(20)
+    expect(err?.details?.problemCount).toBe(5_000)
+    expect(err!.message).toMatch(/\(and 4980 more\)\.$/)
+    expect(err!.message.length).toBeLessThan(3_000)
   })
 
   it('refuses more than 10,000 explicit rows in one short message', async () => {
