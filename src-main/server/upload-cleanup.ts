@@ -22,10 +22,19 @@ export function startUploadCleanup(engine: EngineApi, opts: { maxAgeMs?: number;
     return path.join(uploadsDir, rel.split(path.sep)[0])
   }
 
+  /** Upload folders that an import still in progress reads (it resumes from the file after a crash); null if unknown. */
+  const foldersInUse = async (): Promise<Set<string | null> | null> => {
+    const datasets = await engine.invoke('datasets.list', {}).catch(() => null)
+    return datasets && new Set(datasets.filter((d) => d.status === 'importing').map((d) => uploadFolderOf(d.sourcePath)))
+  }
+
   const removeImported = async (datasetId: number) => {
     const dataset = await engine.invoke('datasets.get', { id: datasetId }).catch(() => null)
     const folder = dataset ? uploadFolderOf(dataset.sourcePath) : null
-    if (folder) await rm(folder, { recursive: true, force: true })
+    if (!folder) return
+    // A second import of the same upload (a deliberate copy) may still be reading it.
+    const inUse = await foldersInUse()
+    if (inUse && !inUse.has(folder)) await rm(folder, { recursive: true, force: true })
   }
 
   const unsubscribe = engine.subscribe((event) => {
@@ -42,19 +51,30 @@ export function startUploadCleanup(engine: EngineApi, opts: { maxAgeMs?: number;
       return []
     }
     // Without the list we cannot tell which uploads are still being read: keep them all this time.
-    const datasets = await engine.invoke('datasets.list', {}).catch(() => null)
-    if (!datasets) return []
-    const inUse = new Set(datasets.filter((d) => d.status === 'importing').map((d) => uploadFolderOf(d.sourcePath)))
+    const inUse = await foldersInUse()
+    if (!inUse) return []
     const removed: string[] = []
     for (const name of names) {
       const folder = path.join(uploadsDir, name)
       if (inUse.has(folder)) continue
-      const st = await stat(folder).catch(() => null)
-      if (!st || now - st.mtimeMs < maxAgeMs) continue
+      const lastWrite = await newestMtime(folder)
+      if (lastWrite === null || now - lastWrite < maxAgeMs) continue
       await rm(folder, { recursive: true, force: true })
       removed.push(folder)
     }
     return removed
+  }
+
+  /** The folder's or its newest file's modification time: an upload still being written is not old. */
+  async function newestMtime(folder: string): Promise<number | null> {
+    const st = await stat(folder).catch(() => null)
+    if (!st?.isDirectory()) return null
+    let newest = st.mtimeMs
+    for (const f of await readdir(folder).catch(() => [] as string[])) {
+      const fst = await stat(path.join(folder, f)).catch(() => null)
+      if (fst) newest = Math.max(newest, fst.mtimeMs)
+    }
+    return newest
   }
 
   const first = sweep().catch(() => [])

@@ -111,18 +111,36 @@ describe('upload cleanup', () => {
     expect(fs.existsSync(engine.uploadsDir)).toBe(true)
   })
 
+  it('keeps an imported upload while another import of it is still in progress', async () => {
+    const s = await start()
+    const a = json(await upload(s, 'a.csv', 'x\n1\n')).value.path as string
+    const done = engine.addSyntheticDataset(2, 'a')
+    engine.datasets.set(done.id, { ...done, sourcePath: a })
+    const copy = engine.addSyntheticDataset(2, 'a copy')
+    engine.datasets.set(copy.id, { ...copy, sourcePath: a, status: 'importing' })
+    const job: Job = {
+      id: 1, kind: 'import', datasetId: done.id, state: 'succeeded', title: 'Import a.csv', done: 2, total: 2, rate: null, etaSeconds: null,
+      error: null, result: null, createdAt: 'now', startedAt: 'now', finishedAt: 'now',
+    }
+    engine.emit({ type: 'job', job })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(fs.existsSync(a)).toBe(true)
+  })
+
   it('sweeps folders older than a day unless an import in progress reads them', async () => {
     await start()
     const old = path.join(engine.uploadsDir, 'old-1')
     const importing = path.join(engine.uploadsDir, 'old-2')
     const fresh = path.join(engine.uploadsDir, 'new-1')
-    for (const f of [old, importing, fresh]) {
+    const stillWriting = path.join(engine.uploadsDir, 'old-but-growing')
+    for (const f of [old, importing, fresh, stillWriting]) {
       fs.mkdirSync(f, { recursive: true })
       fs.writeFileSync(path.join(f, 'x.csv'), 'x\n')
     }
     const dayAgo = new Date(Date.now() - 25 * 3600_000)
-    fs.utimesSync(old, dayAgo, dayAgo)
-    fs.utimesSync(importing, dayAgo, dayAgo)
+    for (const f of [old, importing]) fs.utimesSync(path.join(f, 'x.csv'), dayAgo, dayAgo)
+    // A day-long upload: its folder is old, but the file was written to just now.
+    for (const f of [old, importing, stillWriting]) fs.utimesSync(f, dayAgo, dayAgo)
     const d = engine.addSyntheticDataset(1, 'importing')
     engine.datasets.set(d.id, { ...d, status: 'importing', sourcePath: path.join(importing, 'x.csv') })
     const cleanup = startUploadCleanup(engine)
@@ -131,5 +149,6 @@ describe('upload cleanup', () => {
     expect(removed).toEqual([old])
     expect(fs.existsSync(importing)).toBe(true)
     expect(fs.existsSync(fresh)).toBe(true)
+    expect(fs.existsSync(stillWriting)).toBe(true)
   })
 })
