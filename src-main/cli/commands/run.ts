@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseChannelInput } from '../../contract'
+import type { Engine } from '../../engine/engine'
+import { EmbedMapError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
 import { waitForJob } from '../progress'
@@ -31,8 +33,8 @@ export function registerRun(program: Command): void {
         const say = (s: string) => !globals.json && process.stderr.write(`${s}\n`)
         const wait = (jobId: number) => waitForJob(engine, jobId, !globals.json, 'Stopped ({state}); run the same command again to continue.')
         say(`1/4 importing ${file}`)
-        const imp = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn: flags.textColumn } }))
-        await wait(imp.jobId)
+        const imp = await startOrReuseImport(engine, file, flags.textColumn)
+        if (imp.jobId !== null) await wait(imp.jobId)
         const datasetId = imp.datasetId
         say(`2/4 embedding ${formatCount(engine.datasets.get(datasetId)!.rowCount)} rows`)
         const emb = await engine.invoke('embed.start', parseChannelInput('embed.start', { datasetId, model: flags.model, device: flags.device }))
@@ -52,4 +54,18 @@ export function registerRun(program: Command): void {
         emit(globals, { datasetId, summary, files: { ...files, summary: summaryFile } }, () => `${describeSummary(summary)}\n\nFiles in ${path.resolve(flags.out)}: ${Object.values(files).map((f) => path.basename(f)).join(', ')}, summary.json`)
       })
     })
+}
+
+/**
+ * Running the pipeline again continues with the dataset already imported from this unchanged file: the import
+ * refuses a second copy with a CONFLICT that names it (a CONFLICT with a jobId is an import still running: thrown).
+ */
+async function startOrReuseImport(engine: Engine, file: string, textColumn: string | undefined): Promise<{ jobId: number | null; datasetId: number }> {
+  try {
+    return await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn } }))
+  } catch (err) {
+    const existing = err instanceof EmbedMapError && err.code === 'CONFLICT' && err.details?.jobId === undefined ? err.details?.datasetId : undefined
+    if (typeof existing === 'number') return { jobId: null, datasetId: existing }
+    throw err
+  }
 }
