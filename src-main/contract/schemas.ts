@@ -9,7 +9,7 @@ import { MAX_SELECTION_BITMAP_CHARS, MAX_SELECTION_RANGES, MAX_SELECTION_ROWS, r
  */
 function boundedArray<T extends z.ZodTypeAny>(item: T, max: number, what: string) {
   return z
-    .custom<unknown[]>((v) => Array.isArray(v) && v.length <= max, { message: `expected an array of at most ${max} ${what}` })
+    .custom<z.input<T>[]>((v) => Array.isArray(v) && v.length <= max, { message: `expected an array of at most ${max} ${what}` })
     .pipe(z.array(item).max(max))
 }
 
