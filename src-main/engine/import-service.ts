@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ImportOptionsInput, ImportPreview } from '../contract'
 import { EmbedMapError } from '../errors'
-import { sniffSource, type ImportOptions } from '../import'
+import type { ImportOptions } from '../import'
+import { sniffOffThread } from '../import/sniff-off-thread'
 import type { ImportJobParams } from '../jobs/import-job'
 import type { JobRunner } from '../jobs/runner'
 import type { Db } from '../store/connection'
@@ -22,7 +23,8 @@ export class ImportService {
   ) {}
 
   async preview(file: string, options: ImportOptionsInput): Promise<ImportPreview> {
-    const sniff = await sniffSource(checkReadable(file), toImportOptions(options))
+    // Off the event loop: the browser-mode server answers other requests while a big or odd file is looked at.
+    const sniff = await sniffOffThread(checkReadable(file), toImportOptions(options))
     return {
       path: sniff.path,
       sizeBytes: sniff.sizeBytes,
@@ -48,7 +50,7 @@ export class ImportService {
     if (!options.allowDuplicate) this.refuseSecondCopy(real)
 
     const opts = toImportOptions(options)
-    const sniff = await sniffSource(real, opts)
+    const sniff = await sniffOffThread(real, opts)
     // The sniff already applied a requested text column (by name or index) or suggested one.
     const textColumn = sniff.suggestedTextColumn
     const st = fs.statSync(real)

@@ -18,6 +18,7 @@ import {
 import { serveStatic } from './static'
 import { DEFAULT_UPLOAD_LIMITS, handleUpload, type UploadLimits } from './upload'
 import { startUploadCleanup } from './upload-cleanup'
+import { enableSniffWorker } from '../import/sniff-off-thread'
 import { handleDownload } from './download'
 
 export interface ServerOptions {
@@ -89,6 +90,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // With no 'timeout' listener Node destroys the socket: a connection silent for idleMs is closed, however it began.
   server.timeout = timeouts.idleMs
   const cleanup = startUploadCleanup(engine)
+  // Previews run in the engine in this process: keep their sniffing off the event loop that serves every request.
+  enableSniffWorker()
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedHost(req.headers.host, port)) {
