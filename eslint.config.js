@@ -78,6 +78,7 @@ export default tseslint.config(
     ),
   },
   { files: ['src-main/ipc/**/*.ts', 'src-main/app/**/*.ts'], rules: restrict(LAYER.jobs, LAYER.store, LAYER.renderer) },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['test/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.{js,ts}'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unused-expressions': 'off' },

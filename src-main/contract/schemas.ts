@@ -1,6 +1,17 @@
 import { z } from 'zod'
+import { MAX_SELECTION_BITMAP_CHARS, MAX_SELECTION_RANGES, MAX_SELECTION_ROWS, rangesProblem } from './selection'
 
 /** Domain shapes that cross the boundary (IPC, HTTP, CLI --json). No node, no electron here. */
+
+/**
+ * An array whose length is checked before its elements: zod checks every element even when the array is far too
+ * long, so a hostile body of a million bad entries would build a million issues first.
+ */
+function boundedArray<T extends z.ZodTypeAny>(item: T, max: number, what: string) {
+  return z
+    .custom<z.input<T>[]>((v) => Array.isArray(v) && v.length <= max, { message: `expected an array of at most ${max} ${what}` })
+    .pipe(z.array(item).max(max))
+}
 
 export const Id = z.number().int().positive()
 
@@ -87,12 +98,20 @@ export const JobSchema = z.object({
 })
 export type Job = z.infer<typeof JobSchema>
 
+export const MAX_FIELD_BYTES_CEILING = 256 * 1024 * 1024
+export const MAX_COLUMNS_CEILING = 100_000
+
 export const ImportOptionsSchema = z.object({
   encoding: z.string().min(1).optional(),
   delimiter: z.enum([',', '\t', ';', '|']).optional(),
   format: z.enum(['csv', 'jsonl']).optional(),
   textColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
-  maxFieldBytes: z.number().int().positive().optional(),
+  /** Ceiling 256 MiB: one field is held in memory whole, several times over while it is parsed and stored. */
+  maxFieldBytes: z.number().int().positive().max(MAX_FIELD_BYTES_CEILING).optional(),
+  /** Most columns accepted (default 10,000); each costs memory per row. */
+  maxColumns: z.number().int().positive().max(MAX_COLUMNS_CEILING).optional(),
+  /** Import even when this file is already a ready dataset of the workspace (a second copy). */
+  allowDuplicate: z.boolean().optional(),
   /** false skips the "first line looks like data" check, for a real header that trips it. */
   headerCheck: z.boolean().optional(),
   name: z.string().min(1).max(200).optional(),
@@ -308,16 +327,25 @@ export const SemanticSearchResultSchema = z.object({
   hits: z.array(z.object({ row: z.number().int(), text: z.string(), score: z.number() })),
 })
 
-/** The most rows an export's explicit row list may name. */
-export const MAX_EXPORT_ROWS = 10_000_000
+/** The most rows an export's explicit row list may name; bigger selections travel as ranges or a bitmap. */
+export const MAX_EXPORT_ROWS = MAX_SELECTION_ROWS
+
+const RowNumber = z.number().int().nonnegative().max(2 ** 31)
 
 export const ExportStartSchema = z.object({
   datasetId: Id,
   /** Analysis whose clusters/scores/coordinates are added; default: the latest. */
   runId: Id.optional(),
   what: z.union([z.enum(['all', 'clusters', 'anomalies', 'duplicates', 'selection']), z.string().regex(/^cluster:\d+$/)]).default('all'),
-  /** Row numbers, for what = 'selection'. */
-  rows: z.array(z.number().int().nonnegative()).max(MAX_EXPORT_ROWS).optional(),
+  /** For what = 'selection': row numbers, [start, endExclusive) ranges and/or a bitmap (contract/selection.ts); the union is exported. */
+  rows: boundedArray(RowNumber, MAX_EXPORT_ROWS, 'row numbers').optional(),
+  ranges: boundedArray(z.tuple([RowNumber, RowNumber]), MAX_SELECTION_RANGES, 'ranges')
+    .superRefine((ranges, ctx) => {
+      const problem = rangesProblem(ranges)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    })
+    .optional(),
+  bitmap: z.string().max(MAX_SELECTION_BITMAP_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64').optional(),
   format: z.enum(['csv', 'jsonl', 'parquet']).default('csv'),
   /** From the app: a plain file name, written to the workspace's exports folder. From the CLI: any path. */
   out: z.string().min(1).max(4096),

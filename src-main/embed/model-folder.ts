@@ -16,6 +16,7 @@ import path from 'node:path'
 import { EmbedMapError } from '../errors'
 import { cacheDir } from '../paths'
 import { type CatalogModel, defaultVariantOf, findCatalogModel, findCatalogModelByRepo, getCatalogModel } from './catalog'
+import { containedPath } from './contained-path'
 import { embeddingRows, type OnnxScan, scanOnnx } from './onnx-scan'
 import type { TextTokenizer } from './tokenize'
 import { type Pooling, type Prefixes, type Variant, VARIANTS } from './types'
@@ -119,6 +120,8 @@ export function resolveModelFolder(dirIn: string, opts: ResolveOptions = {}): Re
     const preferred = catalog ? defaultVariantOf(catalog) : undefined
     variant = preferred && available[preferred] ? preferred : (['fp32', 'int8', 'fp16'] as const).find((v) => available[v])!
   }
+
+  checkExternalData(dir, available[variant]!.file)
 
   const tokenizerFile = path.join(dir, 'tokenizer.json')
   if (!fs.existsSync(tokenizerFile)) {
@@ -279,19 +282,25 @@ interface SentenceTransformersInfo {
 function readSentenceTransformers(dir: string, warnings: string[]): SentenceTransformersInfo {
   const info: SentenceTransformersInfo = { extraModules: [] }
   const modules = readJsonIfExists(path.join(dir, 'modules.json')) as unknown
+  // Every module's folder, not only the pooling one: none may point outside the model folder.
+  if (Array.isArray(modules)) {
+    for (const m of modules as Array<{ path?: unknown }>) {
+      if (typeof m?.path === 'string' && m.path !== '') containedPath(dir, dir, m.path, path.join(dir, 'modules.json'), 'the module folder')
+    }
+  }
   let poolingDir = path.join(dir, '1_Pooling')
   if (Array.isArray(modules)) {
     let afterPooling = false
     for (const m of modules as Array<{ type?: string; path?: string }>) {
       const type = String(m.type ?? '')
       if (type.endsWith('.Pooling')) {
-        poolingDir = path.join(dir, m.path ?? '1_Pooling')
+        poolingDir = typeof m.path === 'string' && m.path !== '' ? containedPath(dir, dir, m.path, path.join(dir, 'modules.json'), 'the pooling module folder') : path.join(dir, m.path ?? '1_Pooling')
         afterPooling = true
       } else if (type.endsWith('.Normalize')) info.normalize = true
       else if (afterPooling && !type.endsWith('.Transformer')) info.extraModules.push(type.split('.').pop() ?? type)
     }
   }
-  const pc = readJsonIfExists(path.join(poolingDir, 'config.json'))
+  const pc = readJsonIfExists(containedPath(dir, poolingDir, 'config.json', path.join(dir, 'modules.json'), 'the pooling config'))
   if (pc) {
     if (pc.pooling_mode_cls_token) info.pooling = 'cls'
     else if (pc.pooling_mode_lasttoken) info.pooling = 'last_token'
@@ -431,6 +440,15 @@ function isDir(p: string): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * onnxruntime reads a tensor's external data from the `location` the ONNX file names, relative to the file: it must
+ * stay inside the model folder. (onnxruntime refuses some escapes itself, with a misleading error; we say which.)
+ */
+function checkExternalData(dir: string, onnxFile: string): void {
+  const scan = tryScanOnnx(onnxFile)
+  for (const location of new Set(scan?.externalLocations ?? [])) containedPath(dir, path.dirname(onnxFile), location, onnxFile, 'external tensor data at')
 }
 
 /** Reads the graph structure, or undefined when the file cannot be parsed (the session will say why). */

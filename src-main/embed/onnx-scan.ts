@@ -19,6 +19,8 @@ export interface OnnxNodeInfo {
 
 export interface OnnxScan {
   irVersion?: number
+  /** `location`s of tensors stored outside the file (initializers and Constant-node tensors), as written. */
+  externalLocations: string[]
   initializers: Map<string, OnnxInitializerInfo>
   nodes: OnnxNodeInfo[]
   graphInputs: string[]
@@ -108,7 +110,7 @@ function str(r: PositionalReader, pos: number, len: number): string {
   return r.bytes(pos, len).toString('utf8')
 }
 
-function readNode(r: PositionalReader, start: number, end: number): OnnxNodeInfo {
+function readNode(r: PositionalReader, start: number, end: number, externalLocations: string[]): OnnxNodeInfo {
   const node: OnnxNodeInfo = { opType: '', domain: '', inputs: [], outputs: [] }
   walk(r, start, end, (field, wire, pos, len) => {
     if (wire !== 2) return
@@ -116,12 +118,30 @@ function readNode(r: PositionalReader, start: number, end: number): OnnxNodeInfo
     else if (field === 2) node.outputs.push(str(r, pos, len))
     else if (field === 4) node.opType = str(r, pos, len)
     else if (field === 7) node.domain = str(r, pos, len)
+    else if (field === 5) {
+      // AttributeProto: a Constant's tensor (t = 5, tensors = 10) may live in external data too.
+      walk(r, pos, pos + len, (aField, aWire, aPos, aLen) => {
+        if (aWire === 2 && (aField === 5 || aField === 10)) externalLocations.push(...readTensorHeader(r, aPos, aPos + aLen).external)
+      })
+    }
   })
   return node
 }
 
-function readTensorHeader(r: PositionalReader, start: number, end: number): { name: string } & OnnxInitializerInfo {
-  const t = { name: '', dims: [] as number[], dataType: 0 }
+/** The `location` entry of a TensorProto's external_data (field 13: key = 1, value = 2). */
+function readExternalLocation(r: PositionalReader, start: number, end: number): string | undefined {
+  let key = ''
+  let value = ''
+  walk(r, start, end, (field, wire, pos, len) => {
+    if (wire !== 2) return
+    if (field === 1) key = str(r, pos, len)
+    else if (field === 2) value = str(r, pos, len)
+  })
+  return key === 'location' ? value : undefined
+}
+
+function readTensorHeader(r: PositionalReader, start: number, end: number): { name: string; external: string[] } & OnnxInitializerInfo {
+  const t = { name: '', dims: [] as number[], dataType: 0, external: [] as string[] }
   walk(r, start, end, (field, wire, pos, len, value) => {
     if (field === 1 && wire === 0) t.dims.push(value)
     else if (field === 1 && wire === 2) {
@@ -134,6 +154,10 @@ function readTensorHeader(r: PositionalReader, start: number, end: number): { na
       }
     } else if (field === 2 && wire === 0) t.dataType = value
     else if (field === 8 && wire === 2) t.name = str(r, pos, len)
+    else if (field === 13 && wire === 2) {
+      const location = readExternalLocation(r, pos, pos + len)
+      if (location !== undefined) t.external.push(location)
+    }
     // field 9 (raw_data) and the typed data fields are skipped without reading them
   })
   return t
@@ -153,7 +177,7 @@ export function scanOnnx(file: string): OnnxScan {
   try {
     const size = fs.fstatSync(fd).size
     const r = new PositionalReader(fd, size)
-    const scan: OnnxScan = { initializers: new Map(), nodes: [], graphInputs: [], graphOutputs: [] }
+    const scan: OnnxScan = { initializers: new Map(), nodes: [], graphInputs: [], graphOutputs: [], externalLocations: [] }
     let sawGraph = false
     walk(r, 0, size, (field, wire, pos, len, value) => {
       if (field === 1 && wire === 0) scan.irVersion = value
@@ -161,10 +185,11 @@ export function scanOnnx(file: string): OnnxScan {
       sawGraph = true
       walk(r, pos, pos + len, (gField, gWire, gPos, gLen) => {
         if (gWire !== 2) return
-        if (gField === 1) scan.nodes.push(readNode(r, gPos, gPos + gLen))
+        if (gField === 1) scan.nodes.push(readNode(r, gPos, gPos + gLen, scan.externalLocations))
         else if (gField === 5) {
           const t = readTensorHeader(r, gPos, gPos + gLen)
           scan.initializers.set(t.name, { dims: t.dims, dataType: t.dataType })
+          scan.externalLocations.push(...t.external)
         } else if (gField === 11) scan.graphInputs.push(readValueInfoName(r, gPos, gPos + gLen))
         else if (gField === 12) scan.graphOutputs.push(readValueInfoName(r, gPos, gPos + gLen))
       })

@@ -24,7 +24,7 @@ export class ExportService {
 
   start(input: z.output<typeof ExportStartSchema>, caller: Caller): { jobId: number; out: string } {
     if (!this.datasets.get(input.datasetId)) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
-    if (input.what === 'selection' && !input.rows?.length) throw new EmbedMapError('BAD_INPUT', 'An export of a selection needs the selected rows.')
+    if (input.what === 'selection' && !input.rows?.length && !input.ranges?.length && !input.bitmap) throw new EmbedMapError('BAD_INPUT', 'An export of a selection needs the selected rows.')
     if (input.vectors && input.format !== 'parquet') throw new EmbedMapError('BAD_INPUT', 'Vectors can only be exported to Parquet.', 'Use --format parquet with --vectors.')
     const run = input.runId !== undefined ? this.analysis.run(input.runId) : this.analysis.latestReady(input.datasetId)
     const out = this.files.writable(input.out, caller, input.overwrite)
@@ -35,6 +35,8 @@ export class ExportService {
       runId: run?.id ?? null,
       what: input.what,
       rows: input.rows,
+      ranges: input.ranges,
+      bitmap: input.bitmap,
       format: input.format,
       out,
       formulaGuard: input.formulaGuard,

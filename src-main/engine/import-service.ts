@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ImportOptionsInput, ImportPreview } from '../contract'
 import { EmbedMapError } from '../errors'
-import { sniffSource, type ImportOptions } from '../import'
+import type { ImportOptions } from '../import'
+import { sniffOffThread } from '../import/sniff-off-thread'
 import type { JobRunner } from '../jobs/runner'
 import { createJob } from '../jobs/registry'
 import type { Db } from '../store/connection'
@@ -22,7 +23,8 @@ export class ImportService {
   ) {}
 
   async preview(file: string, options: ImportOptionsInput): Promise<ImportPreview> {
-    const sniff = await sniffSource(checkReadable(file), toImportOptions(options))
+    // Off the event loop: the browser-mode server answers other requests while a big or odd file is looked at.
+    const sniff = await sniffOffThread(checkReadable(file), toImportOptions(options))
     return {
       path: sniff.path,
       sizeBytes: sniff.sizeBytes,
@@ -45,9 +47,10 @@ export class ImportService {
     const lockKey = `import:${real}`
     const existing = this.jobs.findLiveByLock(lockKey)
     if (existing) return this.resumeOrRefuse(existing.id, existing.state, existing.datasetId, real)
+    if (!options.allowDuplicate) this.refuseSecondCopy(real)
 
     const opts = toImportOptions(options)
-    const sniff = await sniffSource(real, opts)
+    const sniff = await sniffOffThread(real, opts)
     // The sniff already applied a requested text column (by name or index) or suggested one.
     const textColumn = sniff.suggestedTextColumn
     const st = fs.statSync(real)
@@ -78,6 +81,19 @@ export class ImportService {
     }
     this.runner.enqueue(ids.jobId)
     return ids
+  }
+
+  /** Re-running an import that finished used to make a silent second copy of the dataset. */
+  private refuseSecondCopy(real: string): void {
+    const st = fs.statSync(real)
+    const same = this.datasets.findReadyBySource(real, st.size, Math.trunc(st.mtimeMs))
+    if (!same) return
+    throw new EmbedMapError(
+      'CONFLICT',
+      `${real} is already imported, unchanged, as dataset ${same.id} (${same.name}, ${same.rowCount.toLocaleString('en-US')} rows).`,
+      `Open dataset ${same.id} instead (\`embedmap datasets\` lists it; in the app, pick it from the dataset list). To import a second copy anyway, pass --new (allowDuplicate: true).`,
+      { datasetId: same.id },
+    )
   }
 
   private resumeOrRefuse(jobId: number, state: string, datasetId: number | null, file: string) {
@@ -119,6 +135,7 @@ function toImportOptions(o: ImportOptionsInput): ImportOptions {
     format: o.format,
     textColumn: o.textColumn,
     maxFieldBytes: o.maxFieldBytes,
+    maxColumns: o.maxColumns,
     headerCheck: o.headerCheck,
   }
 }

@@ -118,6 +118,8 @@ export class ColumnTypeInferrer {
   private cols: ColumnState[] = []
   /** Non-empty values seen, all columns together. */
   values = 0
+  /** Records observed. */
+  records = 0
 
   constructor(columns: readonly string[] = []) {
     this.setColumns(columns)
@@ -130,6 +132,7 @@ export class ColumnTypeInferrer {
   }
 
   observe(cells: readonly string[]): void {
+    this.records++
     if (cells.length > this.cols.length) {
       // Normally the caller names new columns with setColumns(); this is only a fallback.
       for (let k = this.names.length; k < cells.length; k++) this.names.push(`column_${k + 1}`)
@@ -157,6 +160,11 @@ export class ColumnTypeInferrer {
     return this.summaries()
   }
 
+  /** For each column, the share of observed records where it holds a value (0–1). */
+  filledShares(): number[] {
+    return this.cols.slice(0, this.names.length).map((c) => (this.records === 0 ? 0 : c.lengths.count / this.records))
+  }
+
   summaries(): ColumnSummary[] {
     return this.names.map((name, i) => {
       const c = this.cols[i]
@@ -165,11 +173,24 @@ export class ColumnTypeInferrer {
   }
 }
 
+/** A column filled in fewer of the sampled records than this is not suggested (while another one qualifies). */
+export const MIN_FILLED_SHARE = 0.5
+
 /**
  * The column to embed by default: the text column with the longest median length (ties → leftmost);
- * with no text column, the column with the longest median length of any type.
+ * with no text column, the column with the longest median length of any type. With `filledShares`, only columns
+ * holding a value in at least half of the sampled records count: on a ragged file the `extra_1` column that a few
+ * long rows spill into has long values but is empty almost everywhere.
  */
-export function suggestTextColumn(columns: readonly ColumnSummary[]): number {
+export function suggestTextColumn(columns: readonly ColumnSummary[], filledShares?: readonly number[]): number {
+  if (filledShares) {
+    let best = -1
+    for (let i = 0; i < columns.length; i++) {
+      if (columns[i].type !== 'text' || (filledShares[i] ?? 0) < MIN_FILLED_SHARE) continue
+      if (best === -1 || columns[i].medianLength > columns[best].medianLength) best = i
+    }
+    if (best !== -1) return best
+  }
   let best = -1
   for (let i = 0; i < columns.length; i++) {
     if (columns[i].type !== 'text') continue

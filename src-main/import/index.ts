@@ -9,7 +9,7 @@ export type {
   SourceFormat,
   SourceSniff,
 } from './types'
-export { sniffSource, resolveTextColumn, headerLooksLikeData, DEFAULT_MAX_FIELD_BYTES, HEAD_BYTES, SAMPLE_ROWS, DELIMITERS } from './sniff'
+export { sniffSource, resolveTextColumn, headerLooksLikeData, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_COLUMNS, HEAD_BYTES, SAMPLE_ROWS, DELIMITERS } from './sniff'
 export { createRecordReader, DEFAULT_BATCH_SIZE } from './read-records'
 export { ColumnTypeInferrer, suggestTextColumn, valueType } from './column-types'
 export { normalizeEncoding } from './decode'

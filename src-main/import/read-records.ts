@@ -14,7 +14,7 @@ import { CsvRecordError, CsvRecords } from './csv-records'
 import { countLineBreaks, createChunkDecoder, InvalidBytesError, type ChunkDecoder } from './decode'
 import { badInput } from './input-error'
 import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong } from './shape'
-import { csvRecordError, DEFAULT_MAX_FIELD_BYTES } from './sniff'
+import { csvRecordError, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES } from './sniff'
 
 export const DEFAULT_BATCH_SIZE = 5000
 const READ_CHUNK_BYTES = 256 * 1024
@@ -43,6 +43,7 @@ class StreamingRecordReader implements RecordReader {
   private readonly format: 'csv' | 'jsonl'
   private readonly delimiter: string
   private readonly maxFieldBytes: number
+  private readonly maxColumns: number
   private readonly bomLength: number
 
   constructor(private readonly sniff: SourceSniff, opts: ImportOptions) {
@@ -52,6 +53,7 @@ class StreamingRecordReader implements RecordReader {
     this.format = sniff.format
     this.delimiter = sniff.delimiter ?? ','
     this.maxFieldBytes = opts.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES
+    this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS
     this.bomLength = sniff.hadBom ? BOM_LENGTH[this.encoding] ?? 0 : 0
   }
 
@@ -184,14 +186,14 @@ class StreamingRecordReader implements RecordReader {
         reason: 'header-changed',
       })
     }
-    const shaper = new CsvShaper(this.columns, names.length)
+    const shaper = new CsvShaper(this.columns, names.length, this.path, this.maxColumns)
     this.ragged = shaper.ragged
     return shaper
   }
 
   private jsonlParser(): Parser {
     const sink: Sink = { records: [] }
-    const shaper = new JsonlShaper(this.path, this.columns)
+    const shaper = new JsonlShaper(this.path, this.columns, this.maxColumns)
     const splitter = new LineSplitter(
       this.maxFieldBytes,
       (text, line) => {

@@ -4,7 +4,9 @@
  * growing list of keys.
  */
 import type { RaggedReport } from './types'
+import type { EmbedMapError } from '../errors'
 import { badInput, formatBytes } from './input-error'
+import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth'
 
 export const RAGGED_EXAMPLES = 20
 
@@ -19,8 +21,16 @@ export class CsvShaper {
   readonly ragged: RaggedReport = { count: 0, examples: [] }
   private readonly names: Set<string>
 
-  /** `columns`: the trimmed header names, possibly followed by extra_N names already known. */
-  constructor(columns: readonly string[], expected: number) {
+  /**
+   * `columns`: the trimmed header names, possibly followed by extra_N names already known. A ragged record wider
+   * than `maxColumns` is refused (naming `file` and its line) rather than growing every row by its width.
+   */
+  constructor(
+    columns: readonly string[],
+    expected: number,
+    private readonly file = '',
+    private readonly maxColumns = Infinity,
+  ) {
     this.columns = [...columns]
     this.expected = expected
     this.names = new Set(columns)
@@ -37,6 +47,7 @@ export class CsvShaper {
     const ragged = { expected: this.expected, got }
     this.ragged.count++
     if (this.ragged.examples.length < RAGGED_EXAMPLES) this.ragged.examples.push({ line, expected: this.expected, got })
+    if (got > this.maxColumns) throw tooManyColumns(this.file, line, got, this.maxColumns)
     if (got > this.columns.length) this.addExtras(got)
     for (let k = got; k < this.columns.length; k++) fields.push('')
     return { cells: fields, ragged }
@@ -95,6 +106,17 @@ export class LineSplitter {
   }
 }
 
+export function tooManyColumns(file: string, line: number, count: number, maxColumns: number, what = 'columns'): EmbedMapError {
+  const more = what === 'keys' ? 'brings the file to more columns than' : 'has more columns than'
+  return badInput(
+    file,
+    line,
+    `this record ${more} the limit of ${maxColumns.toLocaleString('en-US')} (it has ${count.toLocaleString('en-US')} ${what})`,
+    'Check the delimiter (pass --delimiter), keep only the columns you need, or raise the limit with --max-columns.',
+    { reason: 'too-many-columns', columns: count, maxColumns },
+  )
+}
+
 export function jsonLineTooLong(file: string, maxBytes: number): (line: number) => never {
   return (line) => {
     throw badInput(file, line, `the line is longer than ${formatBytes(maxBytes)}`, 'Shorten that record, or raise the field size limit.', {
@@ -128,6 +150,11 @@ function describeJson(v: unknown): string {
   return typeof v
 }
 
+function hasNestedValue(obj: Record<string, unknown>): boolean {
+  for (const key in obj) if (typeof obj[key] === 'object' && obj[key] !== null) return true
+  return false
+}
+
 export class JsonlShaper {
   readonly columns: string[]
   private readonly index = new Map<string, number>()
@@ -135,6 +162,7 @@ export class JsonlShaper {
   constructor(
     private readonly file: string,
     columns: readonly string[] = [],
+    private readonly maxColumns = Infinity,
   ) {
     this.columns = [...columns]
     columns.forEach((c, i) => this.index.set(c, i))
@@ -154,6 +182,13 @@ export class JsonlShaper {
       throw badInput(this.file, line, `this line is ${describeJson(v)}, not a JSON object`, 'Each line of a JSON Lines file must be one JSON object like {"text": "…"}.')
     }
     const obj = v as Record<string, unknown>
+    // Only a line with a nested value needs the depth scan; flat objects, the common case, cost nothing more.
+    if (hasNestedValue(obj) && jsonDepthOver(text, MAX_JSON_DEPTH)) {
+      throw badInput(this.file, line, `this line nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`, 'Flatten that record (nested values are stored as JSON text), or remove the line.', {
+        reason: 'too-deep',
+        maxDepth: MAX_JSON_DEPTH,
+      })
+    }
     const cells: string[] = new Array<string>(this.columns.length).fill('')
     for (const key in obj) {
       let i = this.index.get(key)
@@ -162,6 +197,7 @@ export class JsonlShaper {
           throw badInput(this.file, line, 'this line has a key with an empty name', 'Give every key of the objects a name.')
         }
         i = this.columns.length
+        if (i >= this.maxColumns) throw tooManyColumns(this.file, line, Object.keys(obj).length, this.maxColumns, 'keys')
         this.columns.push(key)
         this.index.set(key, i)
         cells.push('')

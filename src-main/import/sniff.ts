@@ -13,9 +13,11 @@ import { CsvRecordError, CsvRecords } from './csv-records'
 import { createChunkDecoder, detectBom, InvalidBytesError, isUtf16, normalizeEncoding, countLineBreaks } from './decode'
 import { badInput, formatBytes } from './input-error'
 import { ColumnTypeInferrer, classifyValue, suggestTextColumn } from './column-types'
-import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong } from './shape'
+import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong, tooManyColumns } from './shape'
 
 export const DEFAULT_MAX_FIELD_BYTES = 16 * 1024 * 1024
+/** More columns than this is almost always a wrong delimiter or a transposed table, and each costs memory per row. */
+export const DEFAULT_MAX_COLUMNS = 10_000
 /** First look: 256 KiB. If that does not hold a complete data record, one more look at up to 4 MiB. */
 export const HEAD_BYTES = 256 * 1024
 export const HEAD_BYTES_MAX = 4 * 1024 * 1024
@@ -138,6 +140,19 @@ function magicOf(head: Buffer): string | undefined {
   // ISO media (MP4/MOV/HEIC): ....ftyp
   if (head.length >= 8 && head.subarray(4, 8).toString('latin1') === 'ftyp') return 'an MP4/QuickTime media file'
   return undefined
+}
+
+/**
+ * Magic numbers of text-like letters (`MZ`, `ID3`, `RIFF`, `BZh`, `GIF8`, `%PDF-`) also begin ordinary text: a CSV
+ * whose first column is `MZ`. A file is called binary only when its first KB also holds what text never does: a NUL,
+ * a control character other than tab, line feed, form feed and carriage return, or bytes that are not UTF-8.
+ */
+function bytesLookBinary(head: Buffer): boolean {
+  const first = head.subarray(0, 1024)
+  for (const b of first) if (b === 0 || (b < 32 && b !== 9 && b !== 10 && b !== 12 && b !== 13) || b === 127) return true
+  // The KB may end inside a character: allow up to 3 bytes of it.
+  for (let cut = 0; cut < 4 && cut < first.length; cut++) if (isUtf8(first.subarray(0, first.length - cut))) return false
+  return true
 }
 
 function binaryFile(path: string, what: string): EmbedMapError {
@@ -293,12 +308,14 @@ const HEAD_PIECE_BYTES = 64 * 1024
  * Parses the head (UTF-8 bytes of the decoded text) with `delimiter`, up to `limit` records; when the head is not
  * the whole file the record in progress at its end is left out (it may be cut).
  */
-function parseHead(path: string, bytes: Buffer, delimiter: string, complete: boolean, maxFieldBytes: number, limit = Infinity): { fields: string[]; line: number }[] {
+function parseHead(path: string, bytes: Buffer, delimiter: string, complete: boolean, maxFieldBytes: number, limit: number, maxColumns: number): { fields: string[]; line: number }[] {
   const records: { fields: string[]; line: number }[] = []
   const csv = new CsvRecords({
     delimiter,
     maxRecordBytes: maxFieldBytes,
     onRecord: (fields, line) => {
+      // Before any per-column structure exists: a 100,000-column header used to cost 2-4 GB further on.
+      if (fields.length > maxColumns) throw tooManyColumns(path, line, fields.length, maxColumns)
       if (records.length < limit) records.push({ fields, line })
     },
   })
@@ -336,15 +353,17 @@ export function csvRecordError(path: string, err: CsvRecordError, maxFieldBytes:
  * records (header included) with as many fields as the header, among candidates giving the header more than
  * one field. Ties → more fields, then the order `,` `\t` `;` `|`. No candidate splits the header → `,`.
  */
-function chooseDelimiter(path: string, bytes: Buffer, complete: boolean, maxFieldBytes: number): string {
+function chooseDelimiter(path: string, bytes: Buffer, complete: boolean, maxFieldBytes: number, maxColumns: number): string {
   let best = ','
   let bestScore = 0
   let bestCount = 1
+  let tooWide: EmbedMapError | undefined
   for (const d of DELIMITERS) {
     let records
     try {
-      records = parseHead(path, bytes, d, complete, maxFieldBytes, 200)
-    } catch {
+      records = parseHead(path, bytes, d, complete, maxFieldBytes, 200, maxColumns)
+    } catch (err) {
+      if (err instanceof EmbedMapError && err.details?.reason === 'too-many-columns') tooWide ??= err
       continue
     }
     if (records.length === 0) continue
@@ -359,8 +378,11 @@ function chooseDelimiter(path: string, bytes: Buffer, complete: boolean, maxFiel
       bestCount = headerCount
     }
   }
+  // Only a delimiter that gives too many columns splits the header: that is the file's delimiter.
+  if (bestCount === 1 && tooWide) throw tooWide
   return best
 }
+
 
 // --------------------------------------------------------------------------------------------- header
 
@@ -490,9 +512,10 @@ function chooseFormat(path: string, text: string, opts: ImportOptions): SourceFo
 function analyse(path: string, size: number, head: Buffer, opts: ImportOptions, mayLookFurther: boolean): SourceSniff {
   const complete = head.length >= size
   const maxFieldBytes = opts.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES
+  const maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS
 
   const magic = magicOf(head)
-  if (magic) throw binaryFile(path, magic)
+  if (magic && bytesLookBinary(head)) throw binaryFile(path, magic)
 
   const enc = chooseEncoding(path, head, complete, opts)
   let text: string
@@ -516,7 +539,7 @@ function analyse(path: string, size: number, head: Buffer, opts: ImportOptions, 
 
   const format = chooseFormat(path, text, opts)
   const base = { path, sizeBytes: size, encoding: enc.encoding, encodingConfidence: enc.confidence, hadBom: enc.bomLength > 0 }
-  const result = format === 'jsonl' ? analyseJsonl(path, text, complete, maxFieldBytes) : analyseCsv(path, text, complete, maxFieldBytes, opts, mayLookFurther)
+  const result = format === 'jsonl' ? analyseJsonl(path, text, complete, maxFieldBytes, maxColumns) : analyseCsv(path, text, complete, maxFieldBytes, maxColumns, opts, mayLookFurther)
   if (result.rows.length === 0) {
     if (mayLookFurther) throw new NeedMoreHead()
     if (complete) {
@@ -527,7 +550,7 @@ function analyse(path: string, size: number, head: Buffer, opts: ImportOptions, 
   const inferrer = new ColumnTypeInferrer(result.columns)
   for (let i = 0; i < result.rows.length && i < SUMMARY_ROWS; i++) inferrer.observe(result.rows[i])
   const columns: ColumnSummary[] = inferrer.summaries()
-  const suggested = suggestTextColumn(columns)
+  const suggested = suggestTextColumn(columns, inferrer.filledShares())
   const textColumn = opts.textColumn !== undefined ? resolveTextColumn(path, columns, opts.textColumn) : suggested
   const width = result.columns.length
   const sampleRows = result.rows.slice(0, SAMPLE_ROWS).map((r) => (r.length < width ? [...r, ...new Array<string>(width - r.length).fill('')] : r))
@@ -547,7 +570,7 @@ interface HeadRows {
   delimiter?: string
 }
 
-function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes: number, opts: ImportOptions, mayLookFurther: boolean): HeadRows {
+function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes: number, maxColumns: number, opts: ImportOptions, mayLookFurther: boolean): HeadRows {
   const bytes = Buffer.from(text, 'utf8')
   let delimiter: string
   if (opts.delimiter !== undefined) {
@@ -558,9 +581,9 @@ function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes
   } else if (extname(path).toLowerCase() === '.tsv' || extname(path).toLowerCase() === '.tab') {
     delimiter = '\t'
   } else {
-    delimiter = chooseDelimiter(path, bytes, complete, maxFieldBytes)
+    delimiter = chooseDelimiter(path, bytes, complete, maxFieldBytes, maxColumns)
   }
-  const records = parseHead(path, bytes, delimiter, complete, maxFieldBytes, SUMMARY_ROWS + 1)
+  const records = parseHead(path, bytes, delimiter, complete, maxFieldBytes, SUMMARY_ROWS + 1, maxColumns)
   if (records.length === 0) {
     if (complete) throw badInput(path, undefined, 'has no header row', 'The first line must name the columns.')
     if (mayLookFurther) throw new NeedMoreHead()
@@ -568,7 +591,7 @@ function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes
   }
   const header = records[0]
   const names = header.fields.map((f) => f.trim())
-  const shaper = new CsvShaper(names, names.length)
+  const shaper = new CsvShaper(names, names.length, path, maxColumns)
   const rows: string[][] = []
   for (let i = 1; i < records.length; i++) {
     const shaped = shaper.shape(records[i].fields, records[i].line)
@@ -597,8 +620,8 @@ function truncate(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + '…'
 }
 
-function analyseJsonl(path: string, text: string, complete: boolean, maxFieldBytes: number): HeadRows {
-  const shaper = new JsonlShaper(path)
+function analyseJsonl(path: string, text: string, complete: boolean, maxFieldBytes: number, maxColumns: number): HeadRows {
+  const shaper = new JsonlShaper(path, [], maxColumns)
   const rows: string[][] = []
   const splitter = new LineSplitter(
     maxFieldBytes,

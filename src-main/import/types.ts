@@ -19,6 +19,8 @@ export interface ImportOptions {
    * and the line where it starts.
    */
   maxFieldBytes?: number
+  /** Most columns a file may have (header or widest record, or JSON keys in all), default 10,000. */
+  maxColumns?: number
   /**
    * (Added by import.) Set to false to skip the "line 1 looks like data, not a header" check, for the rare real
    * header that trips it (e.g. long survey questions over long answers). Default true.

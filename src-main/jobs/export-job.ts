@@ -1,3 +1,4 @@
+import { decodeBitmap } from '../contract/selection'
 import { exportRows, type ExportChunk, type ExportFormat, type ExtraColumn } from '../export'
 import { EmbedMapError } from '../errors'
 import { AnalysisRepo, type StoredAnomalies, type StoredClustering } from '../store/analysis-repo'
@@ -15,6 +16,9 @@ export const ExportParamsSchema = z.object({
   runId: z.number().int().positive().nullable(),
   what: ExportWhatSchema,
   rows: z.array(z.number().int().nonnegative()).optional(),
+  /** Sorted [start, endExclusive) ranges and a base64 bitmap (contract/selection.ts), joined with `rows`. */
+  ranges: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])).optional(),
+  bitmap: z.string().optional(),
   format: z.enum(['csv', 'jsonl', 'parquet']) satisfies z.ZodType<ExportFormat>,
   out: z.string().min(1),
   formulaGuard: z.boolean(),
@@ -99,15 +103,33 @@ export const exportJob = defineJob({
   },
 })
 
+/** A plain row list keeps its order; with ranges or a bitmap the union is exported in row order. */
+function selectedRows(p: ExportParams, n: number): number[] {
+  const outside = () => new EmbedMapError('BAD_INPUT', `The selection has rows outside 0–${n - 1} or repeats.`)
+  const rows = [...new Set(p.rows ?? [])].filter((r) => r >= 0 && r < n)
+  if (rows.length !== (p.rows ?? []).length) throw outside()
+  if (!p.ranges && !p.bitmap) return rows
+  const chosen = new Uint8Array(n)
+  for (const r of rows) chosen[r] = 1
+  // Checked before filling, so a range to 2^31 never allocates beyond the dataset.
+  for (const [start, end] of p.ranges ?? []) {
+    if (end > n) throw outside()
+    chosen.fill(1, start, end)
+  }
+  for (const r of p.bitmap ? decodeBitmap(p.bitmap) : []) {
+    if (r >= n) throw outside()
+    chosen[r] = 1
+  }
+  const out: number[] = []
+  for (let i = 0; i < n; i++) if (chosen[i]) out.push(i)
+  return out
+}
+
 function selectRows(p: ExportParams, n: number, clustering: StoredClustering | null, anomalies: StoredAnomalies | null, groups: { rows: number[] }[] | null): number[] {
   const all = () => Array.from({ length: n }, (_, i) => i)
   const needRun = (what: string) => new EmbedMapError('CONFLICT', `Exporting ${what} needs an analysis of dataset ${p.datasetId}.`, `Run \`embedmap analyze --dataset ${p.datasetId}\` first.`)
   if (p.what === 'all') return all()
-  if (p.what === 'selection') {
-    const rows = [...new Set(p.rows ?? [])].filter((r) => r >= 0 && r < n)
-    if (rows.length !== (p.rows ?? []).length) throw new EmbedMapError('BAD_INPUT', `The selection has rows outside 0–${n - 1} or repeats.`)
-    return rows
-  }
+  if (p.what === 'selection') return selectedRows(p, n)
   if (p.what === 'clusters') {
     if (!clustering) throw needRun('clusters')
     // Grouped by cluster, row order within each.

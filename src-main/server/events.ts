@@ -17,7 +17,7 @@ export function createEventHub(engine: EngineApi) {
     noServer: true,
     // Clients only listen; a small cap stops anyone from pushing large frames at us.
     maxPayload: 64 * 1024,
-    // Never echo the token protocol back: select the plain one, or none when the client used `?token=`.
+    // Never echo the token protocol back: select the plain one.
     handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   })
   const sockets = new Set<WebSocket>()

@@ -16,7 +16,9 @@ import {
   websocketToken,
 } from './security'
 import { serveStatic } from './static'
-import { handleUpload } from './upload'
+import { DEFAULT_UPLOAD_LIMITS, handleUpload, type UploadLimits } from './upload'
+import { startUploadCleanup } from './upload-cleanup'
+import { enableSniffWorker } from '../import/sniff-off-thread'
 import { handleDownload } from './download'
 
 export interface ServerOptions {
@@ -27,7 +29,24 @@ export interface ServerOptions {
   rendererDir: string
   /** Fixed token (tests); by default a fresh random one per launch. */
   token?: string
+  /** Upload size cap and free-space check (tests shrink them). */
+  uploads?: Partial<UploadLimits>
+  /** Connection timeouts (tests shrink them). */
+  timeouts?: Partial<ServerTimeouts>
 }
+
+export interface ServerTimeouts {
+  /** All request headers must arrive within this (slow-loris). */
+  headersMs: number
+  /** An API call's body must arrive within this; uploads are exempt (they may take hours) but see idleMs. */
+  apiBodyMs: number
+  /** A socket with no traffic either way for this long is closed: a stalled upload, a silent slow-loris. */
+  idleMs: number
+  /** How long an idle keep-alive connection is kept for the next request. */
+  keepAliveMs: number
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 15_000, apiBodyMs: 30_000, idleMs: 120_000, keepAliveMs: 5_000 }
 
 export interface RunningServer {
   /** The address to open: `http://127.0.0.1:PORT/#token=TOKEN`. The fragment never reaches the server or its logs. */
@@ -50,14 +69,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let port = 0
   let csp = ''
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err) => {
-      if (!res.headersSent) sendError(res, 500, serializeError(err))
-      else res.destroy()
-    })
-  })
-  // Uploads of several GB can take longer than Node's default 5-minute request timeout; this is loopback only.
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts }
+  const uploadLimits = { ...DEFAULT_UPLOAD_LIMITS, ...opts.uploads }
+
+  const server = createServer(
+    // Node checks the header and request deadlines on this tick; the default (30 s) would let them overrun by that much.
+    { connectionsCheckingInterval: Math.min(1000, timeouts.headersMs) },
+    (req, res) => {
+      route(req, res).catch((err) => {
+        if (!res.headersSent) sendError(res, 500, serializeError(err))
+        else res.destroy()
+      })
+    },
+  )
+  server.headersTimeout = timeouts.headersMs
+  // Node's requestTimeout covers the whole body, and an upload of several GB may rightly take longer than any fixed
+  // figure: API bodies get their own deadline in readBody, and every socket the idle timeout below.
   server.requestTimeout = 0
+  server.keepAliveTimeout = timeouts.keepAliveMs
+  // With no 'timeout' listener Node destroys the socket: a connection silent for idleMs is closed, however it began.
+  server.timeout = timeouts.idleMs
+  const cleanup = startUploadCleanup(engine)
+  // Previews run in the engine in this process: keep their sniffing off the event loop that serves every request.
+  enableSniffWorker()
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!isAllowedHost(req.headers.host, port)) {
@@ -86,8 +120,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           sendError(res, 405, { code: 'BAD_INPUT', message: `${req.method} is not allowed here; use POST` })
           return
         }
-        if (invoke) await handleInvoke(engine, safeDecode(invoke[1]), req, res)
-        else await handleUpload(engine.uploadsDir, url, req, res)
+        if (invoke) await handleInvoke(engine, safeDecode(invoke[1]), req, res, timeouts.apiBodyMs)
+        else await handleUpload(engine.uploadsDir, url, req, res, uploadLimits)
         return
       }
       const download = /^\/api\/exports\/([^/]+)$/.exec(url.pathname)
@@ -120,7 +154,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!isAllowedOrigin(req.headers.origin, port)) return refuse('403 Forbidden')
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`)
     if (url.pathname !== '/api/events') return refuse('404 Not Found')
-    if (!tokensEqual(websocketToken(req, url), token)) return refuse('401 Unauthorized')
+    if (!tokensEqual(websocketToken(req), token)) return refuse('401 Unauthorized')
     events.handleUpgrade(req, socket, head)
   })
 
@@ -141,6 +175,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     token,
     close() {
       closing ??= (async () => {
+        cleanup.stop()
         await events.close()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())

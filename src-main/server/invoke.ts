@@ -1,49 +1,56 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
-import { channels, isChannelName, MAX_EXPORT_ROWS, type Caller, type ChannelName } from '../contract'
+import { channels, isChannelName, summarizeIssues, type Caller } from '../contract'
 
 /** Browser mode: a request body is what a page (or anything holding the token) chose to send. */
 const HTTP_CALLER: Caller = { door: 'http' }
 import type { EngineApi } from '../engine/api'
 import { serializeError, type SerializedError } from '../errors'
-import { BodyTooLargeError, readBody, sendError, sendFrame, sendReply } from './http-util'
-
-/** API inputs are small JSON objects; anything bigger is a mistake or an attack. Files go through /api/upload. */
-const MAX_INVOKE_BODY = 1024 * 1024
+import { BodyTooLargeError, BodyTooSlowError, readBody, sendError, sendErrorAndClose, sendFrame, sendReply } from './http-util'
 
 /**
- * The one exception: exporting a selection sends its row numbers, up to MAX_EXPORT_ROWS of them (at most 8 digits
- * and a comma each, plus the other fields). The channel's schema still checks every number after parsing.
+ * API inputs are small JSON objects; anything bigger is a mistake or an attack. Files go through /api/upload, and
+ * big export selections travel as ranges or a bitmap (contract/selection.ts), so no channel needs more.
  */
-const BODY_LIMITS: Partial<Record<ChannelName, number>> = {
-  'export.start': MAX_EXPORT_ROWS * 9 + 64 * 1024,
-}
-
-export function maxInvokeBody(channel: ChannelName): number {
-  return BODY_LIMITS[channel] ?? MAX_INVOKE_BODY
-}
+export const MAX_INVOKE_BODY = 1024 * 1024
 
 /**
  * `POST /api/invoke/:channel` — parse the body with the channel's input schema, call the engine, reply with the envelope
  * (or, for binary channels such as analysis.points, with the frame's bytes as application/octet-stream).
  */
-export async function handleInvoke(engine: EngineApi, channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleInvoke(
+  engine: EngineApi,
+  channel: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bodyDeadlineMs?: number,
+): Promise<void> {
   if (!isChannelName(channel)) {
-    sendError(res, 404, { code: 'NOT_FOUND', message: `Unknown channel "${channel}"` })
+    sendErrorAndClose(req, res, 404, { code: 'NOT_FOUND', message: `Unknown channel "${channel}"` })
+    return
+  }
+
+  let body: Buffer
+  try {
+    body = await readBody(req, MAX_INVOKE_BODY, bodyDeadlineMs)
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) {
+      sendErrorAndClose(req, res, 413, {
+        code: 'BAD_INPUT',
+        message: `${err.message} (${channel}).`,
+        hint: 'Send a big export selection as ranges or a bitmap, and files through /api/upload.',
+      })
+    } else if (err instanceof BodyTooSlowError) sendErrorAndClose(req, res, 408, { code: 'BAD_INPUT', message: err.message })
+    else req.socket.destroy()
     return
   }
 
   let raw: unknown
   try {
-    const body = await readBody(req, maxInvokeBody(channel))
     const text = body.toString('utf8').trim()
     raw = text === '' ? {} : JSON.parse(text)
-  } catch (err) {
-    const status = err instanceof BodyTooLargeError ? 413 : 200
-    sendError(res, status, {
-      code: 'BAD_INPUT',
-      message: err instanceof BodyTooLargeError ? err.message : `The body of ${channel} is not valid JSON`,
-    })
+  } catch {
+    sendError(res, 200, { code: 'BAD_INPUT', message: `The body of ${channel} is not valid JSON` })
     return
   }
 
@@ -63,12 +70,12 @@ export async function handleInvoke(engine: EngineApi, channel: string, req: Inco
   }
 }
 
+/** The first few problems and how many there were: a body of a million bad entries gets a reply of a few KB. */
 export function badInput(channel: string, error: z.ZodError): SerializedError {
-  const issues = error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }))
-  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+  const summary = summarizeIssues(error)
   return {
     code: 'BAD_INPUT',
-    message: `Invalid input for ${channel} — ${summary}`,
-    details: { fields: issues.map((i) => i.path), issues },
+    message: `Invalid input for ${channel} — ${summary.text}`,
+    details: { fields: summary.issues.map((i) => i.path), issues: summary.issues, issueCount: summary.total },
   }
 }

@@ -51,12 +51,14 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return m ? m[1] : undefined
 }
 
-/** The events socket cannot set headers in a browser: the token comes as a subprotocol or a `?token=` query. */
-export function websocketToken(req: IncomingMessage, url: URL): string | undefined {
+/**
+ * The events socket cannot set headers in a browser: the token comes as a subprotocol, and only so. A `?token=` in
+ * the URL would end up in logs and history, so it is not accepted.
+ */
+export function websocketToken(req: IncomingMessage): string | undefined {
   const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim())
   const fromProtocol = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))
-  if (fromProtocol) return fromProtocol.slice(WS_TOKEN_PREFIX.length)
-  return url.searchParams.get('token') ?? undefined
+  return fromProtocol ? fromProtocol.slice(WS_TOKEN_PREFIX.length) : undefined
 }
 
 /** Headers sent with every response. */

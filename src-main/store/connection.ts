@@ -33,7 +33,9 @@ export function openStore(file: string, opts: OpenOptions = {}): Db {
     db.pragma('busy_timeout = 10000')
     checkIsOurs(db, resolved)
     if (!opts.readonly) {
-      db.pragma('journal_mode = WAL')
+      // Switching to WAL needs the file to itself, and SQLite answers BUSY at once rather than calling the busy
+      // handler: a second process creating the same workspace must wait here, not fail.
+      retryWhileBusy(() => db.pragma('journal_mode = WAL'))
       db.pragma('synchronous = NORMAL')
     }
     db.pragma('foreign_keys = ON')
@@ -46,10 +48,27 @@ export function openStore(file: string, opts: OpenOptions = {}): Db {
   return db
 }
 
+/** Retries `fn` while SQLite says the database is busy, for up to `ms`: for the few steps the busy timeout does not cover. */
+function retryWhileBusy<T>(fn: () => T, ms = 10_000): T {
+  const deadline = Date.now() + ms
+  for (;;) {
+    try {
+      return fn()
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? ''
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+    }
+  }
+}
+
 function checkIsOurs(db: Db, file: string): void {
-  // Reading the header is where SQLite notices a file that is not a database at all.
-  const appId = db.pragma('application_id', { simple: true }) as number
-  const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number }
+  // Reading the header is where SQLite notices a file that is not a database at all. Both reads in one read
+  // transaction: another process may commit a new workspace's tables and id between two separate reads.
+  const { appId, tables } = db.transaction(() => ({
+    appId: db.pragma('application_id', { simple: true }) as number,
+    tables: db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number },
+  }))()
   if (appId !== APPLICATION_ID && tables.n > 0) {
     throw new EmbedMapError(
       'STORE',
@@ -72,19 +91,22 @@ function checkVersion(db: Db, file: string): number {
   return version
 }
 
-/** Runs every pending migration in one transaction: a failure leaves the file as it was. */
+/**
+ * Runs every pending migration in one transaction: a failure leaves the file as it was. BEGIN IMMEDIATE takes the
+ * write lock up front (waiting up to busy_timeout for another process), and the version is read again under it: two
+ * processes creating the same new workspace used to both see version 0 and both create the tables.
+ */
 export function migrate(db: Db, file = db.name): void {
-  const current = checkVersion(db, file)
-  const pending = migrations.filter((m) => m.version > current)
-  if (pending.length === 0) return
+  if (!migrations.some((m) => m.version > checkVersion(db, file))) return
   db.transaction(() => {
-    for (const m of pending) {
+    const current = checkVersion(db, file)
+    for (const m of migrations.filter((m) => m.version > current)) {
       if (typeof m.up === 'string') db.exec(m.up)
       else m.up(db)
       db.pragma(`user_version = ${m.version}`)
     }
     db.pragma(`application_id = ${APPLICATION_ID}`)
-  })()
+  }).immediate()
 }
 
 function storeError(file: string, err: unknown): EmbedMapError {

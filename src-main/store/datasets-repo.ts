@@ -60,6 +60,14 @@ export class DatasetsRepo {
     return r && { path: r.source_path, size: r.source_size, mtime: r.source_mtime }
   }
 
+  /** The newest ready dataset imported from this exact file (same real path, size and modification time). */
+  findReadyBySource(path: string, size: number, mtime: number): Dataset | undefined {
+    const r = this.db
+      .prepare(`SELECT * FROM datasets WHERE source_path = ? AND source_size = ? AND source_mtime = ? AND status = 'ready' ORDER BY id DESC LIMIT 1`)
+      .get(path, size, mtime) as RawDataset | undefined
+    return r && this.toDataset(r)
+  }
+
   get(id: number): Dataset | undefined {
     const r = this.db.prepare(`SELECT * FROM datasets WHERE id = ?`).get(id) as RawDataset | undefined
     return r && this.toDataset(r)

@@ -14,7 +14,7 @@ beforeAll(async () => {
     prefix: 'map',
     // A second copy, embedded but not analyzed: the map offers to analyze it.
     before: ({ csv, cli, tmp }) => {
-      cli(['import', csv, '--name', 'not analyzed'])
+      cli(['import', csv, '--name', 'not analyzed', '--new'])
       cli(['embed', '--dataset', '2', '--model', path.join(tmp, 'tiny-model')])
     },
   })

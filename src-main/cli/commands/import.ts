@@ -14,6 +14,8 @@ interface ImportFlags {
   format?: string
   name?: string
   maxFieldMb?: string
+  maxColumns?: string
+  new?: boolean
   preview?: boolean
   headerCheck?: boolean
 }
@@ -29,6 +31,8 @@ export function registerImport(program: Command): void {
     .option('--format <csv|jsonl>', 'force the format; default: from the extension and content')
     .option('--name <name>', 'dataset name (default: the file name)')
     .option('--max-field-mb <n>', 'refuse records larger than this many MiB (default 16)')
+    .option('--max-columns <n>', 'refuse files with more columns than this (default 10000)')
+    .option('--new', 'import again even if this file is already a dataset (a second copy)')
     .option('--no-header-check', 'accept a first line that looks like data as the header')
     .option('--preview', 'only show what would be imported (encoding, delimiter, columns, first rows)')
     .action(async (file: string, flags: ImportFlags, cmd: Command) => {
@@ -78,5 +82,7 @@ function toOptions(flags: ImportFlags): ImportOptionsInput {
   if (flags.name) o.name = flags.name
   if (flags.headerCheck === false) o.headerCheck = false
   if (flags.maxFieldMb) o.maxFieldBytes = Math.round(Number(flags.maxFieldMb) * 1024 * 1024)
+  if (flags.maxColumns) o.maxColumns = Number(flags.maxColumns)
+  if (flags.new) o.allowDuplicate = true
   return o
 }

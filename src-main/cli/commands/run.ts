@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import fs from 'node:fs'
 import path from 'node:path'
+import { EmbedMapError } from '../../errors'
+import type { CliClient } from '../client'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
 import { waitForJob } from '../progress'
@@ -30,8 +32,8 @@ export function registerRun(program: Command): void {
         const say = (s: string) => !globals.json && process.stderr.write(`${s}\n`)
         const wait = (jobId: number) => waitForJob(client, jobId, !globals.json, 'Stopped ({state}); run the same command again to continue.')
         say(`1/4 importing ${file}`)
-        const imp = await client.call('import.start', { path: file, options: { textColumn: flags.textColumn } })
-        await wait(imp.jobId)
+        const imp = await startOrReuseImport(client, file, flags.textColumn)
+        if (imp.jobId !== null) await wait(imp.jobId)
         const datasetId = imp.datasetId
         say(`2/4 embedding ${formatCount((await client.call('datasets.get', { id: datasetId })).rowCount)} rows`)
         const emb = await client.call('embed.start', { datasetId, model: flags.model, device: flags.device })
@@ -51,4 +53,18 @@ export function registerRun(program: Command): void {
         emit(globals, { datasetId, summary, files: { ...files, summary: summaryFile } }, () => `${describeSummary(summary)}\n\nFiles in ${path.resolve(flags.out)}: ${Object.values(files).map((f) => path.basename(f)).join(', ')}, summary.json`)
       })
     })
+}
+
+/**
+ * Running the pipeline again continues with the dataset already imported from this unchanged file: the import
+ * refuses a second copy with a CONFLICT that names it (a CONFLICT with a jobId is an import still running: thrown).
+ */
+async function startOrReuseImport(client: CliClient, file: string, textColumn: string | undefined): Promise<{ jobId: number | null; datasetId: number }> {
+  try {
+    return await client.call('import.start', { path: file, options: { textColumn } })
+  } catch (err) {
+    const existing = err instanceof EmbedMapError && err.code === 'CONFLICT' && err.details?.jobId === undefined ? err.details?.datasetId : undefined
+    if (typeof existing === 'number') return { jobId: null, datasetId: existing }
+    throw err
+  }
 }

@@ -111,13 +111,13 @@ function PreviewBody({
   const [startError, setStartError] = useState<ApiError>()
   useEffect(() => setTextColumn(preview.suggestedTextColumn), [preview.suggestedTextColumn])
 
-  async function start() {
+  async function start(allowDuplicate = false) {
     setStarting(true)
     setStartError(undefined)
     try {
       const result = await invoke('import.start', {
         path: file.path,
-        options: { ...options, textColumn, ...(name.trim() ? { name: name.trim().slice(0, 200) } : {}) },
+        options: { ...options, textColumn, ...(name.trim() ? { name: name.trim().slice(0, 200) } : {}), ...(allowDuplicate ? { allowDuplicate } : {}) },
       })
       onStarted(result)
     } catch (err) {
@@ -196,7 +196,17 @@ function PreviewBody({
       <SampleTable columns={preview.columns} rows={preview.sampleRows} textColumn={textColumn} />
 
       {startError && <ErrorMessage error={startError} title="Could not start the import" />}
+      {isAlreadyImported(startError) && (
+        <button type="button" className="btn btn--small" onClick={() => void start(true)} disabled={starting} data-testid="import-start-copy">
+          Import a second copy anyway
+        </button>
+      )}
       <div className="actions actions--sticky">{importButton}</div>
     </>
   )
+}
+
+/** The engine refused because this unchanged file is already a dataset (not because an import of it is running). */
+function isAlreadyImported(error: ApiError | undefined): boolean {
+  return error?.code === 'CONFLICT' && typeof error.details?.datasetId === 'number' && error.details.jobId === undefined
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import type { Job } from '../../../src-main/contract'
+import { compactSelection, type Job } from '../../../src-main/contract'
 import { invoke, mode } from '../../api/client'
 import { downloadExport } from '../../api/download'
 import { toApiError, type ApiError } from '../../api/errors'
@@ -37,7 +37,8 @@ export function useExportRows(datasetId: number, runId: number) {
     setError(undefined)
     try {
       const name = exportFileName(base, format)
-      const r = await invoke('export.start', { datasetId, runId, what: 'selection', rows: Array.from(rows), format, out: name })
+      // Ranges or a bitmap, whichever is smaller: a row list of a big lasso would pass the server's 1 MB body cap.
+      const r = await invoke('export.start', { datasetId, runId, what: 'selection', ...compactSelection(rows), format, out: name })
       setStarted({ jobId: r.jobId, out: r.out, name })
     } catch (err) {
       setError(toApiError(err))

@@ -78,6 +78,10 @@ describe('browser-mode server over the real engine', () => {
     expect(job.error).toBeNull()
     expect(job.state).toBe('succeeded')
     expect(events.some((e) => e.type === 'datasets.changed')).toBe(true)
+    // The upload was only a copy to import: once the import succeeded its folder goes (issue 9: 212 were left).
+    const uploadFolder = path.dirname(up.value.path)
+    for (let i = 0; i < 100 && fs.existsSync(uploadFolder); i++) await new Promise((r) => setTimeout(r, 20))
+    expect(fs.existsSync(uploadFolder)).toBe(false)
 
     const rows = await invoke('datasets.rows', { id: started.value.datasetId, limit: 10 })
     expect(rows.ok).toBe(true)
