@@ -4,7 +4,11 @@ import DeckGL, { type DeckGLRef } from '@deck.gl/react'
 import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type PointerEvent, type Ref } from 'react'
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
-import { fitBounds } from '../../map/fit'
+import { dataExtent } from '../../map/data-extent'
+import { fitExtent, NO_INSETS, type FitViewState, type Insets } from '../../map/fit'
+import { positionOf, restoreView, type StoredPosition } from '../../map/view-restore'
+import { viewCoverage } from '../../map/view-coverage'
+import { clampTarget, zoomLimits } from '../../map/zoom-limits'
 import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
 import { densityLayer, drawnRadius, hoveredPointLayer, labelsLayer, POINTS_LAYER_ID, pointRadius, pointsData, pointsLayer } from '../../map/layers'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
@@ -34,6 +38,8 @@ function pointsDrawn(deck: Deck | null | undefined): boolean {
 /** What the map view can ask of the canvas: move the view to a row, turn screen pixels into map coordinates. */
 export interface MapHandle {
   flyTo(row: number): void
+  /** Back to the view that shows all the data (F, 0, Home, the fit button). */
+  fit(): void
   /** Canvas-local pixels → map (data) coordinates; null before the first frame. */
   unproject(x: number, y: number): [number, number] | null
 }
@@ -68,6 +74,7 @@ export const MapCanvas = memo(function MapCanvas({
   colors = null,
   appearance = DEFAULT_APPEARANCE,
   initialPosition = null,
+  insets = NO_INSETS,
   onViewChange,
 }: {
   points: DecodedPoints
@@ -85,9 +92,11 @@ export const MapCanvas = memo(function MapCanvas({
   /** RGBA per point from the colour mode, column colouring and filter dimming (useMapLook); null: colour by `mode`. */
   colors?: Uint8Array | null
   appearance?: MapAppearance
-  /** A restored view; null fits the whole map. */
-  initialPosition?: { target: [number, number]; zoom: number } | null
-  onViewChange?(p: { target: [number, number]; zoom: number }): void
+  /** A remembered view; used only if it still shows the data (map/view-restore.ts), else the map fits itself. */
+  initialPosition?: StoredPosition | null
+  /** Canvas edges covered by overlays (the legend): fits keep the data out of them. */
+  insets?: Insets
+  onViewChange?(p: StoredPosition): void
 }) {
   const deckRef = useRef<DeckGLRef>(null)
   const boxRef = useRef<HTMLDivElement>(null)
@@ -134,24 +143,45 @@ export const MapCanvas = memo(function MapCanvas({
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
   const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
   const candidates = useMemo(() => labelClusters(points.clusters), [points])
+  const extent = useMemo(() => dataExtent(points.coords) ?? { minX: -1, minY: -1, maxX: 1, maxY: 1 }, [points])
+  // Once per run (the view is the user's after that): the remembered view if it still shows the data, else the fit.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const start = useMemo(() => restoreView(initialPosition, points.coords, extent, width, height, insets), [points.runId])
+  // Latest size and insets for fits and for what is remembered, without rebuilding the handle on every resize.
+  const frame = useRef({ width, height, insets })
+  frame.current = { width, height, insets }
+  const viewNow = useRef<FitViewState>(start.view)
   // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
-  const [zoomStep, setZoomStep] = useState(() => labelZoomStep(initialPosition?.zoom ?? fitBounds(points.coords, width, height).zoom))
+  const [zoomStep, setZoomStep] = useState(() => labelZoomStep(start.view.zoom))
   const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
   const density = useMemo(() => (appearance.density ? densityGrid(points.coords) : null), [appearance.density, points])
-  // Fit the whole map once per run; pan and zoom are the user's after that.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const fitted = useMemo(() => (initialPosition ? { target: [...initialPosition.target, 0] as [number, number, number], zoom: initialPosition.zoom } : fitBounds(points.coords, width, height)), [points.runId])
-  // A fly-to replaces the initial view state (deck.gl then moves there); null keeps the fitted one.
-  const [flight, setFlight] = useState<(ReturnType<typeof fitBounds> & { transitionDuration: number }) | null>(null)
-  const initialViewState = flight ?? fitted
+  // A fly-to or fit replaces the initial view state (deck.gl then moves there); null keeps the start view. Zoom limits
+  // ride along in the view state, where deck.gl's controller enforces them.
+  const [flight, setFlight] = useState<(FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) | null>(null)
+  const initialViewState = useMemo(() => flight ?? { ...start.view, ...start.limits }, [flight, start])
+  // The start view is remembered at once: a map that was never moved must not leave an empty position behind.
+  useEffect(() => {
+    onViewChange?.(positionOf(start.view.target, start.view.zoom, width, height))
+  }, [start]) // eslint-disable-line react-hooks/exhaustive-deps
+  const fly = useCallback((to: FitViewState) => {
+    const { width: w, height: h, insets: i } = frame.current
+    const limits = zoomLimits(fitExtent(extent, w, h, undefined, i).zoom)
+    // No animation for automated browsers: tests must not wait on transitions.
+    setFlight({ ...to, ...limits, transitionDuration: navigator.webdriver ? 0 : 500 })
+  }, [extent])
   useImperativeHandle(
     handleRef,
     () => ({
       flyTo(row) {
         if (row < 0 || row >= points.n) return
-        const zoom = Math.max(deckRef.current?.deck?.getViewports()[0]?.zoom ?? fitted.zoom, fitted.zoom + 2)
-        // No animation for automated browsers: tests must not wait on transitions.
-        setFlight({ target: [points.coords[2 * row], points.coords[2 * row + 1], 0], zoom, transitionDuration: navigator.webdriver ? 0 : 500 })
+        const { width: w, height: h, insets: i } = frame.current
+        const fitZoom = fitExtent(extent, w, h, undefined, i).zoom
+        const zoom = Math.max(viewNow.current.zoom, fitZoom + 2)
+        fly({ target: [points.coords[2 * row], points.coords[2 * row + 1], 0], zoom })
+      },
+      fit() {
+        const { width: w, height: h, insets: i } = frame.current
+        fly(fitExtent(extent, w, h, undefined, i))
       },
       unproject(x, y) {
         const viewport = deckRef.current?.deck?.getViewports()[0]
@@ -160,7 +190,7 @@ export const MapCanvas = memo(function MapCanvas({
         return [ux, uy]
       },
     }),
-    [points, fitted],
+    [points, extent, fly],
   )
   const ringRow = hovered !== null && !(gl?.software && points.n > SOFTWARE_HOVER_RING_MAX) ? hovered : null
   const layers = useMemo(
@@ -193,8 +223,18 @@ export const MapCanvas = memo(function MapCanvas({
   )
 
   useEffect(
-    () => installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt),
-    [points, pickAt],
+    () =>
+      installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt, () => {
+        // What deck.gl draws now (its viewport), not what this component last asked for.
+        const { width: w, height: h, insets: i } = frame.current
+        const viewport = deckRef.current?.deck?.getViewports()[0]
+        const target = viewport ? viewport.unproject([viewport.width / 2, viewport.height / 2]) : viewNow.current.target
+        const zoom = viewport ? viewport.zoom : viewNow.current.zoom
+        const cw = viewport?.width ?? w
+        const ch = viewport?.height ?? h
+        return { target, zoom, fitZoom: fitExtent(extent, w, h, undefined, i).zoom, coverage: viewCoverage(points.coords, target, zoom, cw, ch) }
+      }),
+    [points, pickAt, extent],
   )
 
   return (
@@ -216,8 +256,13 @@ export const MapCanvas = memo(function MapCanvas({
         controller={{ doubleClickZoom: true, inertia: false }}
         onViewStateChange={({ viewState }) => {
           const vs = viewState as { target: number[]; zoom: number }
+          // Panning cannot take the data off screen: the centre stays over it (zoom is limited by the view state).
+          const [x, y] = clampTarget(vs.target, extent)
+          const target: [number, number, number] = [x, y, 0]
+          viewNow.current = { target, zoom: vs.zoom }
           setZoomStep(labelZoomStep(vs.zoom))
-          onViewChange?.({ target: [vs.target[0], vs.target[1]], zoom: vs.zoom })
+          onViewChange?.(positionOf(target, vs.zoom, frame.current.width, frame.current.height))
+          return { ...viewState, target }
         }}
         layers={layers}
         useDevicePixels={gl?.software ? 1 : true}

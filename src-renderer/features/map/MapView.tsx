@@ -139,16 +139,20 @@ export function MapView({
       setTab('selection')
     } else if (action === 'toggle-clusters') setTab('clusters')
     else if (action === 'toggle-anomalies') setTab('anomalies')
+    else if (action === 'fit') mapRef.current?.fit()
   })
 
   return (
-    <section className="map-view" data-testid="map-view" aria-label="Map of the rows" data-focus={focusKind} data-focus-count={focusCount} data-hidden-clusters={hidden.size}>
+    <section className="map-view" data-testid="map-view" data-dataset-id={datasetId} aria-label="Map of the rows" data-focus={focusKind} data-focus-count={focusCount} data-hidden-clusters={hidden.size}>
       <div className="map-view__toolbar">
         <h2 className="panel__title">Map</h2>
         <span className="muted" data-testid="map-summary">
           {points.n.toLocaleString('en-US')} rows · {points.clusters.length} clusters
         </span>
         <SelectToolToggle value={tool} onChange={setTool} />
+        <button type="button" className="btn btn--small" data-testid="map-fit" title="Show all the data (F, 0 or Home)" onClick={() => mapRef.current?.fit()}>
+          Fit
+        </button>
         <ColorModeToggle value={look.colorBy} onChange={look.setColorBy} columns={look.metaColumns} domain={look.domain} onDomain={look.setDomain} />
         <MapStyleControls look={look} n={points.n} />
       </div>
