@@ -51,3 +51,9 @@ export function visibleExtent(target: readonly number[], zoom: number, width: nu
   const half = 0.5 / 2 ** zoom
   return { minX: target[0] - width * half, maxX: target[0] + width * half, minY: target[1] - height * half, maxY: target[1] + height * half }
 }
+
+/** The view target that draws data point (x, y) at the centre of the part of the canvas left free by `insets`. */
+export function centreInFreeArea(x: number, y: number, zoom: number, insets: Insets = NO_INSETS): [number, number, number] {
+  const scale = 2 ** zoom
+  return [x - (insets.left - insets.right) / 2 / scale, y - (insets.top - insets.bottom) / 2 / scale, 0]
+}

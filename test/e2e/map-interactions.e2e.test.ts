@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifactsDir } from './support/paths'
 import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
+import { openDataset } from './support/workspace-ui'
 
 const ROWS = 400
 
@@ -46,7 +47,7 @@ describe('browser mode: selecting, finding and flagging on the map', () => {
   it('lasso-selects points and exports exactly those rows', async () => {
     const { page } = w!.browser
     await page.goto(w!.serve.url)
-    await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
+    await openDataset(page, 1)
     await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 60_000 })
 
     // Where every row is drawn, in page pixels.

@@ -16,16 +16,15 @@ export function DatasetView({ dataset }: { dataset: Dataset }) {
         <MapSection dataset={dataset} />
         {!mode.exploring && <RowsView dataset={dataset} />}
       </div>
-      {mode.embedOpen && (
-        <aside className={`dataset-view__side${mode.exploring ? ' dataset-view__side--drawer' : ''}`} data-testid="embed-drawer">
-          {mode.exploring && (
-            <button type="button" className="btn btn--small drawer-close" data-testid="embed-drawer-close" onClick={() => mode.setEmbedOpen(false)}>
-              Close
-            </button>
-          )}
-          <EmbedPanel dataset={dataset} />
-        </aside>
-      )}
+      {/* Hidden rather than unmounted when folded: the model picked and the form filled stay as they were. */}
+      <aside className={`dataset-view__side${mode.exploring ? ' dataset-view__side--drawer' : ''}`} hidden={!mode.embedOpen} data-testid="embed-drawer">
+        {mode.exploring && (
+          <button type="button" className="btn btn--small drawer-close" data-testid="embed-drawer-close" onClick={() => mode.setEmbedOpen(false)}>
+            Close
+          </button>
+        )}
+        <EmbedPanel dataset={dataset} />
+      </aside>
     </div>
   )
 }

@@ -5,7 +5,7 @@ import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, use
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { dataExtent } from '../../map/data-extent'
-import { fitExtent, NO_INSETS, type FitViewState, type Insets } from '../../map/fit'
+import { centreInFreeArea, fitExtent, NO_INSETS, type FitViewState, type Insets } from '../../map/fit'
 import { positionOf, restoreView, type StoredPosition } from '../../map/view-restore'
 import { viewCoverage } from '../../map/view-coverage'
 import { clampTarget, zoomLimits } from '../../map/zoom-limits'
@@ -37,7 +37,8 @@ function pointsDrawn(deck: Deck | null | undefined): boolean {
 
 /** What the map view can ask of the canvas: move the view to a row, turn screen pixels into map coordinates. */
 export interface MapHandle {
-  flyTo(row: number): void
+  /** Centres the row's point in the canvas area left free by `insets` (default: the current ones). */
+  flyTo(row: number, insets?: Insets): void
   /** Back to the view that shows all the data (F, 0, Home, the fit button). */
   fit(): void
   /** Canvas-local pixels → map (data) coordinates; null before the first frame. */
@@ -172,12 +173,12 @@ export const MapCanvas = memo(function MapCanvas({
   useImperativeHandle(
     handleRef,
     () => ({
-      flyTo(row) {
+      flyTo(row, around) {
         if (row < 0 || row >= points.n) return
         const { width: w, height: h, insets: i } = frame.current
         const fitZoom = fitExtent(extent, w, h, undefined, i).zoom
         const zoom = Math.max(viewNow.current.zoom, fitZoom + 2)
-        fly({ target: [points.coords[2 * row], points.coords[2 * row + 1], 0], zoom })
+        fly({ target: centreInFreeArea(points.coords[2 * row], points.coords[2 * row + 1], zoom, around ?? i), zoom })
       },
       fit() {
         const { width: w, height: h, insets: i } = frame.current

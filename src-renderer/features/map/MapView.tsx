@@ -40,6 +40,7 @@ const LEGEND_RESERVE = 232
 const DOCK_RESERVE = 356
 const TABLE_BAR_RESERVE = 44
 const TABLE_SHARE = 0.42
+const DETAILS_RESERVE = 336
 
 /** What undo/redo steps through: the selection and the filters. */
 interface Undoable {
@@ -127,9 +128,12 @@ export function MapView({
   const focusKind = selectionRows.length ? 'selection' : hitRows.length ? 'search' : focus ? 'anomalies' : 'none'
   const focusCount = selectionRows.length || hitRows.length || (focus ? flagged : 0)
 
+  // Opening a row shows its details beside the dock: the flight centres the point in what is left of the map.
+  const insetsRef = useRef<Insets | null>(null)
   const open = useCallback((row: number) => {
     setSelected(row)
-    mapRef.current?.flyTo(row)
+    const i = insetsRef.current
+    mapRef.current?.flyTo(row, i ? { ...i, right: i.right + DETAILS_RESERVE } : undefined)
   }, [])
 
   // Undo/redo: every selection or filter change records the state before it.
@@ -184,6 +188,7 @@ export function MapView({
     }),
     [legendOpen, dockOpen, tableOpen, size, dataset],
   )
+  insetsRef.current = insets
 
   function applyGesture(g: SelectGesture) {
     const map = mapRef.current

@@ -17,3 +17,10 @@ export async function openDataset(page: Page, id: number): Promise<void> {
 export async function waitForMap(page: Page, datasetId: number): Promise<void> {
   await page.locator(`[data-testid="map-view"][data-dataset-id="${datasetId}"] [data-testid="map-canvas"][data-rendered="true"]`).waitFor({ timeout: 60_000 })
 }
+
+/** Opens the Embed drawer if the Embed panel is folded away (explore mode folds it once a map is shown). */
+export async function showEmbedPanel(page: Page): Promise<void> {
+  if (await page.getByTestId('embed-panel').isVisible()) return
+  await page.getByTestId('embed-toggle').click()
+  await page.getByTestId('embed-panel').waitFor()
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { dataExtent } from '../../../src-renderer/map/data-extent'
-import { fitBounds, fitExtent } from '../../../src-renderer/map/fit'
+import { centreInFreeArea, fitBounds, fitExtent } from '../../../src-renderer/map/fit'
 import { showsData, viewCoverage } from '../../../src-renderer/map/view-coverage'
 import { positionOf, restoreView } from '../../../src-renderer/map/view-restore'
 import { clampTarget, clampZoom, zoomLimits } from '../../../src-renderer/map/zoom-limits'
@@ -43,6 +43,14 @@ describe('map navigation: fit', () => {
     const [x0] = project(v, 300, 300, e.minX, 0)
     const [x1] = project(v, 300, 300, e.maxX, 0)
     expect(x1 - x0).toBeGreaterThanOrEqual(100 - 1e-6)
+  })
+
+  it('centres a flown-to point in the area the overlays leave free', () => {
+    const insets = { top: 0, right: 300, bottom: 200, left: 0 }
+    const v = { target: centreInFreeArea(4, 2, 3, insets), zoom: 3 }
+    const [sx, sy] = project(v, 1000, 800, 4, 2)
+    expect(sx).toBeCloseTo((1000 - 300) / 2, 6)
+    expect(sy).toBeCloseTo((800 - 200) / 2, 6)
   })
 
   it('has no extent without finite points, and a size for a single point', () => {
