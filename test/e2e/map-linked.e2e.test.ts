@@ -133,6 +133,23 @@ for (const size of [
       await page.screenshot({ path: path.join(artifactsDir, `map-help-${size.width}x${size.height}.png`) })
       await page.keyboard.press('Escape')
       await help.waitFor({ state: 'detached' })
+
+      // A click on a cluster's legend entry hides the cluster and its label; a second click brings both back.
+      const mapCanvas = page.getByTestId('map-canvas')
+      const labels = Number(await mapCanvas.getAttribute('data-labels'))
+      await page.getByTestId('map-legend-item').first().click()
+      await expect.poll(() => page.getByTestId('map-view').getAttribute('data-hidden-clusters')).toBe('1')
+      await expect.poll(async () => Number(await mapCanvas.getAttribute('data-labels'))).toBe(labels - 1)
+      await page.getByTestId('map-legend-item').first().click()
+      await expect.poll(async () => Number(await mapCanvas.getAttribute('data-labels'))).toBe(labels)
+
+      // Density contours under the points, on the whole map (look at the screenshot).
+      await page.keyboard.press('f')
+      const drawn = Number(await mapCanvas.getAttribute('data-frames'))
+      await page.getByTestId('map-density').check()
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > n, drawn)
+      await page.screenshot({ path: path.join(artifactsDir, `map-density-${size.width}x${size.height}.png`) })
+      await page.getByTestId('map-density').uncheck()
       expect(problems).toEqual([])
     }, 300_000)
   })

@@ -76,6 +76,7 @@ export const MapCanvas = memo(function MapCanvas({
   appearance = DEFAULT_APPEARANCE,
   initialPosition = null,
   insets = NO_INSETS,
+  hiddenClusters,
   onViewChange,
 }: {
   points: DecodedPoints
@@ -97,6 +98,8 @@ export const MapCanvas = memo(function MapCanvas({
   initialPosition?: StoredPosition | null
   /** Canvas edges covered by overlays (the legend): fits keep the data out of them. */
   insets?: Insets
+  /** Clusters hidden on the map (their labels go too). */
+  hiddenClusters?: ReadonlySet<number>
   onViewChange?(p: StoredPosition): void
 }) {
   const deckRef = useRef<DeckGLRef>(null)
@@ -143,7 +146,8 @@ export const MapCanvas = memo(function MapCanvas({
   }
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
   const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
-  const candidates = useMemo(() => labelClusters(points.clusters), [points])
+  // A hidden cluster's points are not drawn, so neither is its label.
+  const candidates = useMemo(() => labelClusters(points.clusters, undefined, hiddenClusters), [points, hiddenClusters])
   const extent = useMemo(() => dataExtent(points.coords) ?? { minX: -1, minY: -1, maxX: 1, maxY: 1 }, [points])
   // Once per run (the view is the user's after that): the remembered view if it still shows the data, else the fit.
   // eslint-disable-next-line react-hooks/exhaustive-deps

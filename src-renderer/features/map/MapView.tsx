@@ -3,6 +3,7 @@ import type { ColumnFilter, Dataset } from '../../../src-main/contract'
 import { useEngineEvent, useQuery } from '../../api/hooks'
 import { useExploreMode, useExploring } from '../../app/explore-mode'
 import type { Insets } from '../../map/fit'
+import { isolateCategory, isolateCluster, toggleCluster } from '../../map/legend-actions'
 import { EMPTY_HISTORY, record, redo, undo, type History } from '../../map/history'
 import { flaggedCount, flaggedMask, flaggedRows } from '../../map/anomaly-threshold'
 import type { DecodedPoints } from '../../map/decode'
@@ -304,6 +305,7 @@ export function MapView({
               appearance={look.appearance}
               initialPosition={look.initialPosition}
               insets={insets}
+              hiddenClusters={hidden}
               onViewChange={look.onViewChange}
             />
           )}
@@ -313,7 +315,18 @@ export function MapView({
             <button type="button" className="map-legend-box__toggle" data-testid="map-legend-toggle" aria-expanded={legendOpen} onClick={() => setLegendOpen((o) => !o)}>
               {legendOpen ? '◂ Legend' : 'Legend ▸'}
             </button>
-            {legendOpen && <MapLegend points={points} mode={look.colorBy.by} column={look.colorColumn} scale={look.scale} error={look.error?.message} />}
+            {legendOpen && (
+              <MapLegend
+                points={points}
+                mode={look.colorBy.by}
+                column={look.colorColumn}
+                scale={look.scale}
+                error={look.error?.message}
+                hidden={hidden}
+                onCluster={(idx, only) => setHidden((h) => (only ? isolateCluster(points.clusters.map((c) => c.idx), h, idx) : toggleCluster(h, idx)))}
+                onCategory={(value) => look.colorBy.by === 'column' && changeFilters((fs) => isolateCategory(fs, look.colorBy.by === 'column' ? look.colorBy.column : -1, value))}
+              />
+            )}
           </div>
           {/* Over the map rather than beside it: resizing the canvas would move the points under the pointer. */}
           {selected !== null && (
