@@ -33,7 +33,7 @@ afterAll(async () => {
   await w?.close()
 })
 
-type View = { target: number[]; zoom: number; fitZoom: number; coverage: { shownShare: number; spanShare: number } }
+type View = { target: number[]; zoom: number; fitZoom: number; coverage: { shownShare: number; spanShare: number }; flightCentre: [number, number] | null }
 const view = (page: Page): Promise<View> => page.evaluate(() => window.__embedmapMap!.view())
 
 async function expectFilled(page: Page, what: string): Promise<View> {

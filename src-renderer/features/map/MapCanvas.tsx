@@ -156,6 +156,8 @@ export const MapCanvas = memo(function MapCanvas({
   const frame = useRef({ width, height, insets })
   frame.current = { width, height, insets }
   const viewNow = useRef<FitViewState>(start.view)
+  /** Canvas pixels where the last fly-to put its row: the centre of the area the overlays left free. */
+  const flightCentre = useRef<[number, number] | null>(null)
   // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
   const [zoomStep, setZoomStep] = useState(() => labelZoomStep(start.view.zoom))
   const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
@@ -182,6 +184,8 @@ export const MapCanvas = memo(function MapCanvas({
         const { width: w, height: h, insets: i } = frame.current
         const fitZoom = fitExtent(extent, w, h, undefined, i).zoom
         const zoom = Math.max(viewNow.current.zoom, fitZoom + 2)
+        const free = around ?? i
+        flightCentre.current = [free.left + (w - free.left - free.right) / 2, free.top + (h - free.top - free.bottom) / 2]
         fly({ target: centreInFreeArea(points.coords[2 * row], points.coords[2 * row + 1], zoom, around ?? i), zoom })
       },
       fit() {
@@ -237,7 +241,13 @@ export const MapCanvas = memo(function MapCanvas({
         const zoom = viewport ? viewport.zoom : viewNow.current.zoom
         const cw = viewport?.width ?? w
         const ch = viewport?.height ?? h
-        return { target, zoom, fitZoom: fitExtent(extent, w, h, undefined, i).zoom, coverage: viewCoverage(points.coords, target, zoom, cw, ch) }
+        return {
+          target,
+          zoom,
+          fitZoom: fitExtent(extent, w, h, undefined, i).zoom,
+          coverage: viewCoverage(points.coords, target, zoom, cw, ch),
+          flightCentre: flightCentre.current,
+        }
       }),
     [points, pickAt, extent],
   )

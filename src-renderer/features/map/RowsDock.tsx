@@ -1,4 +1,4 @@
-import { useCallback } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { Dataset, Row } from '../../../src-main/contract'
 import { ErrorMessage } from '../../ui/ErrorMessage'
 import { formatInt } from '../../ui/format'
@@ -34,11 +34,19 @@ export function RowsDock({
   expanded: boolean
   onExpanded(open: boolean): void
 }) {
-  const all = useRowPages(dataset.id, '', `${dataset.id}|${dataset.rowCount}`)
+  // A text filter over all rows, as in the table of a dataset without a map (debounced: one request per pause).
+  const [filterInput, setFilterInput] = useState('')
+  const [query, setQuery] = useState('')
+  useEffect(() => {
+    const t = setTimeout(() => setQuery(filterInput), 250)
+    return () => clearTimeout(t)
+  }, [filterInput])
+  const all = useRowPages(dataset.id, query, `${dataset.id}|${dataset.rowCount}|${query}`)
   const subset = useRowsByIndex(dataset.id, table.rows ?? EMPTY)
   const count = table.rows ? table.rows.length : (all.total ?? dataset.rowCount)
   const onSelect = useCallback((row: Row) => onOpen(row.idx), [onOpen])
-  const label = table.source === 'all' ? `${formatInt(count)} rows` : `${formatInt(count)} ${SOURCE_LABEL[table.source]}`
+  const label =
+    table.source !== 'all' ? `${formatInt(count)} ${SOURCE_LABEL[table.source]}` : query ? `${formatInt(count)} of ${formatInt(dataset.rowCount)} rows contain “${query}”` : `${formatInt(count)} rows`
   return (
     <section className={`rows-dock${expanded ? ' is-open' : ''}`} data-testid="rows-dock" data-source={table.source} data-count={count} aria-label="Rows table">
       <button type="button" className="rows-dock__bar" data-testid="rows-dock-toggle" aria-expanded={expanded} onClick={() => onExpanded(!expanded)}>
@@ -46,6 +54,17 @@ export function RowsDock({
       </button>
       {expanded && (
         <div className="rows-dock__body">
+          {table.source === 'all' && (
+            <input
+              type="search"
+              className="filter rows-dock__filter"
+              placeholder="Filter rows (text contains…)"
+              aria-label="Filter rows by text"
+              value={filterInput}
+              onChange={(e) => setFilterInput(e.target.value)}
+              data-testid="rows-dock-filter"
+            />
+          )}
           {all.error && <ErrorMessage error={all.error} title="Could not load rows" />}
           {count === 0 ? (
             <p className="muted empty-state">No rows.</p>

@@ -13,7 +13,7 @@ export interface MapTestHook {
   /** Rows the points layer now draws in the current theme's "filtered out" colour (read from the GPU-bound colours). */
   dimmedRows(): number[]
   /** The current view, the zoom that fits the data, and how much of the data the view shows. */
-  view(): { target: number[]; zoom: number; fitZoom: number; coverage: ViewCoverage }
+  view(): { target: number[]; zoom: number; fitZoom: number; coverage: ViewCoverage; flightCentre: [number, number] | null }
   /** deck.gl itself, for benchmarks that time picking and drawing directly. */
   deck(): Deck | null
 }
