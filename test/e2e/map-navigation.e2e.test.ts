@@ -118,6 +118,13 @@ for (const size of [
       await page.waitForFunction((n) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > n, before)
       const fitted = await expectFilled(page, 'after F')
       expect(fitted.zoom).toBeCloseTo(fitted.fitZoom, 3)
+      // F again after moving: a second fit to the same view must not be ignored.
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -600)
+      await expect.poll(async () => (await view(page)).zoom, { timeout: 15_000 }).toBeGreaterThan(fitted.zoom + 0.5)
+      await page.keyboard.press('0')
+      await expect.poll(async () => (await view(page)).zoom, { timeout: 15_000 }).toBeCloseTo(fitted.fitZoom, 3)
+      await expectFilled(page, 'after 0')
 
       // Explore mode: the map fills the window.
       const share = await canvasShare(page)

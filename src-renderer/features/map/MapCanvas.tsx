@@ -9,6 +9,7 @@ import { centreInFreeArea, fitExtent, NO_INSETS, type FitViewState, type Insets 
 import { positionOf, restoreView, type StoredPosition } from '../../map/view-restore'
 import { viewCoverage } from '../../map/view-coverage'
 import { clampTarget, zoomLimits } from '../../map/zoom-limits'
+import { labelEdgeOffsets, offsetsKey } from '../../map/label-edges'
 import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
 import { densityLayer, drawnRadius, hoveredPointLayer, labelsLayer, POINTS_LAYER_ID, pointRadius, pointsData, pointsLayer } from '../../map/layers'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
@@ -161,15 +162,48 @@ export const MapCanvas = memo(function MapCanvas({
   // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
   const [zoomStep, setZoomStep] = useState(() => labelZoomStep(start.view.zoom))
   const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
+  // Where the view came to rest (after a pan or zoom pauses, a fly-to or a fit): labels crossing an edge move inside.
+  // Not per frame: each change of the offsets redraws every point once.
+  const [settled, setSettled] = useState<FitViewState>(start.view)
+  const settleTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  useEffect(() => () => clearTimeout(settleTimer.current), [])
+  const edgeOffsets = useMemo(() => labelEdgeOffsets(labels, settled.target, settled.zoom, width, height), [labels, settled, width, height])
+  const edgeKey = offsetsKey(edgeOffsets)
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const stableOffsets = useMemo(() => edgeOffsets, [edgeKey])
   const density = useMemo(() => (appearance.density ? densityGrid(points.coords) : null), [appearance.density, points])
   // A fly-to or fit replaces the initial view state (deck.gl then moves there); null keeps the start view. Zoom limits
   // ride along in the view state, where deck.gl's controller enforces them.
-  const [flight, setFlight] = useState<(FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) | null>(null)
+  const [flight, setFlightState] = useState<(FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number; flightNo: number }) | null>(null)
+  // deck.gl applies a new initialViewState only if it differs deeply from the previous one: F after F (with a pan
+  // between) would otherwise be ignored. A running number makes every flight a new one.
+  const flights = useRef(0)
+  const setFlight = useCallback(
+    (f: FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) => setFlightState({ ...f, flightNo: ++flights.current }),
+    [],
+  )
   const initialViewState = useMemo(() => flight ?? { ...start.view, ...start.limits }, [flight, start])
+  // A flight is applied without a view-state callback: it is the view now.
+  useEffect(() => {
+    if (!flight) return
+    viewNow.current = { target: flight.target, zoom: flight.zoom }
+    setSettled(viewNow.current)
+  }, [flight])
   // The start view is remembered at once: a map that was never moved must not leave an empty position behind.
   useEffect(() => {
     onViewChange?.(positionOf(start.view.target, start.view.zoom, width, height))
   }, [start]) // eslint-disable-line react-hooks/exhaustive-deps
+  // Until the user moves the map, a new canvas size (the layout settling into explore mode just after the map
+  // mounts, a window resize) fits again: "fit on first show" must hold for the size the map ends up at.
+  const touched = useRef(false)
+  const startSize = useRef({ width, height })
+  useEffect(() => {
+    if (touched.current || (width === startSize.current.width && height === startSize.current.height)) return
+    startSize.current = { width, height }
+    const again = restoreView(initialPosition, points.coords, extent, width, height, frame.current.insets)
+    setFlight({ ...again.view, ...again.limits, transitionDuration: 0 })
+    onViewChange?.(positionOf(again.view.target, again.view.zoom, width, height))
+  }, [width, height]) // eslint-disable-line react-hooks/exhaustive-deps
   const fly = useCallback((to: FitViewState) => {
     const { width: w, height: h, insets: i } = frame.current
     const limits = zoomLimits(fitExtent(extent, w, h, undefined, i).zoom)
@@ -226,9 +260,9 @@ export const MapCanvas = memo(function MapCanvas({
           ]
         : []),
       ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
-      labelsLayer(labels, appearance.theme),
+      labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
     ],
-    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx],
+    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey],
   )
 
   useEffect(
@@ -269,13 +303,17 @@ export const MapCanvas = memo(function MapCanvas({
         views={VIEW}
         initialViewState={initialViewState}
         controller={{ doubleClickZoom: true, inertia: false }}
-        onViewStateChange={({ viewState }) => {
+        onViewStateChange={({ viewState, interactionState }) => {
           const vs = viewState as { target: number[]; zoom: number }
+          // Only the user's own moves count (deck.gl may also report resizes and transitions here).
+          if (interactionState?.isDragging || interactionState?.isPanning || interactionState?.isZooming) touched.current = true
           // Panning cannot take the data off screen: the centre stays over it (zoom is limited by the view state).
           const [x, y] = clampTarget(vs.target, extent)
           const target: [number, number, number] = [x, y, 0]
           viewNow.current = { target, zoom: vs.zoom }
           setZoomStep(labelZoomStep(vs.zoom))
+          clearTimeout(settleTimer.current)
+          settleTimer.current = setTimeout(() => setSettled(viewNow.current), 150)
           onViewChange?.(positionOf(target, vs.zoom, frame.current.width, frame.current.height))
           return { ...viewState, target }
         }}
