@@ -369,6 +369,8 @@ export const SavedViewSchema = z.object({
   runId: Id.nullable(),
   target: z.tuple([z.number(), z.number()]),
   zoom: z.number().min(-50).max(50),
+  /** The data rectangle on screen [minX, minY, maxX, maxY]: means the same on any canvas size. Views saved before it had only target/zoom. */
+  bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
   color: z.union([z.object({ by: z.enum(['cluster', 'anomaly']) }), z.object({ by: z.literal('column'), column: z.number().int().nonnegative() })]),
   theme: z.enum(['light', 'dark']),
   pointSize: z.number().min(0.1).max(50),

@@ -10,10 +10,15 @@ import { ImportPreview } from '../features/import/ImportPreview'
 import { ImportSource, type ChosenFile } from '../features/import/ImportSource'
 import { JobsPanel } from '../features/jobs/JobsPanel'
 import { ErrorMessage } from '../ui/ErrorMessage'
+import { ExploreModeProvider, useExploreMode } from './explore-mode'
 
 export function App() {
   if (!hasTransport) return <NoToken />
-  return <Workspace />
+  return (
+    <ExploreModeProvider>
+      <Workspace />
+    </ExploreModeProvider>
+  )
 }
 
 function Workspace() {
@@ -24,13 +29,21 @@ function Workspace() {
   const [importing, setImporting] = useState<ChosenFile | null>(null)
   // Null while the list has not caught up with a new import, or after the dataset was deleted elsewhere.
   const selected = datasets.value?.find((d) => d.id === selectedId) ?? null
+  const mode = useExploreMode()
+  const drawer = mode.exploring
 
   return (
-    <div className="app">
-      <AppHeader />
-      <div className="layout">
-        <aside className="sidebar">
-          <ImportSource onChosen={setImporting} />
+    <div className={`app${mode.exploring ? ' app--explore' : ''}${mode.fullscreen ? ' app--fullscreen' : ''}`} data-testid="app" data-explore={mode.exploring}>
+      {!mode.fullscreen && <AppHeader dataset={selected?.name} />}
+      <div className={`layout${drawer ? ' layout--explore' : ''}`}>
+        {drawer && mode.workspaceOpen && <div className="drawer-scrim" onClick={() => mode.setWorkspaceOpen(false)} />}
+        <aside className={`sidebar${drawer ? ' sidebar--drawer' : ''}`} hidden={!mode.workspaceOpen} data-testid="workspace" aria-label="Workspace">
+          <ImportSource
+            onChosen={(file) => {
+              setImporting(file)
+              mode.setWorkspaceOpen(false)
+            }}
+          />
           <DatasetList
             datasets={datasets.value}
             loading={datasets.loading}
@@ -39,6 +52,8 @@ function Workspace() {
             onSelect={(id) => {
               setImporting(null)
               setSelectedId(id)
+              // Picking a dataset is the end of the errand: the drawer gives the room back to the map.
+              mode.setWorkspaceOpen(false)
             }}
             onDeleted={(id) => {
               if (id === selectedId) setSelectedId(null)
@@ -73,12 +88,30 @@ function Workspace() {
   )
 }
 
-function AppHeader() {
+function AppHeader({ dataset }: { dataset?: string }) {
   const info = useQuery('app.info', {}, 'once')
   const connected = useConnected()
+  const mode = useExploreMode()
   return (
     <header className="app-header">
       <h1 className="app-header__title">EmbedMap</h1>
+      {mode.exploring && (
+        <>
+          <button
+            type="button"
+            className={`btn btn--small${mode.workspaceOpen ? ' is-active' : ''}`}
+            data-testid="workspace-toggle"
+            aria-expanded={mode.workspaceOpen}
+            onClick={() => mode.setWorkspaceOpen(!mode.workspaceOpen)}
+          >
+            ☰ Datasets &amp; import
+          </button>
+          {dataset && <span className="app-header__dataset" data-testid="header-dataset">{dataset}</span>}
+          <button type="button" className={`btn btn--small${mode.embedOpen ? ' is-active' : ''}`} data-testid="embed-toggle" aria-expanded={mode.embedOpen} onClick={() => mode.setEmbedOpen(!mode.embedOpen)}>
+            Embeddings
+          </button>
+        </>
+      )}
       {info.value && (
         <span className="app-header__meta" title={info.value.dbPath}>
           v{info.value.version} · {info.value.mode === 'browser' ? 'browser mode' : 'desktop'}

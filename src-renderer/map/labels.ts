@@ -3,9 +3,12 @@ import type { MapCluster } from '../../src-main/contract'
 /** How many cluster labels the map considers at most (biggest clusters first). */
 export const MAX_LABELS = 200
 
-/** The clusters worth a label, biggest first, at most max, skipping empty ones. */
-export function labelClusters(clusters: readonly MapCluster[], max = MAX_LABELS): MapCluster[] {
-  return [...clusters].filter((c) => c.size > 0).sort((a, b) => b.size - a.size || a.idx - b.idx).slice(0, max)
+/** The clusters worth a label, biggest first, at most max, skipping empty ones and the ones hidden on the map. */
+export function labelClusters(clusters: readonly MapCluster[], max = MAX_LABELS, hidden?: ReadonlySet<number>): MapCluster[] {
+  return [...clusters]
+    .filter((c) => c.size > 0 && !hidden?.has(c.idx))
+    .sort((a, b) => b.size - a.size || a.idx - b.idx)
+    .slice(0, max)
 }
 
 export interface LabelMetrics {

@@ -74,7 +74,8 @@ export function hoveredPointLayer(coords: Float32Array, row: number, radiusPx: n
 }
 
 /** Cluster labels, already decluttered for the current zoom (map/labels.ts), so no collision pass runs on the GPU. */
-export function labelsLayer(clusters: MapCluster[], theme: Theme = 'light') {
+/** `offsets`: pixel shifts that keep labels inside the canvas (map/label-edges.ts), keyed by cluster idx; `offsetsKey` names them. */
+export function labelsLayer(clusters: MapCluster[], theme: Theme = 'light', offsets?: ReadonlyMap<number, readonly [number, number]>, offsetsKey = '') {
   type Cluster = MapCluster
   const colors = DECK_THEMES[theme]
   return new TextLayer<Cluster>({
@@ -93,7 +94,8 @@ export function labelsLayer(clusters: MapCluster[], theme: Theme = 'light') {
     backgroundPadding: [4, 2],
     getTextAnchor: 'middle',
     getAlignmentBaseline: 'center',
-    updateTriggers: { getColor: theme, getBackgroundColor: theme },
+    getPixelOffset: (c) => (offsets?.get(c.idx) as [number, number] | undefined) ?? [0, 0],
+    updateTriggers: { getColor: theme, getBackgroundColor: theme, getPixelOffset: offsetsKey },
   })
 }
 

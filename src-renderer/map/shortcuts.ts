@@ -2,13 +2,28 @@
  * Keyboard shortcuts of the map, as a pure routing function: a key event in, an action (or null) out. Keys typed into
  * a text field are never shortcuts; Escape there only leaves the field (so it never clears a selection by surprise).
  */
-export type MapAction = 'focus-search' | 'clear' | 'leave-field' | 'lasso' | 'box' | 'pan' | 'select-all' | 'toggle-clusters' | 'toggle-anomalies'
+export type MapAction =
+  | 'focus-search'
+  | 'clear'
+  | 'leave-field'
+  | 'lasso'
+  | 'box'
+  | 'pan'
+  | 'select-all'
+  | 'toggle-clusters'
+  | 'toggle-anomalies'
+  | 'fit'
+  | 'undo'
+  | 'redo'
+  | 'help'
+  | 'toggle-fullscreen'
 
 export interface KeyLike {
   key: string
   ctrlKey?: boolean
   metaKey?: boolean
   altKey?: boolean
+  shiftKey?: boolean
   /** Tag name of the focused element (event.target), upper- or lower-case. */
   targetTag?: string
   targetEditable?: boolean
@@ -36,7 +51,12 @@ export const SHORTCUT_HELP: readonly { keys: string; does: string }[] = [
   { keys: 'Ctrl+A', does: 'select all' },
   { keys: 'C', does: 'clusters' },
   { keys: 'A', does: 'anomalies' },
-  { keys: 'Esc', does: 'clear' },
+  { keys: 'F / 0 / Home', does: 'fit the map to the data' },
+  { keys: 'M', does: 'map full screen (hide the panels)' },
+  { keys: 'Ctrl+Z', does: 'undo a selection or filter change' },
+  { keys: 'Ctrl+Shift+Z / Ctrl+Y', does: 'redo' },
+  { keys: '?', does: 'this help' },
+  { keys: 'Esc', does: 'clear (or close this help)' },
 ]
 
 export function routeShortcut(e: KeyLike): MapAction | null {
@@ -44,8 +64,21 @@ export function routeShortcut(e: KeyLike): MapAction | null {
   if (isTyping(e)) return null
   const mod = e.ctrlKey || e.metaKey
   if (mod && !e.altKey && e.key.toLowerCase() === 'a') return 'select-all'
+  // Shift turns "z" into "Z": the letter, not its case, says which key it was.
+  if (mod && !e.altKey && e.key.toLowerCase() === 'z') return e.shiftKey ? 'redo' : 'undo'
+  if (mod && !e.altKey && e.key.toLowerCase() === 'y') return 'redo'
   if (mod || e.altKey) return null
   switch (e.key) {
+    case 'f':
+    case 'F':
+    case '0':
+    case 'Home':
+      return 'fit'
+    case '?':
+      return 'help'
+    case 'm':
+    case 'M':
+      return 'toggle-fullscreen'
     case '/':
       return 'focus-search'
     case 'l':

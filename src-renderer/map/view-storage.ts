@@ -2,9 +2,12 @@ import { SavedViewSchema, type SavedView } from '../../src-main/contract'
 
 /**
  * The last view of each dataset and the last opened dataset, in localStorage: restored when the app opens again.
- * Anything that no longer parses (an older version's shape, a hand edit) is ignored, never trusted.
+ * Anything that no longer parses (an older version's shape, a hand edit) is ignored, never trusted. A view is kept
+ * per dataset (its look: colours, filters, style) and per dataset and run (also its position, which only means
+ * something on that run's coordinates).
  */
 const VIEW_KEY = (datasetId: number) => `embedmap.view.${datasetId}`
+const RUN_VIEW_KEY = (datasetId: number, runId: number) => `embedmap.view.${datasetId}.run.${runId}`
 const LAST_DATASET_KEY = 'embedmap.lastDataset'
 const THEME_KEY = 'embedmap.theme'
 
@@ -16,8 +19,12 @@ function storage(): Storage | null {
   }
 }
 
-export function loadLastView(datasetId: number): SavedView | null {
-  const raw = storage()?.getItem(VIEW_KEY(datasetId))
+/** The run's own last view, else the dataset's last view (whose position the caller uses only if its run matches). */
+export function loadLastView(datasetId: number, runId?: number): SavedView | null {
+  return (runId !== undefined ? parseView(storage()?.getItem(RUN_VIEW_KEY(datasetId, runId))) : null) ?? parseView(storage()?.getItem(VIEW_KEY(datasetId)))
+}
+
+function parseView(raw: string | null | undefined): SavedView | null {
   if (!raw) return null
   try {
     const parsed = SavedViewSchema.safeParse(JSON.parse(raw))
@@ -29,7 +36,9 @@ export function loadLastView(datasetId: number): SavedView | null {
 
 export function storeLastView(datasetId: number, view: SavedView): void {
   try {
-    storage()?.setItem(VIEW_KEY(datasetId), JSON.stringify(view))
+    const json = JSON.stringify(view)
+    storage()?.setItem(VIEW_KEY(datasetId), json)
+    if (view.runId !== null) storage()?.setItem(RUN_VIEW_KEY(datasetId, view.runId), json)
   } catch {
     // quota: the view is a convenience, not data
   }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeTinyModel } from '../helpers/tiny-model'
 import { launchBrowser, type Browser } from './support/browser'
+import { showEmbedPanel } from './support/workspace-ui'
 import { startServe, type ServeProcess } from './support/cli'
 import { artifactsDir, repoRoot } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
@@ -117,6 +118,8 @@ describe('browser mode: embed a dataset', () => {
     expect(await panel.getByTestId('embed-map-after').isChecked()).toBe(true)
     await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 120_000 })
     expect(await page.getByTestId('map-canvas').getAttribute('data-points')).toBe(String(ROWS))
+    // With a map on screen the Embed panel folds into a drawer: open it again to read the embedding set.
+    await showEmbedPanel(page)
 
     // The embedding set: model, vectors = rows, ready, and the provider that actually ran it.
     const set = panel.locator('[data-testid="embedding-set"][data-model-id="tiny"]')

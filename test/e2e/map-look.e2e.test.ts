@@ -2,6 +2,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifactsDir } from './support/paths'
 import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
+import { openDataset } from './support/workspace-ui'
 
 /** Colour by a metadata column, filter (dimming, cross-filtered histograms), dark theme, and a view saved with the dataset. */
 const ROWS = 400
@@ -37,7 +38,7 @@ async function dimmedRows(): Promise<number[]> {
 
 async function openMap(): Promise<void> {
   const { page } = w!.browser
-  await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
+  await openDataset(page, 1)
   await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 60_000 })
 }
 

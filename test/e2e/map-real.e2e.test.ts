@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { realModel } from '../helpers/real-models'
 import { artifactsDir } from './support/paths'
 import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
+import { openDataset } from './support/workspace-ui'
 
 const ROWS = 2000
 
@@ -27,7 +28,7 @@ describe('browser mode: the map of 2,000 AG News rows embedded by all-MiniLM-L6-
     const { page, problems } = w!.browser
     await page.setViewportSize({ width: 1600, height: 1000 })
     await page.goto(w!.serve.url)
-    await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
+    await openDataset(page, 1)
     await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 120_000 })
     const summary = (await page.getByTestId('map-summary').textContent()) ?? ''
     const k = Number(/· (\d+) clusters/.exec(summary)?.[1])

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { artifactsDir } from './support/paths'
 import { mappedAgNews, type MappedWorkspace } from './support/mapped-dataset'
+import { openDataset } from './support/workspace-ui'
 
 const ROWS = 400
 
@@ -29,7 +30,7 @@ describe('browser mode: the map', () => {
   it('draws the analyzed dataset with cluster labels, a hover tooltip with the row text, and row details on click', async () => {
     const { page, problems } = w!.browser
     await page.goto(w!.serve.url)
-    await page.locator('[data-testid="dataset-item"][data-dataset-id="1"]').click()
+    await openDataset(page, 1)
 
     // The first frame: deck.gl has drawn every point (SwiftShader is slow; the canvas marks itself after onAfterRender).
     const canvas = page.getByTestId('map-canvas')
@@ -88,7 +89,7 @@ describe('browser mode: the map', () => {
 
   it('offers Analyze for an embedded dataset without a map, follows the job, then draws the map', async () => {
     const { page, problems } = w!.browser
-    await page.locator('[data-testid="dataset-item"][data-dataset-id="2"]').click()
+    await openDataset(page, 2)
     const prompt = page.getByTestId('map-prompt')
     await prompt.waitFor({ timeout: 30_000 })
     await prompt.getByTestId('analyze-start').click()

@@ -4,7 +4,12 @@ import DeckGL, { type DeckGLRef } from '@deck.gl/react'
 import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type PointerEvent, type Ref } from 'react'
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
-import { fitBounds } from '../../map/fit'
+import { dataExtent } from '../../map/data-extent'
+import { centreInFreeArea, fitExtent, NO_INSETS, type FitViewState, type Insets } from '../../map/fit'
+import { positionOf, restoreView, type StoredPosition } from '../../map/view-restore'
+import { viewCoverage } from '../../map/view-coverage'
+import { clampTarget, zoomLimits } from '../../map/zoom-limits'
+import { labelEdgeOffsets, offsetsKey } from '../../map/label-edges'
 import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
 import { densityLayer, drawnRadius, hoveredPointLayer, labelsLayer, POINTS_LAYER_ID, pointRadius, pointsData, pointsLayer } from '../../map/layers'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
@@ -33,7 +38,10 @@ function pointsDrawn(deck: Deck | null | undefined): boolean {
 
 /** What the map view can ask of the canvas: move the view to a row, turn screen pixels into map coordinates. */
 export interface MapHandle {
-  flyTo(row: number): void
+  /** Centres the row's point in the canvas area left free by `insets` (default: the current ones). */
+  flyTo(row: number, insets?: Insets): void
+  /** Back to the view that shows all the data (F, 0, Home, the fit button). */
+  fit(): void
   /** Canvas-local pixels → map (data) coordinates; null before the first frame. */
   unproject(x: number, y: number): [number, number] | null
 }
@@ -68,6 +76,8 @@ export const MapCanvas = memo(function MapCanvas({
   colors = null,
   appearance = DEFAULT_APPEARANCE,
   initialPosition = null,
+  insets = NO_INSETS,
+  hiddenClusters,
   onViewChange,
 }: {
   points: DecodedPoints
@@ -85,9 +95,13 @@ export const MapCanvas = memo(function MapCanvas({
   /** RGBA per point from the colour mode, column colouring and filter dimming (useMapLook); null: colour by `mode`. */
   colors?: Uint8Array | null
   appearance?: MapAppearance
-  /** A restored view; null fits the whole map. */
-  initialPosition?: { target: [number, number]; zoom: number } | null
-  onViewChange?(p: { target: [number, number]; zoom: number }): void
+  /** A remembered view; used only if it still shows the data (map/view-restore.ts), else the map fits itself. */
+  initialPosition?: StoredPosition | null
+  /** Canvas edges covered by overlays (the legend): fits keep the data out of them. */
+  insets?: Insets
+  /** Clusters hidden on the map (their labels go too). */
+  hiddenClusters?: ReadonlySet<number>
+  onViewChange?(p: StoredPosition): void
 }) {
   const deckRef = useRef<DeckGLRef>(null)
   const boxRef = useRef<HTMLDivElement>(null)
@@ -133,25 +147,84 @@ export const MapCanvas = memo(function MapCanvas({
   }
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
   const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
-  const candidates = useMemo(() => labelClusters(points.clusters), [points])
-  // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
-  const [zoomStep, setZoomStep] = useState(() => labelZoomStep(initialPosition?.zoom ?? fitBounds(points.coords, width, height).zoom))
-  const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
-  const density = useMemo(() => (appearance.density ? densityGrid(points.coords) : null), [appearance.density, points])
-  // Fit the whole map once per run; pan and zoom are the user's after that.
+  // A hidden cluster's points are not drawn, so neither is its label.
+  const candidates = useMemo(() => labelClusters(points.clusters, undefined, hiddenClusters), [points, hiddenClusters])
+  const extent = useMemo(() => dataExtent(points.coords) ?? { minX: -1, minY: -1, maxX: 1, maxY: 1 }, [points])
+  // Once per run (the view is the user's after that): the remembered view if it still shows the data, else the fit.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const fitted = useMemo(() => (initialPosition ? { target: [...initialPosition.target, 0] as [number, number, number], zoom: initialPosition.zoom } : fitBounds(points.coords, width, height)), [points.runId])
-  // A fly-to replaces the initial view state (deck.gl then moves there); null keeps the fitted one.
-  const [flight, setFlight] = useState<(ReturnType<typeof fitBounds> & { transitionDuration: number }) | null>(null)
-  const initialViewState = flight ?? fitted
+  const start = useMemo(() => restoreView(initialPosition, points.coords, extent, width, height, insets), [points.runId])
+  // Latest size and insets for fits and for what is remembered, without rebuilding the handle on every resize.
+  const frame = useRef({ width, height, insets })
+  frame.current = { width, height, insets }
+  const viewNow = useRef<FitViewState>(start.view)
+  /** Canvas pixels where the last fly-to put its row: the centre of the area the overlays left free. */
+  const flightCentre = useRef<[number, number] | null>(null)
+  // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
+  const [zoomStep, setZoomStep] = useState(() => labelZoomStep(start.view.zoom))
+  const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
+  // Where the view came to rest (after a pan or zoom pauses, a fly-to or a fit): labels crossing an edge move inside.
+  // Not per frame: each change of the offsets redraws every point once.
+  const [settled, setSettled] = useState<FitViewState>(start.view)
+  const settleTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  useEffect(() => () => clearTimeout(settleTimer.current), [])
+  const edgeOffsets = useMemo(() => labelEdgeOffsets(labels, settled.target, settled.zoom, width, height), [labels, settled, width, height])
+  const edgeKey = offsetsKey(edgeOffsets)
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const stableOffsets = useMemo(() => edgeOffsets, [edgeKey])
+  const density = useMemo(() => (appearance.density ? densityGrid(points.coords) : null), [appearance.density, points])
+  // A fly-to or fit replaces the initial view state (deck.gl then moves there); null keeps the start view. Zoom limits
+  // ride along in the view state, where deck.gl's controller enforces them.
+  const [flight, setFlightState] = useState<(FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number; flightNo: number }) | null>(null)
+  // deck.gl applies a new initialViewState only if it differs deeply from the previous one: F after F (with a pan
+  // between) would otherwise be ignored. A running number makes every flight a new one.
+  const flights = useRef(0)
+  const setFlight = useCallback(
+    (f: FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) => setFlightState({ ...f, flightNo: ++flights.current }),
+    [],
+  )
+  const initialViewState = useMemo(() => flight ?? { ...start.view, ...start.limits }, [flight, start])
+  // A flight is applied without a view-state callback: it is the view now.
+  useEffect(() => {
+    if (!flight) return
+    viewNow.current = { target: flight.target, zoom: flight.zoom }
+    setSettled(viewNow.current)
+  }, [flight])
+  // The start view is remembered at once: a map that was never moved must not leave an empty position behind.
+  useEffect(() => {
+    onViewChange?.(positionOf(start.view.target, start.view.zoom, width, height))
+  }, [start]) // eslint-disable-line react-hooks/exhaustive-deps
+  // Until the user moves the map, a new canvas size (the layout settling into explore mode just after the map
+  // mounts, a window resize) fits again: "fit on first show" must hold for the size the map ends up at.
+  const touched = useRef(false)
+  const startSize = useRef({ width, height })
+  useEffect(() => {
+    if (touched.current || (width === startSize.current.width && height === startSize.current.height)) return
+    startSize.current = { width, height }
+    const again = restoreView(initialPosition, points.coords, extent, width, height, frame.current.insets)
+    setFlight({ ...again.view, ...again.limits, transitionDuration: 0 })
+    onViewChange?.(positionOf(again.view.target, again.view.zoom, width, height))
+  }, [width, height]) // eslint-disable-line react-hooks/exhaustive-deps
+  const fly = useCallback((to: FitViewState) => {
+    const { width: w, height: h, insets: i } = frame.current
+    const limits = zoomLimits(fitExtent(extent, w, h, undefined, i).zoom)
+    // No animation for automated browsers: tests must not wait on transitions.
+    setFlight({ ...to, ...limits, transitionDuration: navigator.webdriver ? 0 : 500 })
+  }, [extent, setFlight])
   useImperativeHandle(
     handleRef,
     () => ({
-      flyTo(row) {
+      flyTo(row, around) {
         if (row < 0 || row >= points.n) return
-        const zoom = Math.max(deckRef.current?.deck?.getViewports()[0]?.zoom ?? fitted.zoom, fitted.zoom + 2)
-        // No animation for automated browsers: tests must not wait on transitions.
-        setFlight({ target: [points.coords[2 * row], points.coords[2 * row + 1], 0], zoom, transitionDuration: navigator.webdriver ? 0 : 500 })
+        const { width: w, height: h, insets: i } = frame.current
+        const fitZoom = fitExtent(extent, w, h, undefined, i).zoom
+        const zoom = Math.max(viewNow.current.zoom, fitZoom + 2)
+        const free = around ?? i
+        flightCentre.current = [free.left + (w - free.left - free.right) / 2, free.top + (h - free.top - free.bottom) / 2]
+        fly({ target: centreInFreeArea(points.coords[2 * row], points.coords[2 * row + 1], zoom, around ?? i), zoom })
+      },
+      fit() {
+        const { width: w, height: h, insets: i } = frame.current
+        fly(fitExtent(extent, w, h, undefined, i))
       },
       unproject(x, y) {
         const viewport = deckRef.current?.deck?.getViewports()[0]
@@ -160,7 +233,7 @@ export const MapCanvas = memo(function MapCanvas({
         return [ux, uy]
       },
     }),
-    [points, fitted],
+    [points, extent, fly],
   )
   const ringRow = hovered !== null && !(gl?.software && points.n > SOFTWARE_HOVER_RING_MAX) ? hovered : null
   const layers = useMemo(
@@ -187,17 +260,32 @@ export const MapCanvas = memo(function MapCanvas({
           ]
         : []),
       ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
-      labelsLayer(labels, appearance.theme),
+      labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
     ],
-    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx],
+    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey],
   )
 
   useEffect(() => {
     // Compiled out of normal builds (the condition folds to false and test-hook.ts is dropped); only the e2e tests'
     // renderer, built with VITE_EMBEDMAP_TEST_HOOKS=1, lets automated browsers reach the map.
     if (import.meta.env.VITE_EMBEDMAP_TEST_HOOKS !== '1') return
-    return installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt)
-  }, [points, pickAt])
+    return installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt, () => {
+        // What deck.gl draws now (its viewport), not what this component last asked for.
+        const { width: w, height: h, insets: i } = frame.current
+        const viewport = deckRef.current?.deck?.getViewports()[0]
+        const target = viewport ? viewport.unproject([viewport.width / 2, viewport.height / 2]) : viewNow.current.target
+        const zoom = viewport ? viewport.zoom : viewNow.current.zoom
+        const cw = viewport?.width ?? w
+        const ch = viewport?.height ?? h
+        return {
+          target,
+          zoom,
+          fitZoom: fitExtent(extent, w, h, undefined, i).zoom,
+          coverage: viewCoverage(points.coords, target, zoom, cw, ch),
+          flightCentre: flightCentre.current,
+        }
+      })
+  }, [points, pickAt, extent])
 
   return (
     <div
@@ -216,10 +304,19 @@ export const MapCanvas = memo(function MapCanvas({
         views={VIEW}
         initialViewState={initialViewState}
         controller={{ doubleClickZoom: true, inertia: false }}
-        onViewStateChange={({ viewState }) => {
+        onViewStateChange={({ viewState, interactionState }) => {
           const vs = viewState as { target: number[]; zoom: number }
+          // Only the user's own moves count (deck.gl may also report resizes and transitions here).
+          if (interactionState?.isDragging || interactionState?.isPanning || interactionState?.isZooming) touched.current = true
+          // Panning cannot take the data off screen: the centre stays over it (zoom is limited by the view state).
+          const [x, y] = clampTarget(vs.target, extent)
+          const target: [number, number, number] = [x, y, 0]
+          viewNow.current = { target, zoom: vs.zoom }
           setZoomStep(labelZoomStep(vs.zoom))
-          onViewChange?.({ target: [vs.target[0], vs.target[1]], zoom: vs.zoom })
+          clearTimeout(settleTimer.current)
+          settleTimer.current = setTimeout(() => setSettled(viewNow.current), 150)
+          onViewChange?.(positionOf(target, vs.zoom, frame.current.width, frame.current.height))
+          return { ...viewState, target }
         }}
         layers={layers}
         useDevicePixels={gl?.software ? 1 : true}

@@ -18,6 +18,9 @@ export function MapLegend({
   column,
   scale,
   error,
+  hidden,
+  onCluster,
+  onCategory,
 }: {
   points: DecodedPoints
   mode: ColorBy['by']
@@ -25,6 +28,12 @@ export function MapLegend({
   scale?: NumericScale | null
   /** Why the column could not be loaded: shown instead of a "Loading" that would never end. */
   error?: string
+  /** Clusters hidden on the map (their entries show struck through). */
+  hidden?: ReadonlySet<number>
+  /** A cluster entry was clicked: hide/show it, or with Shift isolate it (map/legend-actions.ts). */
+  onCluster?(idx: number, isolate: boolean): void
+  /** A category entry was clicked: isolate that category. */
+  onCategory?(value: string): void
 }) {
   if (mode === 'anomaly') {
     return (
@@ -69,7 +78,13 @@ export function MapLegend({
       <ul className="map-legend" data-testid="map-legend" data-mode="column" data-column-type="categorical">
         <li className="map-legend__title">{column.header.name}</li>
         {items.map((it) => (
-          <li key={it.key} className="map-legend__item" data-testid="map-legend-category" title={`${it.label} · ${it.count} rows`}>
+          <li
+            key={it.key}
+            className={`map-legend__item${onCategory && !it.key.startsWith('\u0001') ? ' is-clickable' : ''}`}
+            data-testid="map-legend-category"
+            title={`${it.label} · ${it.count} rows${onCategory && !it.key.startsWith('\u0001') ? ' · click to show only this category (again to undo)' : ''}`}
+            onClick={onCategory && !it.key.startsWith('\u0001') ? () => onCategory(it.label) : undefined}
+          >
             <span className="swatch" style={{ background: cssColor(it.color) }} />
             <span className="map-legend__label">{it.label}</span>
             <span className="muted">{it.count.toLocaleString('en-US')}</span>
@@ -82,7 +97,17 @@ export function MapLegend({
   return (
     <ul className="map-legend" data-testid="map-legend" data-mode="cluster">
       {clusters.map((c) => (
-        <li key={c.idx} className="map-legend__item" data-testid="map-legend-item" data-cluster={c.idx} title={`${c.label} · ${c.size} rows`}>
+        <li
+          key={c.idx}
+          className={`map-legend__item${onCluster ? ' is-clickable' : ''}${hidden?.has(c.idx) ? ' is-hidden' : ''}`}
+          data-testid="map-legend-item"
+          data-cluster={c.idx}
+          data-hidden={hidden?.has(c.idx) ? 'true' : undefined}
+          aria-pressed={onCluster ? !hidden?.has(c.idx) : undefined}
+          role={onCluster ? 'button' : undefined}
+          title={`${c.label} · ${c.size} rows${onCluster ? ' · click to hide or show, Shift+click to show only this cluster' : ''}`}
+          onClick={onCluster ? (e) => onCluster(c.idx, e.shiftKey) : undefined}
+        >
           <span className="swatch" style={{ background: cssColor(clusterColor(c.idx)) }} />
           <span className="map-legend__label">{c.label}</span>
           <span className="muted">{c.size}</span>

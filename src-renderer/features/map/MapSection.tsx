@@ -17,10 +17,11 @@ export function MapSection({ dataset }: { dataset: Dataset }) {
   })
   // Here rather than in MapView, which starts afresh for each run: picking a run must not leave the Run tab.
   const [tab, setTab] = useState<SidebarTab>('search')
+  // The map's dataset view: its table is docked in the map (MapView); without a map the dataset view shows its own.
   const { points, notAnalyzed, error, loading } = useMapPoints(dataset.id, runId)
   if (notAnalyzed) return <AnalyzePrompt dataset={dataset} />
   if (error) return <ErrorMessage error={error} title="Could not load the map" />
   if (!points) return loading ? <p className="muted map-loading">Loading the map…</p> : null
   if (points.n === 0) return <AnalyzePrompt dataset={dataset} />
-  return <MapView key={points.runId} datasetId={dataset.id} points={points} onPickRun={setRunId} tab={tab} onTab={setTab} />
+  return <MapView key={points.runId} datasetId={dataset.id} dataset={dataset} points={points} onPickRun={setRunId} tab={tab} onTab={setTab} />
 }

@@ -1,5 +1,7 @@
 import { anomalyColor, clusterColor, cssColor } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
+import { tooltipPlacement } from '../../map/tooltip-placement'
+import { rowLabel } from '../../ui/row-number'
 import { useRowText } from './useRowText'
 
 /** Waits this long on one point before fetching its text. */
@@ -30,7 +32,7 @@ export function MapTooltip({
   const cluster = points.clusters.find((c) => c.idx === idx)
   const score = points.anomaly[row]
   return (
-    <div className="map-tooltip" role="tooltip" data-testid="map-tooltip" data-row={row} style={placement(x, y, width, height)}>
+    <div className="map-tooltip" role="tooltip" data-testid="map-tooltip" data-row={row} style={tooltipPlacement(x, y, width, height)}>
       <div className="map-tooltip__text" data-testid="map-tooltip-text" data-loaded={text !== undefined}>
         {text === undefined ? <span className="muted">{failed ? 'Could not load the text' : 'Loading…'}</span> : text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS)}…` : text}
       </div>
@@ -40,16 +42,8 @@ export function MapTooltip({
         <span className="swatch" style={{ background: cssColor(anomalyColor(score)) }} />
         <span data-testid="map-tooltip-score">score {score.toFixed(2)}</span>
         {points.flags[row] === 1 && <span className="badge badge--warn">outlier</span>}
-        <span className="muted">row {row}</span>
+        <span className="muted" data-testid="map-tooltip-row">{rowLabel(row)}</span>
       </div>
     </div>
   )
-}
-
-const OFFSET = 14
-
-function placement(x: number, y: number, width: number, height: number): { left?: number; right?: number; top?: number; bottom?: number } {
-  const horizontal = x > width / 2 ? { right: width - x + OFFSET } : { left: x + OFFSET }
-  const vertical = y > height / 2 ? { bottom: height - y + OFFSET } : { top: y + OFFSET }
-  return { ...horizontal, ...vertical }
 }

@@ -1,13 +1,20 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
+import type { ColumnFilter, Dataset } from '../../../src-main/contract'
 import { useEngineEvent, useQuery } from '../../api/hooks'
+import { useExploreMode, useExploring } from '../../app/explore-mode'
+import type { Insets } from '../../map/fit'
+import { isolateCategory, isolateCluster, toggleCluster } from '../../map/legend-actions'
+import { EMPTY_HISTORY, record, redo, undo, type History } from '../../map/history'
 import { flaggedCount, flaggedMask, flaggedRows } from '../../map/anomaly-threshold'
 import type { DecodedPoints } from '../../map/decode'
 import { buildEmphasis } from '../../map/emphasis'
+import { matchMask } from '../../map/filters'
 import { clusterMask, combineMasks, maskToRows, pointsInBox, pointsInPolygon, rowsToMask } from '../../map/selection'
-import { SHORTCUT_HELP, type MapAction } from '../../map/shortcuts'
+import type { MapAction } from '../../map/shortcuts'
 import { AnomalyPanel } from './AnomalyPanel'
 import { ClusterListPanel } from './ClusterListPanel'
 import { ColorModeToggle } from './ColorModeToggle'
+import { HelpOverlay } from './HelpOverlay'
 import { createHoverStore } from './hover-store'
 import { HoverTooltip } from './HoverTooltip'
 import { MapCanvas, type MapHandle } from './MapCanvas'
@@ -16,6 +23,7 @@ import { MapLegend } from './MapLegend'
 import { MapStyleControls } from './MapStyleControls'
 import { useMapLook } from './useMapLook'
 import { PointDetails } from './PointDetails'
+import { RowsDock, type TableRows } from './RowsDock'
 import { RunPanel } from './RunPanel'
 import { SearchPanel, type SearchResult } from './SearchPanel'
 import { SelectionOverlay, type SelectGesture, type SelectTool } from './SelectionOverlay'
@@ -28,6 +36,19 @@ import './map-panels.css'
 
 const NO_ROWS = new Int32Array(0)
 
+/** Overlay sizes (px), shared with map-panels.css: fits keep the data out from under them. */
+const LEGEND_RESERVE = 232
+const DOCK_RESERVE = 356
+const TABLE_BAR_RESERVE = 44
+const TABLE_SHARE = 0.42
+const DETAILS_RESERVE = 336
+
+/** What undo/redo steps through: the selection and the filters. */
+interface Undoable {
+  selection: Uint8Array | null
+  filters: ColumnFilter[]
+}
+
 /**
  * The dataset's map: the canvas with its toolbar, legend, hover tooltip and the details of the clicked row, and a side
  * panel to search, select (lasso/box), list clusters, set the anomaly threshold and re-run the analysis. What is in
@@ -35,12 +56,15 @@ const NO_ROWS = new Int32Array(0)
  */
 export function MapView({
   datasetId,
+  dataset,
   points,
   onPickRun,
   tab,
   onTab: setTab,
 }: {
   datasetId: number
+  /** The dataset, for the rows table docked under the map (absent: no table). */
+  dataset?: Dataset
   points: DecodedPoints
   onPickRun?(runId: number): void
   /** The side panel's tab, kept by the caller so that switching runs does not reset it. */
@@ -62,6 +86,20 @@ export function MapView({
   const mapRef = useRef<MapHandle>(null)
   const searchRef = useRef<HTMLInputElement>(null)
   const size = useElementSize(stageRef)
+  useExploring()
+  const explore = useExploreMode()
+  const [legendOpen, setLegendOpen] = useState(true)
+  const [dockOpen, setDockOpen] = useState(true)
+  const [tableOpen, setTableOpen] = useState(false)
+  const [helpOpen, setHelpOpen] = useState(false)
+  const [history, setHistory] = useState<History<Undoable>>(EMPTY_HISTORY)
+  const showTab = useCallback(
+    (t: SidebarTab) => {
+      setTab(t)
+      setDockOpen(true)
+    },
+    [setTab],
+  )
 
   const summary = useQuery('analysis.summary', { datasetId, runId: points.runId, top: 1 }, `${datasetId}:${points.runId}`)
   useEngineEvent((e) => {
@@ -91,10 +129,67 @@ export function MapView({
   const focusKind = selectionRows.length ? 'selection' : hitRows.length ? 'search' : focus ? 'anomalies' : 'none'
   const focusCount = selectionRows.length || hitRows.length || (focus ? flagged : 0)
 
+  // Opening a row shows its details beside the dock: the flight centres the point in what is left of the map.
+  const insetsRef = useRef<Insets | null>(null)
   const open = useCallback((row: number) => {
     setSelected(row)
-    mapRef.current?.flyTo(row)
+    const i = insetsRef.current
+    mapRef.current?.flyTo(row, i ? { ...i, right: i.right + DETAILS_RESERVE } : undefined)
   }, [])
+
+  // Undo/redo: every selection or filter change records the state before it.
+  const undoableRef = useRef<Undoable>({ selection, filters: look.filters })
+  undoableRef.current = { selection, filters: look.filters }
+  const changeSelection = useCallback((next: Uint8Array | null | ((cur: Uint8Array | null) => Uint8Array | null)) => {
+    const cur = undoableRef.current
+    const value = typeof next === 'function' ? next(cur.selection) : next
+    if (value === cur.selection) return
+    setHistory((h) => record(h, cur))
+    setSelection(value)
+  }, [])
+  const changeFilters = useCallback(
+    (next: ColumnFilter[] | ((cur: ColumnFilter[]) => ColumnFilter[])) => {
+      const cur = undoableRef.current
+      setHistory((h) => record(h, cur))
+      look.setFilters(typeof next === 'function' ? next(cur.filters) : next)
+    },
+    [look],
+  )
+  const undoableLook = useMemo(() => ({ ...look, setFilters: changeFilters }), [look, changeFilters])
+  function step(dir: 'undo' | 'redo') {
+    const r = (dir === 'undo' ? undo : redo)(history, undoableRef.current)
+    if (!r) return
+    setHistory(r.history)
+    setSelection(r.value.selection)
+    look.setFilters(r.value.filters)
+  }
+
+  // The table lists what the map has in focus: the selection, else the filter matches, else search hits, else all.
+  const filterRows = useMemo(() => (look.filters.length && look.fails ? maskToRows(matchMask(look.fails)!) : null), [look.filters.length, look.fails])
+  const table: TableRows = useMemo(
+    () =>
+      selectionRows.length
+        ? { source: 'selection', rows: selectionRows }
+        : filterRows
+          ? { source: 'filter', rows: filterRows }
+          : hitRows.length
+            ? { source: 'search', rows: hitRows }
+            : { source: 'all', rows: null },
+    [selectionRows, filterRows, hitRows],
+  )
+  const openFromTable = useCallback((row: number) => open(row), [open])
+
+  // Overlays over the canvas: a fit keeps the data out from under them (the canvas itself never resizes for them).
+  const insets: Insets = useMemo(
+    () => ({
+      top: 0,
+      left: legendOpen ? LEGEND_RESERVE : 0,
+      right: dockOpen ? DOCK_RESERVE : 0,
+      bottom: dataset ? (tableOpen && size ? size.height * TABLE_SHARE + 16 : TABLE_BAR_RESERVE) : 0,
+    }),
+    [legendOpen, dockOpen, tableOpen, size, dataset],
+  )
+  insetsRef.current = insets
 
   function applyGesture(g: SelectGesture) {
     const map = mapRef.current
@@ -117,42 +212,81 @@ export function MapView({
     }
     // Points of hidden clusters are not on the map, so a drag over them does not select them.
     if (hidden.size) for (let i = 0; i < next.length; i++) if (next[i] && hidden.has(points.cluster[i])) next[i] = 0
-    setSelection((cur) => combineMasks(cur, next, g.op))
-    setTab('selection')
+    changeSelection((cur) => combineMasks(cur, next, g.op))
+    showTab('selection')
   }
 
   const clearAll = useCallback(() => {
     setTool('pan')
-    setSelection(null)
+    changeSelection(null)
     setSearch(null)
     setSelected(null)
-  }, [])
+    setHelpOpen(false)
+  }, [changeSelection])
 
   useMapShortcuts((action: MapAction) => {
     if (action === 'focus-search') {
-      setTab('search')
+      showTab('search')
       requestAnimationFrame(() => searchRef.current?.focus())
     } else if (action === 'clear') clearAll()
     else if (action === 'lasso' || action === 'box' || action === 'pan') setTool(action)
     else if (action === 'select-all') {
-      setSelection(new Uint8Array(points.n).fill(1))
-      setTab('selection')
-    } else if (action === 'toggle-clusters') setTab('clusters')
-    else if (action === 'toggle-anomalies') setTab('anomalies')
+      changeSelection(new Uint8Array(points.n).fill(1))
+      showTab('selection')
+    } else if (action === 'toggle-clusters') showTab('clusters')
+    else if (action === 'toggle-anomalies') showTab('anomalies')
+    else if (action === 'fit') mapRef.current?.fit()
+    else if (action === 'undo' || action === 'redo') step(action)
+    else if (action === 'help') setHelpOpen((o) => !o)
+    else if (action === 'toggle-fullscreen') explore.setFullscreen(!explore.fullscreen)
   })
 
   return (
-    <section className="map-view" data-testid="map-view" aria-label="Map of the rows" data-focus={focusKind} data-focus-count={focusCount} data-hidden-clusters={hidden.size}>
+    <section
+      className={`map-view${explore.fullscreen ? ' map-view--fullscreen' : ''}`}
+      data-testid="map-view"
+      data-dataset-id={datasetId}
+      aria-label="Map of the rows"
+      data-focus={focusKind}
+      data-focus-count={focusCount}
+      data-hidden-clusters={hidden.size}
+      data-can-undo={history.past.length > 0}
+      data-can-redo={history.future.length > 0}
+    >
       <div className="map-view__toolbar">
         <h2 className="panel__title">Map</h2>
         <span className="muted" data-testid="map-summary">
           {points.n.toLocaleString('en-US')} rows · {points.clusters.length} clusters
         </span>
         <SelectToolToggle value={tool} onChange={setTool} />
+        <button type="button" className="btn btn--small" data-testid="map-fit" title="Show all the data (F, 0 or Home)" onClick={() => mapRef.current?.fit()}>
+          Fit
+        </button>
         <ColorModeToggle value={look.colorBy} onChange={look.setColorBy} columns={look.metaColumns} domain={look.domain} onDomain={look.setDomain} />
         <MapStyleControls look={look} n={points.n} />
+        <span className="map-view__toolbar-end">
+          <button type="button" className="btn btn--small" data-testid="map-undo" disabled={!history.past.length} title="Undo a selection or filter change (Ctrl+Z)" onClick={() => step('undo')}>
+            Undo
+          </button>
+          <button type="button" className="btn btn--small" data-testid="map-redo" disabled={!history.future.length} title="Redo (Ctrl+Shift+Z)" onClick={() => step('redo')}>
+            Redo
+          </button>
+          <button
+            type="button"
+            className={`btn btn--small${explore.fullscreen ? ' is-active' : ''}`}
+            data-testid="map-fullscreen"
+            aria-pressed={explore.fullscreen}
+            title="Map only: hide the header (M)"
+            onClick={() => explore.setFullscreen(!explore.fullscreen)}
+          >
+            {explore.fullscreen ? 'Exit full screen' : 'Full screen'}
+          </button>
+          <button type="button" className="btn btn--small" data-testid="map-help-toggle" title="Keyboard shortcuts (?)" aria-expanded={helpOpen} onClick={() => setHelpOpen((o) => !o)}>
+            ?
+          </button>
+        </span>
       </div>
-      <MapFilters look={look} n={points.n} />
+      <MapFilters look={undoableLook} n={points.n} />
       <div className="map-view__body">
         <div className="map-view__stage" ref={stageRef}>
           {size && look.ready && (
@@ -170,66 +304,97 @@ export function MapView({
               colors={look.colors}
               appearance={look.appearance}
               initialPosition={look.initialPosition}
+              insets={insets}
+              hiddenClusters={hidden}
               onViewChange={look.onViewChange}
             />
           )}
           {tool !== 'pan' && <SelectionOverlay tool={tool} onGesture={applyGesture} />}
           {size && tool === 'pan' && <HoverTooltip store={hoverStore} datasetId={datasetId} points={points} width={size.width} height={size.height} />}
-          <MapLegend points={points} mode={look.colorBy.by} column={look.colorColumn} scale={look.scale} error={look.error?.message} />
-          {/* Over the map rather than beside it: resizing the canvas would move the points under the pointer. */}
-          {selected !== null && <PointDetails datasetId={datasetId} points={points} row={selected} onSelect={open} onClose={() => setSelected(null)} />}
-        </div>
-        <aside className="map-side" aria-label="Map tools">
-          <SidebarTabs
-            value={tab}
-            onChange={setTab}
-            badges={{ selection: selectionRows.length ? selectionRows.length.toLocaleString('en-US') : undefined, search: search ? String(search.hits.length) : undefined }}
-          />
-          <div className="map-side__panel" role="tabpanel" id={`map-tabpanel-${tab}`} aria-labelledby={`map-tab-${tab}`}>
-            {tab === 'search' && <SearchPanel datasetId={datasetId} points={points} result={search} onResult={setSearch} onOpen={open} inputRef={searchRef} />}
-            {tab === 'selection' && (
-              <SelectionPanel datasetId={datasetId} points={points} rows={selectionRows} clusterName={clusterName} onOpen={open} onClear={() => setSelection(null)} />
-            )}
-            {tab === 'clusters' && (
-              <ClusterListPanel
+          <div className={`map-legend-box${legendOpen ? ' is-open' : ''}`}>
+            <button type="button" className="map-legend-box__toggle" data-testid="map-legend-toggle" aria-expanded={legendOpen} onClick={() => setLegendOpen((o) => !o)}>
+              {legendOpen ? '◂ Legend' : 'Legend ▸'}
+            </button>
+            {legendOpen && (
+              <MapLegend
                 points={points}
-                summary={summary.value}
+                mode={look.colorBy.by}
+                column={look.colorColumn}
+                scale={look.scale}
+                error={look.error?.message}
                 hidden={hidden}
-                onToggleHidden={(idx) =>
-                  setHidden((h) => {
-                    const next = new Set(h)
-                    if (!next.delete(idx)) next.add(idx)
-                    return next
-                  })
-                }
-                onSelectCluster={(idx) => {
-                  setSelection(clusterMask(points.cluster, idx))
-                  setTab('selection')
-                }}
+                onCluster={(idx, only) => setHidden((h) => (only ? isolateCluster(points.clusters.map((c) => c.idx), h, idx) : toggleCluster(h, idx)))}
+                onCategory={(value) => look.colorBy.by === 'column' && changeFilters((fs) => isolateCategory(fs, look.colorBy.by === 'column' ? look.colorBy.column : -1, value))}
               />
             )}
-            {tab === 'anomalies' && (
-              <AnomalyPanel
-                datasetId={datasetId}
-                runId={points.runId}
-                scores={points.anomaly}
-                threshold={cut}
-                flagged={flagged}
-                method={summary.value?.anomalies.method}
-                onThreshold={setThreshold}
-                flaggedRows={() => flaggedRows(points.anomaly, cut)}
-              />
-            )}
-            {tab === 'run' && <RunPanel datasetId={datasetId} summary={summary.value} runId={points.runId} onPickRun={(id) => onPickRun?.(id)} />}
           </div>
-          <p className="map-side__keys muted" aria-label="Keyboard shortcuts">
-            {SHORTCUT_HELP.map((s) => (
-              <span key={s.keys}>
-                <kbd>{s.keys}</kbd> {s.does}
-              </span>
-            ))}
-          </p>
-        </aside>
+          {/* Over the map rather than beside it: resizing the canvas would move the points under the pointer. */}
+          {selected !== null && (
+            <div className={`map-details-box${dockOpen ? ' beside-dock' : ''}${dataset && tableOpen ? ' above-table' : ''}`}>
+              <PointDetails datasetId={datasetId} points={points} row={selected} onSelect={open} onClose={() => setSelected(null)} />
+            </div>
+          )}
+          <aside className={`map-side${dockOpen ? ' is-open' : ''}${dataset && tableOpen ? ' above-table' : ''}`} aria-label="Map tools" data-testid="map-dock">
+            <div className="map-side__head">
+              <SidebarTabs
+                value={tab}
+                onChange={showTab}
+                badges={{ selection: selectionRows.length ? selectionRows.length.toLocaleString('en-US') : undefined, search: search ? String(search.hits.length) : undefined }}
+              />
+              <button
+                type="button"
+                className="map-side__toggle"
+                data-testid="map-dock-toggle"
+                aria-expanded={dockOpen}
+                title={dockOpen ? 'Fold the panel' : 'Open the panel'}
+                onClick={() => setDockOpen((o) => !o)}
+              >
+                {dockOpen ? '▸' : '◂ Panels'}
+              </button>
+            </div>
+            {dockOpen && (
+              <div className="map-side__panel" role="tabpanel" id={`map-tabpanel-${tab}`} aria-labelledby={`map-tab-${tab}`}>
+                {tab === 'search' && <SearchPanel datasetId={datasetId} points={points} result={search} onResult={setSearch} onOpen={open} inputRef={searchRef} />}
+                {tab === 'selection' && (
+                  <SelectionPanel datasetId={datasetId} points={points} rows={selectionRows} clusterName={clusterName} onOpen={open} onClear={() => changeSelection(null)} />
+                )}
+                {tab === 'clusters' && (
+                  <ClusterListPanel
+                    points={points}
+                    summary={summary.value}
+                    hidden={hidden}
+                    onToggleHidden={(idx) =>
+                      setHidden((h) => {
+                        const next = new Set(h)
+                        if (!next.delete(idx)) next.add(idx)
+                        return next
+                      })
+                    }
+                    onSelectCluster={(idx) => {
+                      changeSelection(clusterMask(points.cluster, idx))
+                      showTab('selection')
+                    }}
+                  />
+                )}
+                {tab === 'anomalies' && (
+                  <AnomalyPanel
+                    datasetId={datasetId}
+                    runId={points.runId}
+                    scores={points.anomaly}
+                    threshold={cut}
+                    flagged={flagged}
+                    method={summary.value?.anomalies.method}
+                    onThreshold={setThreshold}
+                    flaggedRows={() => flaggedRows(points.anomaly, cut)}
+                  />
+                )}
+                {tab === 'run' && <RunPanel datasetId={datasetId} summary={summary.value} runId={points.runId} onPickRun={(id) => onPickRun?.(id)} />}
+              </div>
+            )}
+          </aside>
+          {dataset && <RowsDock dataset={dataset} table={table} openRow={selected} onOpen={openFromTable} expanded={tableOpen} onExpanded={setTableOpen} />}
+          {helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />}
+        </div>
       </div>
     </section>
   )

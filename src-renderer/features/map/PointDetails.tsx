@@ -2,6 +2,7 @@ import { useQuery } from '../../api/hooks'
 import { ErrorMessage } from '../../ui/ErrorMessage'
 import { clusterColor, cssColor } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
+import { rowNumber } from '../../ui/row-number'
 import { useRowText } from './useRowText'
 
 const NEIGHBORS = 10
@@ -24,9 +25,9 @@ export function PointDetails({
   const neighbors = useQuery('rows.neighbors', { datasetId, row, k: NEIGHBORS, runId: points.runId }, `${datasetId}:${row}:${points.runId}`)
   const cluster = points.clusters.find((c) => c.idx === points.cluster[row])
   return (
-    <section className="panel map-details" data-testid="map-details" data-row={row} aria-label={`Row ${row}`}>
+    <section className="panel map-details" data-testid="map-details" data-row={row} aria-label={`Row ${rowNumber(row)}`}>
       <header className="map-details__head">
-        <h3 className="panel__title">Row {row}</h3>
+        <h3 className="panel__title" data-testid="map-details-title">Row {rowNumber(row).toLocaleString('en-US')}</h3>
         <button type="button" className="btn btn--small" data-testid="map-details-close" onClick={onClose}>
           Close
         </button>
@@ -45,7 +46,7 @@ export function PointDetails({
       <ol className="map-neighbors" data-testid="map-neighbors">
         {neighbors.value?.map((n) => (
           <li key={n.row} data-testid="map-neighbor" data-row={n.row}>
-            <button type="button" className="map-neighbors__item" onClick={() => onSelect(n.row)} title={`Row ${n.row}`}>
+            <button type="button" className="map-neighbors__item" onClick={() => onSelect(n.row)} title={`Row ${rowNumber(n.row)}`}>
               <span className="swatch" style={{ background: cssColor(clusterColor(points.cluster[n.row])) }} />
               <span className="map-neighbors__text">{n.text}</span>
               <span className="muted">{n.similarity.toFixed(2)}</span>

@@ -1,3 +1,4 @@
+import { rowNumber } from '../../ui/row-number'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef } from 'react'
 import { clusterColor, cssColor } from '../../map/colors'
@@ -29,7 +30,7 @@ export function SelectedRowsList({ datasetId, points, rows, onOpen }: { datasetI
             <div key={item.key} role="listitem" className="map-rows__item" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ITEM_HEIGHT, transform: `translateY(${item.start}px)` }}>
               <button type="button" className="map-rows__button" data-testid="selection-row" data-row={row} onClick={() => onOpen(row)} title={loaded?.text}>
                 <span className="swatch" style={{ background: cssColor(clusterColor(points.cluster[row])) }} />
-                <span className="muted map-rows__num">{row}</span>
+                <span className="muted map-rows__num">{rowNumber(row)}</span>
                 <span className="map-rows__text">{loaded ? loaded.text : '…'}</span>
               </button>
             </div>

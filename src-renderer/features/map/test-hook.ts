@@ -2,6 +2,7 @@ import type { Deck } from '@deck.gl/core'
 import type { DecodedPoints } from '../../map/decode'
 import { DECK_THEMES, type Theme } from '../../map/appearance'
 import { POINTS_LAYER_ID, type PointsData } from '../../map/layers'
+import type { ViewCoverage } from '../../map/view-coverage'
 
 /** What automated browsers (navigator.webdriver) may ask the map: where a row is drawn, which row is pickable. */
 export interface MapTestHook {
@@ -11,6 +12,8 @@ export interface MapTestHook {
   findPickableRow(tries?: number): { row: number; x: number; y: number } | null
   /** Rows the points layer now draws in the current theme's "filtered out" colour (read from the GPU-bound colours). */
   dimmedRows(): number[]
+  /** The current view, the zoom that fits the data, and how much of the data the view shows. */
+  view(): { target: number[]; zoom: number; fitZoom: number; coverage: ViewCoverage; flightCentre: [number, number] | null }
   /** deck.gl itself, for benchmarks that time picking and drawing directly. */
   deck(): Deck | null
 }
@@ -26,6 +29,7 @@ export function installTestHook(
   canvasBox: () => DOMRect | null,
   points: DecodedPoints,
   pickAt: (x: number, y: number) => number | null,
+  view: () => ReturnType<MapTestHook['view']>,
 ): () => void {
   if (!navigator.webdriver) return () => {}
   const local = (row: number): [number, number] | null => {
@@ -51,6 +55,7 @@ export function installTestHook(
       return null
     },
     deck: () => getDeck() ?? null,
+    view,
     dimmedRows() {
       const layer = getDeck()?.props.layers.flat().find((l) => l && typeof l === 'object' && 'id' in l && l.id === POINTS_LAYER_ID)
       const colors = (layer as { props: { data: PointsData } } | undefined)?.props.data.attributes.getFillColor.value

@@ -7,15 +7,13 @@ import { pointColors } from '../../map/colors'
 import { categoricalColors, numericColors, numericScale, type NumericDomain } from '../../map/column-colors'
 import type { DecodedPoints } from '../../map/decode'
 import { countMatches, dimColors, failCounts, isActive, matchMask, passMask } from '../../map/filters'
+import type { StoredPosition } from '../../map/view-restore'
 import { loadLastView, loadTheme, storeLastView, storeTheme } from '../../map/view-storage'
 import { useColumnValues } from './useColumnValues'
 
 export type ColorBy = SavedView['color']
 
-export interface ViewPosition {
-  target: [number, number]
-  zoom: number
-}
+export type ViewPosition = StoredPosition
 
 /**
  * Everything about how the map looks, apart from what part A's panels emphasise: colour by cluster, anomaly or a
@@ -36,14 +34,15 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
   // Once: the last local view, else the one saved with the dataset, else defaults (the map fits itself).
   useEffect(() => {
     if (initial !== undefined || saved.loading) return
-    const view = loadLastView(datasetId) ?? saved.value?.view ?? null
-    const usable = view && (view.runId === null || view.runId === points.runId) ? view : null
+    const view = loadLastView(datasetId, points.runId) ?? saved.value?.view ?? null
+    // A position means something only on its own run's coordinates; the canvas still checks that it shows the data.
+    const usable = view && view.runId === points.runId ? view : null
     if (view) {
       setColorBy(view.color)
       setAppearance((a) => ({ ...a, pointSize: view.pointSize, opacity: view.opacity, density: view.density, theme: loadTheme() ?? view.theme }))
       setFilters(view.filters)
     }
-    if (usable) position.current = { target: usable.target, zoom: usable.zoom }
+    if (usable) position.current = { target: usable.target, zoom: usable.zoom, bounds: usable.bounds }
     setInitial(usable)
   }, [initial, saved.loading, saved.value, datasetId, points.runId])
 
@@ -86,8 +85,10 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
     return {
       version: 1,
       runId: points.runId,
+      // Before the canvas reports its first view there is no position: [0, 0] at zoom 0 is judged lost on restore.
       target: p ? p.target : [0, 0],
       zoom: p ? p.zoom : 0,
+      ...(p?.bounds ? { bounds: p.bounds } : {}),
       color: colorBy,
       theme: appearance.theme,
       pointSize: appearance.pointSize ?? 0.1,
@@ -110,7 +111,7 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
     clearTimeout(writeTimer.current)
     writeTimer.current = setTimeout(() => rememberRef.current(), 400)
   }, [])
-  const initialPosition = useMemo(() => (initial ? { target: initial.target, zoom: initial.zoom } : null), [initial])
+  const initialPosition = useMemo<StoredPosition | null>(() => (initial ? { target: initial.target, zoom: initial.zoom, bounds: initial.bounds } : null), [initial])
 
   return {
     // Also wait for the dataset's columns: they add the filter strip above the map, and a canvas mounted before that

@@ -14,6 +14,7 @@ export function useMapShortcuts(handle: (action: MapAction) => void): void {
         ctrlKey: e.ctrlKey,
         metaKey: e.metaKey,
         altKey: e.altKey,
+        shiftKey: e.shiftKey,
         targetTag: target?.tagName,
         targetEditable: target?.isContentEditable,
         targetType: target instanceof HTMLInputElement ? target.type : undefined,

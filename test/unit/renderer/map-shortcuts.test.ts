@@ -33,4 +33,18 @@ describe('map keyboard shortcuts', () => {
     expect(routeShortcut({ key: 'l', targetTag: 'INPUT', targetType: 'range' })).toBe('lasso')
     expect(routeShortcut({ key: 'Escape', targetTag: 'INPUT', targetType: 'checkbox' })).toBe('clear')
   })
+
+  it('routes fit (F, 0, Home), help (?), full screen (M), undo and redo', () => {
+    for (const key of ['f', 'F', '0', 'Home']) expect(routeShortcut({ key, targetTag: 'BODY' })).toBe('fit')
+    expect(routeShortcut({ key: '?', targetTag: 'BODY' })).toBe('help')
+    expect(routeShortcut({ key: 'm', targetTag: 'BODY' })).toBe('toggle-fullscreen')
+    expect(routeShortcut({ key: 'z', ctrlKey: true })).toBe('undo')
+    expect(routeShortcut({ key: 'Z', ctrlKey: true, shiftKey: true })).toBe('redo')
+    expect(routeShortcut({ key: 'z', metaKey: true, shiftKey: true })).toBe('redo')
+    expect(routeShortcut({ key: 'y', ctrlKey: true })).toBe('redo')
+    // Typing keeps its own undo and its characters.
+    expect(routeShortcut({ key: 'z', ctrlKey: true, targetTag: 'INPUT' })).toBeNull()
+    expect(routeShortcut({ key: 'f', targetTag: 'INPUT' })).toBeNull()
+    expect(routeShortcut({ key: '0', targetTag: 'TEXTAREA' })).toBeNull()
+  })
 })
