@@ -15,13 +15,13 @@ const ELECTRON_INSTALLER = new Set(['electron', '@electron/get', '@electron-inte
 
 it('states the range in package.json and the README, and this Node is in it', () => {
   const range = pkg.engines.node as string
-  expect(range).toBe('^20.19.0 || >=22.12.0')
+  expect(range).toBe('^20.19.0 || >=22.13.0')
   expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(`\`${range}\``)
   expect(semver.satisfies(process.version, range)).toBe(true)
 })
 
 it('every locked package accepts the lowest Node of each supported line', () => {
-  const lowest = ['20.19.0', '22.12.0']
+  const lowest = ['20.19.0', '22.13.0']
   const refusing: string[] = []
   for (const [where, entry] of Object.entries(lock.packages as Record<string, { version?: string; optional?: boolean; engines?: { node?: string } }>)) {
     const name = where.replace(/^.*node_modules\//, '')
