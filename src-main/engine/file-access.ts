@@ -68,7 +68,8 @@ export class FileAccess {
   writable(raw: string, caller: Caller, overwrite: boolean): string {
     let out: string
     if (caller.door === 'cli') {
-      out = path.resolve(this.exportsDir, raw)
+      // Relative to where the user typed the command, like any other command-line tool.
+      out = path.resolve(raw)
     } else {
       checkPlainName(raw)
       out = path.join(this.exportsDir, raw)
