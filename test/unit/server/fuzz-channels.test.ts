@@ -21,7 +21,9 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-fuzz-'))
   fs.mkdirSync(path.join(dir, 'renderer'))
   fs.writeFileSync(path.join(dir, 'renderer', 'index.html'), '<!doctype html>')
-  fs.writeFileSync(path.join(dir, 'small.csv'), 'id,text\n1,hello there\n2,second row\n')
+  // In the uploads folder: the only place the browser mode may import from (a file outside it is refused).
+  fs.mkdirSync(path.join(dir, 'uploads', 'fuzz'), { recursive: true })
+  fs.writeFileSync(path.join(dir, 'uploads', 'fuzz', 'small.csv'), 'id,text\n1,hello there\n2,second row\n')
   engine = await createEngine({ dbPath: path.join(dir, 'fuzz.sqlite'), mode: 'browser' })
   server = await startServer({ engine, rendererDir: path.join(dir, 'renderer') })
   auth = { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }
@@ -55,7 +57,7 @@ function hostileValue(rand: () => number, depth = 0): unknown {
   const deep = (n: number) => `@@DEEP${n}@@`
   const choices: (() => unknown)[] = [
     () => pick([0, 1, 2, -1, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, -0]),
-    () => pick(['', 'a', '../../../etc/passwd', '/etc/passwd', path.join(dir, 'small.csv'), dir, '\u0000', '%00', 'x'.repeat(20_000), '__proto__', 'cluster:99999999999', '1,2,5-9', 'csv', 'selection', '🇯🇵'.repeat(100), '<script>', 'all']),
+    () => pick(['', 'a', '../../../etc/passwd', '/etc/passwd', path.join(dir, 'uploads', 'fuzz', 'small.csv'), dir, '\u0000', '%00', 'x'.repeat(20_000), '__proto__', 'cluster:99999999999', '1,2,5-9', 'csv', 'selection', '🇯🇵'.repeat(100), '<script>', 'all']),
     () => pick([null, true, false]),
     () => deep(1 + Math.floor(rand() * 100_000)),
     () => Array.from({ length: Math.floor(rand() * 50) }, () => (rand() < 0.5 ? Math.floor(rand() * 10) - 3 : [Math.floor(rand() * 10), Math.floor(rand() * 10)])),
@@ -79,7 +81,7 @@ function hostileBody(rand: () => number): string {
 
 describe('fuzzing every channel', () => {
   it('answers 300 random and hostile bodies without a 5xx and keeps answering app.info', async () => {
-    const imported = json(await request(server.port, { method: 'POST', path: '/api/invoke/import.start', headers: auth, body: JSON.stringify({ path: path.join(dir, 'small.csv') }) }))
+    const imported = json(await request(server.port, { method: 'POST', path: '/api/invoke/import.start', headers: auth, body: JSON.stringify({ path: path.join(dir, 'uploads', 'fuzz', 'small.csv') }) }))
     expect(imported.ok).toBe(true)
     const rand = prng(9)
     const t0 = Date.now()

@@ -22,7 +22,9 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(dir, 'renderer'))
   fs.writeFileSync(path.join(dir, 'renderer', 'index.html'), '<!doctype html>')
   // 9,000 columns (under the 10,000 cap), a 4 MB head's worth of rows: the most a sniff has to chew.
-  wide = path.join(dir, 'wide.csv')
+  // In the uploads folder: the only place the browser mode may preview from.
+  fs.mkdirSync(path.join(dir, 'uploads', 'wide'), { recursive: true })
+  wide = path.join(dir, 'uploads', 'wide', 'wide.csv')
   const header = Array.from({ length: 9000 }, (_, i) => `c${i}`).join(',')
   const rows = Array.from({ length: 60 }, (_, r) => Array.from({ length: 9000 }, (_, i) => `v${(r * i) % 97} word`).join(','))
   fs.writeFileSync(wide, `${header}\n${rows.join('\n')}\n`)
