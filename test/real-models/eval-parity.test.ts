@@ -35,9 +35,10 @@ const data = {
 const TRAIN = 800
 /**
  * k-means is randomised and our generator is not numpy's, so single bootstrap runs differ (their
- * V-measures spread by several points); the means over 3 seeds × 10 bootstrap runs are compared.
+ * V-measures spread by several points); the means over 5 seeds × 10 bootstrap runs are compared (sklearn alone, seeds 42–49:
+ * 10-run means 0.547–0.567 on the THUCNews slice, so fewer seeds would not resolve 0.01).
  */
-const CLUSTER_SEEDS = [42, 43, 44]
+const CLUSTER_SEEDS = [42, 43, 44, 45, 46]
 
 const stores: Record<RealModelId, StoredEmbeddings> = { 'all-MiniLM-L6-v2': new StoredEmbeddings(), 'multilingual-e5-small-q4': new StoredEmbeddings() }
 const needs: Record<RealModelId, [EmbedRole, string[]][]> = {
@@ -148,7 +149,7 @@ describe('evaluation metrics equal mteb 2.x on the same vectors', () => {
     expect(r.metrics.reverse_f1).toBeGreaterThan(0.5)
   })
 
-  it.each([['ag', 'all-MiniLM-L6-v2'], ['thuc', 'multilingual-e5-small-q4']] as const)('%s clustering (%s): same bootstrap samples, V-measure function to 1e-6, mean V-measure over 3 seeds within 0.01', async (set, model) => {
+  it.each([['ag', 'all-MiniLM-L6-v2'], ['thuc', 'multilingual-e5-small-q4']] as const)('%s clustering (%s): same bootstrap samples, V-measure function to 1e-6, mean V-measure over 5 seeds within 0.01', async (set, model) => {
     const task = `${set}-clustering`
     const rows = data[set]
     const samples = clusteringBootstrap(rows.length)
