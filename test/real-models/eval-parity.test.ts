@@ -32,12 +32,15 @@ const data = {
   ag: news('ag'),
   thuc: news('thuc'),
 }
-const TRAIN = 800
+/** Classification split: every third row is a test row (the THUCNews file is ordered by label, so no prefix split). */
+const trainRows = <T>(rows: T[]) => rows.filter((_, i) => i % 3 !== 0)
+const testRows = <T>(rows: T[]) => rows.filter((_, i) => i % 3 === 0)
 /**
  * k-means is randomised and our generator is not numpy's, so single bootstrap runs differ (their
- * V-measures spread by several points); the means over 3 seeds × 10 bootstrap runs are compared.
+ * V-measures spread by several points); the means over 5 seeds × 10 bootstrap runs are compared (sklearn alone, seeds 42–49:
+ * 10-run means 0.547–0.567 on the THUCNews slice, so fewer seeds would not resolve 0.01).
  */
-const CLUSTER_SEEDS = [42, 43, 44]
+const CLUSTER_SEEDS = [42, 43, 44, 45, 46]
 
 const stores: Record<RealModelId, StoredEmbeddings> = { 'all-MiniLM-L6-v2': new StoredEmbeddings(), 'multilingual-e5-small-q4': new StoredEmbeddings() }
 const needs: Record<RealModelId, [EmbedRole, string[]][]> = {
@@ -80,8 +83,8 @@ beforeAll(async () => {
     { name: `${prefix}-clustering`, type: 'clustering', seeds: CLUSTER_SEEDS, texts: rows.map((r) => r.text), labels: rows.map((r) => r.label), vectors: npy(model, 'symmetric', rows.map((r) => r.text), `${prefix}-all`) },
     {
       name: `${prefix}-classification`, type: 'classification',
-      train: { texts: rows.slice(0, TRAIN).map((r) => r.text), labels: rows.slice(0, TRAIN).map((r) => r.label), vectors: npy(model, 'symmetric', rows.slice(0, TRAIN).map((r) => r.text), `${prefix}-train`) },
-      test: { texts: rows.slice(TRAIN).map((r) => r.text), labels: rows.slice(TRAIN).map((r) => r.label), vectors: npy(model, 'symmetric', rows.slice(TRAIN).map((r) => r.text), `${prefix}-test`) },
+      train: { texts: trainRows(rows).map((r) => r.text), labels: trainRows(rows).map((r) => r.label), vectors: npy(model, 'symmetric', trainRows(rows).map((r) => r.text), `${prefix}-train`) },
+      test: { texts: testRows(rows).map((r) => r.text), labels: testRows(rows).map((r) => r.label), vectors: npy(model, 'symmetric', testRows(rows).map((r) => r.text), `${prefix}-test`) },
     },
   ]
   const spec = {
@@ -148,7 +151,7 @@ describe('evaluation metrics equal mteb 2.x on the same vectors', () => {
     expect(r.metrics.reverse_f1).toBeGreaterThan(0.5)
   })
 
-  it.each([['ag', 'all-MiniLM-L6-v2'], ['thuc', 'multilingual-e5-small-q4']] as const)('%s clustering (%s): same bootstrap samples, V-measure function to 1e-6, mean V-measure over 3 seeds within 0.01', async (set, model) => {
+  it.each([['ag', 'all-MiniLM-L6-v2'], ['thuc', 'multilingual-e5-small-q4']] as const)('%s clustering (%s): same bootstrap samples, V-measure function to 1e-6, mean V-measure over 5 seeds within 0.01', async (set, model) => {
     const task = `${set}-clustering`
     const rows = data[set]
     const samples = clusteringBootstrap(rows.length)
@@ -170,19 +173,19 @@ describe('evaluation metrics equal mteb 2.x on the same vectors', () => {
     const theirs = perSeed.reduce((a, s) => a + s.v_measure, 0) / perSeed.length
     deltas.push(`${task} v_measure mean over seeds ${CLUSTER_SEEDS.join(', ')}: ours ${ours.toFixed(6)} mteb ${theirs.toFixed(6)} |Δ| ${Math.abs(ours - theirs).toExponential(1)}`)
     expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(0.01)
-  })
+  }, 600_000)
 
   it.each([['ag', 'all-MiniLM-L6-v2'], ['thuc', 'multilingual-e5-small-q4']] as const)('%s classification (%s): scores of mteb\'s predictions to 1e-6, mean accuracy within 0.01', async (set, model) => {
     const task = `${set}-classification`
     const rows = data[set]
-    const test = rows.slice(TRAIN)
+    const test = testRows(rows)
     const predictions = ref.results[task].predictions as (string | number)[][]
     const perExp = ref.results[task].scores_per_experiment as Record<string, number>[]
     predictions.forEach((p, e) => {
       const s = classificationScores(test.map((r) => r.label), p.map(String))
       for (const m of ['accuracy', 'f1', 'f1_weighted', 'precision', 'recall'] as const) expect(Math.abs(s[m] - perExp[e][m]), `${m} exp ${e}`).toBeLessThanOrEqual(1e-6)
     })
-    const r = await runClassificationTask({ train: rows.slice(0, TRAIN), test, embed: stores[model].embedFn() })
+    const r = await runClassificationTask({ train: trainRows(rows), test, embed: stores[model].embedFn() })
     close(task, 'accuracy', r.metrics.accuracy, 0.01)
     close(task, 'f1', r.metrics.f1, 0.01)
   })
