@@ -50,7 +50,10 @@ export default tseslint.config(
     },
   },
   // The contract is the bottom layer: pure schemas shared by main, preload and renderer.
-  { files: ['src-main/contract/**/*.ts'], rules: restrict(LAYER.electron, LAYER.node, LAYER.frontDoors, LAYER.engine, LAYER.jobs, LAYER.store, LAYER.renderer) },
+  {
+    files: ['src-main/contract/**/*.ts'],
+    rules: restrict(LAYER.electron, LAYER.node, LAYER.frontDoors, LAYER.engine, LAYER.jobs, LAYER.store, LAYER.renderer),
+  },
   // Domain modules: no database, no jobs, no engine, no front doors, no electron.
   {
     files: ['src-main/{import,embed,analyze,export,evaluate,finetune}/**/*.ts'],
@@ -61,7 +64,10 @@ export default tseslint.config(
   { files: ['src-main/engine/**/*.ts'], rules: restrict(LAYER.electron, LAYER.frontDoors, LAYER.renderer) },
   {
     files: ['src-main/server/**/*.ts'],
-    rules: restrict(LAYER.electron, LAYER.jobs, LAYER.store, LAYER.renderer, { regex: '^(\\.\\./)+engine/(?!api$)', message: 'The server sees the engine only through engine/api (the EngineApi interface).' }),
+    rules: restrict(LAYER.electron, LAYER.jobs, LAYER.store, LAYER.renderer, {
+      regex: '^(\\.\\./)+engine/(?!api$)',
+      message: 'The server sees the engine only through engine/api (the EngineApi interface).',
+    }),
   },
   // CLI commands go through the contract (cli/client.ts) only. The composition roots that open the engine or start
   // the server (engine-session.ts, serve.ts) and the machine set-up command (gpu.ts) are the exceptions.
@@ -74,7 +80,10 @@ export default tseslint.config(
       LAYER.store,
       LAYER.renderer,
       { regex: '^(\\.\\./)+engine/(?!api$|version$)', message: 'CLI commands reach the engine only through the contract (cli/client.ts).' },
-      { regex: up('import|embed|analyze|export|server|evaluate|finetune'), message: 'CLI commands reach the engine only through the contract (cli/client.ts).' },
+      {
+        regex: up('import|embed|analyze|export|server|evaluate|finetune'),
+        message: 'CLI commands reach the engine only through the contract (cli/client.ts).',
+      },
     ),
   },
   { files: ['src-main/ipc/**/*.ts', 'src-main/app/**/*.ts'], rules: restrict(LAYER.jobs, LAYER.store, LAYER.renderer) },

@@ -26,7 +26,10 @@ const log = (...a: unknown[]) => console.error('[analyze-1m]', ...a)
 const CLI = path.join(root, 'bin', 'embedmap.js')
 
 function writeCsv(file: string, rows: number): void {
-  const news = parse(fs.readFileSync(path.join(root, '..', 'shared', 'data', 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as { text: string; label: string }[]
+  const news = parse(fs.readFileSync(path.join(root, '..', 'shared', 'data', 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as {
+    text: string
+    label: string
+  }[]
   const out = fs.openSync(file, 'w')
   fs.writeSync(out, 'id,text,label\n')
   let chunk = ''
@@ -47,7 +50,13 @@ function writeVectors(dbFile: string, rows: number): string {
   const db = openStore(dbFile)
   try {
     const sets = new EmbeddingsRepo(db)
-    const setId = sets.findOrCreate({ datasetId: 1, modelId: 'bench-tiled-minilm', modelVersion: 'bench', dims: X.d, params: { variant: 'fp32', kind: 'passage', configKey: 'bench' } })
+    const setId = sets.findOrCreate({
+      datasetId: 1,
+      modelId: 'bench-tiled-minilm',
+      modelVersion: 'bench',
+      dims: X.d,
+      params: { variant: 'fp32', kind: 'passage', configKey: 'bench' },
+    })
     const batch = 10_000
     for (let i0 = 0; i0 < rows; i0 += batch) {
       const i1 = Math.min(rows, i0 + batch)

@@ -23,11 +23,15 @@ async function nnDescentUmapJs(X: { data: Float32Array; n: number; d: number }, 
   const rows: number[][] = []
   for (let i = 0; i < X.n; i++) rows.push(Array.from(X.data.subarray(i * X.d, (i + 1) * X.d)))
   let s = 1
-  const u = new UMAP({ nNeighbors: k + 1, random: () => ((s = (s * 16807) % 2147483647) / 2147483647), distanceFn: (a: number[], b: number[]) => {
-    let t = 0
-    for (let i = 0; i < a.length; i++) t += a[i] * b[i]
-    return 1 - t
-  } })
+  const u = new UMAP({
+    nNeighbors: k + 1,
+    random: () => (s = (s * 16807) % 2147483647) / 2147483647,
+    distanceFn: (a: number[], b: number[]) => {
+      let t = 0
+      for (let i = 0; i < a.length; i++) t += a[i] * b[i]
+      return 1 - t
+    },
+  })
   const r = (u as unknown as { nearestNeighbors(x: number[][]): { knnIndices: number[][]; knnDistances: number[][] } }).nearestNeighbors(rows)
   const indices = new Int32Array(X.n * k)
   const distances = new Float32Array(X.n * k)
@@ -59,7 +63,14 @@ export async function main(args: string[]): Promise<void> {
     const recall = truth ? recallAtK(r, truth) : null
     let meanD = 0
     for (let i = 0; i < r.n; i++) meanD += r.distances[i * k]
-    const row = { method: m, n, k, seconds: +secs.toFixed(2), recall: recall === null ? null : +recall.toFixed(4), meanNearestDistance: +(meanD / r.n).toFixed(4) }
+    const row = {
+      method: m,
+      n,
+      k,
+      seconds: +secs.toFixed(2),
+      recall: recall === null ? null : +recall.toFixed(4),
+      meanNearestDistance: +(meanD / r.n).toFixed(4),
+    }
     console.error('[knn]', JSON.stringify(row))
     rows.push(row)
   }

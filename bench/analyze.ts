@@ -57,7 +57,9 @@ export async function main(args: string[]): Promise<void> {
     const ours = await umap(X20, { nNeighbors: 15, minDist: 0.1, seed: 42 })
     const oursSec = (performance.now() - t0) / 1000
     const oursTrust = await trustworthiness(X20, { data: ours.embedding, n: X20.n, d: 2 }, 15)
-    log(`ours: ${oursSec.toFixed(1)} s (kNN ${ours.knnMethod} ${ours.seconds.knn.toFixed(1)} s, graph ${ours.seconds.graph.toFixed(1)} s, ${ours.nEpochs} epochs ${ours.seconds.optimize.toFixed(1)} s), trustworthiness ${oursTrust.toFixed(4)}`)
+    log(
+      `ours: ${oursSec.toFixed(1)} s (kNN ${ours.knnMethod} ${ours.seconds.knn.toFixed(1)} s, graph ${ours.seconds.graph.toFixed(1)} s, ${ours.nEpochs} epochs ${ours.seconds.optimize.toFixed(1)} s), trustworthiness ${oursTrust.toFixed(4)}`,
+    )
     const umapRow: Record<string, unknown> = {
       vectors: src20,
       n: X20.n,
@@ -70,8 +72,17 @@ export async function main(args: string[]): Promise<void> {
       writeF32(vf, X20.data)
       const p = await peer(['umap', '--vectors', vf, '--dim', String(X20.d), '--out-embedding', ef, '--seed', '42'])
       const peerTrust = await trustworthiness(X20, { data: readF32(ef), n: X20.n, d: 2 }, 15)
-      log(`umap-learn: fit_transform ${p.seconds.toFixed(1)} s (process ${p.wallSeconds.toFixed(1)} s, ${p.peakRssMB.toFixed(0)} MB), trustworthiness ${peerTrust.toFixed(4)}`)
-      umapRow.umapLearn = { seconds: round(p.seconds, 2), processSeconds: round(p.wallSeconds, 2), peakRssMB: Math.round(p.peakRssMB), version: p.version, note: p.note, trustworthiness: round(peerTrust, 4) }
+      log(
+        `umap-learn: fit_transform ${p.seconds.toFixed(1)} s (process ${p.wallSeconds.toFixed(1)} s, ${p.peakRssMB.toFixed(0)} MB), trustworthiness ${peerTrust.toFixed(4)}`,
+      )
+      umapRow.umapLearn = {
+        seconds: round(p.seconds, 2),
+        processSeconds: round(p.wallSeconds, 2),
+        peakRssMB: Math.round(p.peakRssMB),
+        version: p.version,
+        note: p.note,
+        trustworthiness: round(peerTrust, 4),
+      }
       umapRow.ratio = round(oursSec / p.seconds, 3)
       umapRow.goal = 'ratio ≤ 1.0'
     }
@@ -118,12 +129,25 @@ export async function main(args: string[]): Promise<void> {
       d: X100.d,
       k: 20,
       restarts: 3,
-      ours: { seconds: round(kmSec, 2), runs: oursRuns.map((s) => round(s, 2)), inertia: round(km.inertia, 2), iterations: km.iterations, note: 'first (warm-up) run not counted' },
+      ours: {
+        seconds: round(kmSec, 2),
+        runs: oursRuns.map((s) => round(s, 2)),
+        inertia: round(km.inertia, 2),
+        iterations: km.iterations,
+        note: 'first (warm-up) run not counted',
+      },
     }
     if (withPeer && peerOut) {
       const inertia = peerOut.inertia as number
       const pSec = Math.min(...peerRuns)
-      kmRow.sklearn = { seconds: round(pSec, 2), runs: peerRuns.map((s) => round(s, 2)), inertia: round(inertia, 2), iterations: peerOut.iterations, version: peerOut.version, note: 'KMeans(n_clusters=20, n_init=3, random_state=0).fit time' }
+      kmRow.sklearn = {
+        seconds: round(pSec, 2),
+        runs: peerRuns.map((s) => round(s, 2)),
+        inertia: round(inertia, 2),
+        iterations: peerOut.iterations,
+        version: peerOut.version,
+        note: 'KMeans(n_clusters=20, n_init=3, random_state=0).fit time',
+      }
       kmRow.ratio = round(kmSec / pSec, 3)
       kmRow.inertiaRelDiff = round((km.inertia - inertia) / inertia, 5)
       kmRow.goal = 'ratio ≤ 1.5, |inertia diff| ≤ 1 %'
@@ -142,8 +166,11 @@ export async function main(args: string[]): Promise<void> {
     // ---- 4. kNN methods --------------------------------------------------------------------------------------
     if (args.includes('--with-knn')) {
       const { main: knnMain } = await import('./analyze-knn')
-      for (const n of [20_000, 100_000]) await knnMain(['--n', String(n), '--methods', n > 20_000 ? 'exact-onnx,usearch,hnsw' : 'exact-onnx,usearch,hnsw,nndescent,exact-js'])
-      results.knn = ['analyze-knn-20000', 'analyze-knn-100000'].map((f) => JSON.parse(fs.readFileSync(path.join(path.dirname(PEER), '..', 'results', `${f}.json`), 'utf8')))
+      for (const n of [20_000, 100_000])
+        await knnMain(['--n', String(n), '--methods', n > 20_000 ? 'exact-onnx,usearch,hnsw' : 'exact-onnx,usearch,hnsw,nndescent,exact-js'])
+      results.knn = ['analyze-knn-20000', 'analyze-knn-100000'].map((f) =>
+        JSON.parse(fs.readFileSync(path.join(path.dirname(PEER), '..', 'results', `${f}.json`), 'utf8')),
+      )
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })

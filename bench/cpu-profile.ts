@@ -44,6 +44,9 @@ export async function profileTop(cdp: CDPSession, action: () => Promise<void>, t
     entry.selfMs += ms
     byFn.set(key, entry)
   }
-  const hot = [...byFn.values()].sort((a, b) => b.selfMs - a.selfMs).slice(0, top).map((h) => ({ ...h, selfMs: Math.round(h.selfMs * 10) / 10 }))
+  const hot = [...byFn.values()]
+    .sort((a, b) => b.selfMs - a.selfMs)
+    .slice(0, top)
+    .map((h) => ({ ...h, selfMs: Math.round(h.selfMs * 10) / 10 }))
   return { totalMs: Math.round(totalMs), hot }
 }

@@ -33,7 +33,8 @@ interface Row {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const opt = (name: string, def: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : def)
+  const opt = (name: string, def: string) =>
+    args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : def)
   const n = Number(opt('rows', '10000'))
   const modelId = opt('model', 'all-MiniLM-L6-v2')
   const device = opt('device', 'cpu')
@@ -57,20 +58,56 @@ export async function main(args: string[]): Promise<void> {
       if (imp.exitCode !== 0) throw new Error(imp.stderr)
       const id = JSON.parse(imp.stdout).dataset.id
       // Whole command: process start, model load, embedding, storing every vector in SQLite.
-      const r = await measure(process.execPath, [cli, 'embed', '--dataset', String(id), '--model', modelDir, '--variant', variant, '--device', device, '--db', db, '--json'])
+      const r = await measure(process.execPath, [
+        cli,
+        'embed',
+        '--dataset',
+        String(id),
+        '--model',
+        modelDir,
+        '--variant',
+        variant,
+        '--device',
+        device,
+        '--db',
+        db,
+        '--json',
+      ])
       if (r.exitCode !== 0) throw new Error(r.stderr || r.stdout)
       const out = JSON.parse(r.stdout)
-      const row: Row = { engine: 'EmbedMap', variant, device, sentencesPerSecond: n / r.wallSeconds, seconds: r.wallSeconds, peakRssMB: r.peakRssMB, provider: out.embeddingSet.provider }
+      const row: Row = {
+        engine: 'EmbedMap',
+        variant,
+        device,
+        sentencesPerSecond: n / r.wallSeconds,
+        seconds: r.wallSeconds,
+        peakRssMB: r.peakRssMB,
+        provider: out.embeddingSet.provider,
+      }
       rows.push(row)
-      console.log(`EmbedMap ${variant} (${device}): ${row.sentencesPerSecond.toFixed(1)} sentences/s, ${row.seconds.toFixed(1)} s, peak RSS ${row.peakRssMB.toFixed(0)} MB`)
+      console.log(
+        `EmbedMap ${variant} (${device}): ${row.sentencesPerSecond.toFixed(1)} sentences/s, ${row.seconds.toFixed(1)} s, peak RSS ${row.peakRssMB.toFixed(0)} MB`,
+      )
     }
     for (const batch of peerBatches) {
-      const r = await measure(venvPython, [path.join(root, 'bench/peers/embed_st.py'), modelDir, jsonFile, String(batch)], { HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'true' })
+      const r = await measure(venvPython, [path.join(root, 'bench/peers/embed_st.py'), modelDir, jsonFile, String(batch)], {
+        HF_HUB_OFFLINE: '1',
+        TOKENIZERS_PARALLELISM: 'true',
+      })
       if (r.exitCode !== 0) throw new Error(`sentence-transformers failed: ${r.stderr.slice(-2000)}`)
       const out = JSON.parse(r.stdout.trim().split('\n').pop()!)
-      const row: Row = { engine: 'sentence-transformers', batch, device: 'cpu', sentencesPerSecond: out.sentencesPerSecond, seconds: out.seconds, peakRssMB: r.peakRssMB }
+      const row: Row = {
+        engine: 'sentence-transformers',
+        batch,
+        device: 'cpu',
+        sentencesPerSecond: out.sentencesPerSecond,
+        seconds: out.seconds,
+        peakRssMB: r.peakRssMB,
+      }
       rows.push(row)
-      console.log(`sentence-transformers batch ${batch}: ${row.sentencesPerSecond.toFixed(1)} sentences/s (model load excluded), peak RSS ${row.peakRssMB.toFixed(0)} MB`)
+      console.log(
+        `sentence-transformers batch ${batch}: ${row.sentencesPerSecond.toFixed(1)} sentences/s (model load excluded), peak RSS ${row.peakRssMB.toFixed(0)} MB`,
+      )
     }
     const st = rows.filter((r) => r.engine === 'sentence-transformers')
     const st32 = st.find((r) => r.batch === 32) ?? st[0]
@@ -94,7 +131,9 @@ export async function main(args: string[]): Promise<void> {
       ratios,
       goals: { fp32VsSentenceTransformers: 1.5, int8VsSentenceTransformers: 3 },
     })
-    console.log(`ratios: fp32 ${ratios.fp32VsSt32.toFixed(2)}× (batch 32) / ${ratios.fp32VsStBest.toFixed(2)}× (best batch); int8 ${ratios.int8VsSt32.toFixed(2)}× / ${ratios.int8VsStBest.toFixed(2)}×\nwritten to ${file}`)
+    console.log(
+      `ratios: fp32 ${ratios.fp32VsSt32.toFixed(2)}× (batch 32) / ${ratios.fp32VsStBest.toFixed(2)}× (best batch); int8 ${ratios.int8VsSt32.toFixed(2)}× / ${ratios.int8VsStBest.toFixed(2)}×\nwritten to ${file}`,
+    )
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

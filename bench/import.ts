@@ -12,7 +12,7 @@ function writeSource(file: string, rows: number): void {
   fs.writeSync(fd, 'id,text,category\n')
   let chunk = ''
   let seed = 42
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
   for (let i = 0; i < rows; i++) {
     const n = 4 + Math.floor(rnd() * 8)
     const words: string[] = []
@@ -50,7 +50,12 @@ export async function main(args: string[]): Promise<void> {
       machine: machineInfo(),
       rows,
       sourceMB: Number(sizeMB.toFixed(1)),
-      embedmap: { wallSeconds: ours.wallSeconds, rowsPerSecond: Math.round(rows / ours.wallSeconds), peakRssMB: Math.round(ours.peakRssMB), note: 'whole CLI process: start-up, sniffing, parsing, type inference, SQLite writes, exit' },
+      embedmap: {
+        wallSeconds: ours.wallSeconds,
+        rowsPerSecond: Math.round(rows / ours.wallSeconds),
+        peakRssMB: Math.round(ours.peakRssMB),
+        note: 'whole CLI process: start-up, sniffing, parsing, type inference, SQLite writes, exit',
+      },
       peers: {
         'python csv + sqlite3': { wallSeconds: peer.wallSeconds, rowsPerSecond: Math.round(rows / peer.wallSeconds), peakRssMB: Math.round(peer.peakRssMB) },
       },

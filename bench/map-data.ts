@@ -12,14 +12,31 @@ import { openStore } from '../src-main/store/connection'
 export function buildMapWorkspace(dbPath: string, n: number): { datasetId: number; runId: number } {
   const db = openStore(dbPath)
   let seed = 12345
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
   const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd())
   const K = 40
   const centres = Array.from({ length: K }, () => ({ x: gauss() * 12, y: gauss() * 9, sx: 0.4 + rnd() * 1.6, sy: 0.4 + rnd() * 1.6, w: Math.exp(gauss()) }))
   const total = centres.reduce((a, c) => a + c.w, 0)
   const cdf: number[] = []
   centres.reduce((acc, c) => (cdf.push((acc + c.w) / total), acc + c.w), 0)
-  const WORDS = ['market', 'stocks', 'game', 'season', 'phone', 'chip', 'election', 'vote', 'storm', 'rain', 'film', 'album', 'health', 'virus', 'space', 'rocket']
+  const WORDS = [
+    'market',
+    'stocks',
+    'game',
+    'season',
+    'phone',
+    'chip',
+    'election',
+    'vote',
+    'storm',
+    'rain',
+    'film',
+    'album',
+    'health',
+    'virus',
+    'space',
+    'rocket',
+  ]
   const CATS = ['world', 'sports', 'business', 'sci/tech', 'health', 'entertainment', 'politics', 'weather', 'travel', 'food', 'autos', 'local']
 
   const coords = new Float32Array(2 * n)
@@ -30,7 +47,16 @@ export function buildMapWorkspace(dbPath: string, n: number): { datasetId: numbe
   const sizes = new Array(K).fill(0)
 
   const datasets = new DatasetsRepo(db)
-  const datasetId = datasets.create({ name: `map bench ${n.toLocaleString('en-US')}`, sourcePath: '/bench/map.csv', sourceSize: 0, sourceMtime: 0, format: 'csv', encoding: 'utf-8', delimiter: ',', textColumn: 1 })
+  const datasetId = datasets.create({
+    name: `map bench ${n.toLocaleString('en-US')}`,
+    sourcePath: '/bench/map.csv',
+    sourceSize: 0,
+    sourceMtime: 0,
+    format: 'csv',
+    encoding: 'utf-8',
+    delimiter: ',',
+    textColumn: 1,
+  })
   const insert = datasets.rowInserter(datasetId)
   const batch: RowInsert[] = []
   const day0 = Date.UTC(2020, 0, 1) / 86_400_000
@@ -89,9 +115,27 @@ export function buildMapWorkspace(dbPath: string, n: number): { datasetId: numbe
     silhouetteCurve: [],
     assignments: cluster,
     centroids: new Float32Array(K * 2),
-    clusters: centres.map((_, idx) => ({ idx, size: sizes[idx], keywords: [{ term: WORDS[idx % WORDS.length], weight: 1 }, { term: WORDS[(idx + 1) % WORDS.length], weight: 0.5 }], exemplars: [], name: null })),
+    clusters: centres.map((_, idx) => ({
+      idx,
+      size: sizes[idx],
+      keywords: [
+        { term: WORDS[idx % WORDS.length], weight: 1 },
+        { term: WORDS[(idx + 1) % WORDS.length], weight: 0.5 },
+      ],
+      exemplars: [],
+      name: null,
+    })),
   })
-  analysis.saveAnomalies(runId, setId, { method: 'synthetic', params: {}, scores, raw, flags, threshold: 0.75, flaggedCount: flags.reduce((a, b) => a + b, 0), explanations: [] })
+  analysis.saveAnomalies(runId, setId, {
+    method: 'synthetic',
+    params: {},
+    scores,
+    raw,
+    flags,
+    threshold: 0.75,
+    flaggedCount: flags.reduce((a, b) => a + b, 0),
+    explanations: [],
+  })
   analysis.finish(runId, {})
   db.pragma('wal_checkpoint(TRUNCATE)')
   db.close()

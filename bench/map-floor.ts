@@ -20,7 +20,13 @@ const FLAG_SETS: Record<string, string[]> = {
   default: SOFTWARE_GL_ARGS,
   'angle-swiftshader': ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
   'angle-swiftshader-vulkan': ['--use-angle=swiftshader', '--use-vulkan=swiftshader', '--enable-features=Vulkan', '--enable-unsafe-swiftshader'],
-  'gl-angle-swiftshader-webgl': ['--use-gl=angle', '--use-angle=swiftshader-webgl', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-gpu-vsync'],
+  'gl-angle-swiftshader-webgl': [
+    '--use-gl=angle',
+    '--use-angle=swiftshader-webgl',
+    '--enable-unsafe-swiftshader',
+    '--ignore-gpu-blocklist',
+    '--disable-gpu-vsync',
+  ],
 }
 
 const RAW = ['raw-points', 'raw-instanced-quads', 'raw-triangles'] as const
@@ -39,15 +45,38 @@ export async function main(args: string[]): Promise<void> {
   /** Folder to save each method's last frame in, to compare how they look. */
   const screenshots = opt('screenshots')
   /** WebGL context attributes for every method, e.g. antialias:false,preserveDrawingBuffer:false (deck.gl's defaults: both true). */
-  const webgl = Object.fromEntries((opt('webgl') ?? 'antialias:true,preserveDrawingBuffer:true').split(',').map((kv) => [kv.split(':')[0], kv.split(':')[1] === 'true']))
+  const webgl = Object.fromEntries(
+    (opt('webgl') ?? 'antialias:true,preserveDrawingBuffer:true').split(',').map((kv) => [kv.split(':')[0], kv.split(':')[1] === 'true']),
+  )
   const flags = FLAG_SETS[flagSet]
   if (!flags) throw new Error(`--flags: one of ${Object.keys(FLAG_SETS).join(', ')}`)
 
-  const bundle = await build({ entryPoints: [path.join(import.meta.dirname, 'map-floor/page.ts')], bundle: true, format: 'iife', write: false, minify: true, logLevel: 'error' })
+  const bundle = await build({
+    entryPoints: [path.join(import.meta.dirname, 'map-floor/page.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    minify: true,
+    logLevel: 'error',
+  })
   const script = bundle.outputFiles[0].text
   const profile = path.join(os.tmpdir(), `embedmap-floor-${process.pid}`)
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1300, height: 900 }, args: [...BASE_CHROMIUM_ARGS, ...flags] })
-  type Row = { method: string; points: number; webgl: Record<string, boolean>; firstMs: number; frameMs: number; usPerPoint: number; loadAverage1m: number; date: string }
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1300, height: 900 },
+    args: [...BASE_CHROMIUM_ARGS, ...flags],
+  })
+  type Row = {
+    method: string
+    points: number
+    webgl: Record<string, boolean>
+    firstMs: number
+    frameMs: number
+    usPerPoint: number
+    loadAverage1m: number
+    date: string
+  }
   const results: Row[] = []
   try {
     const page = context.pages()[0] ?? (await context.newPage())
@@ -67,15 +96,28 @@ export async function main(args: string[]): Promise<void> {
         )
         if (screenshots) await page.screenshot({ path: path.join(screenshots, `map-floor-${method}-${n}.png`), clip: { x: 0, y: 0, width: 1200, height: 800 } })
         const frameMs = median(times.slice(1))
-        const row = { method, points: n, webgl, firstMs: round(times[0]), frameMs: round(frameMs), usPerPoint: round((frameMs * 1000) / n), loadAverage1m: round(os.loadavg()[0] * 100) / 100, date: new Date().toISOString() }
+        const row = {
+          method,
+          points: n,
+          webgl,
+          firstMs: round(times[0]),
+          frameMs: round(frameMs),
+          usPerPoint: round((frameMs * 1000) / n),
+          loadAverage1m: round(os.loadavg()[0] * 100) / 100,
+          date: new Date().toISOString(),
+        }
         results.push(row)
-        console.log(`${method.padEnd(24)} ${n.toLocaleString('en-US').padStart(10)}  first ${String(row.firstMs).padStart(8)} ms  frame ${String(row.frameMs).padStart(8)} ms  (${row.usPerPoint} µs/point)`)
+        console.log(
+          `${method.padEnd(24)} ${n.toLocaleString('en-US').padStart(10)}  first ${String(row.firstMs).padStart(8)} ms  frame ${String(row.frameMs).padStart(8)} ms  (${row.usPerPoint} µs/point)`,
+        )
       }
     }
     // One file per flag set; a run replaces the rows it measured (same method, point count, radius, context attributes).
     const key = (r: Row & { radius?: number }) => JSON.stringify([r.method, r.points, r.radius ?? radius, r.webgl])
     const fresh = results.map((r) => ({ ...r, radius }))
-    const previous = ((readResults(`map-floor-${flagSet}`) as { results?: (Row & { radius: number })[] } | null)?.results ?? []).filter((r) => !fresh.some((f) => key(f) === key(r)))
+    const previous = ((readResults(`map-floor-${flagSet}`) as { results?: (Row & { radius: number })[] } | null)?.results ?? []).filter(
+      (r) => !fresh.some((f) => key(f) === key(r)),
+    )
     const rows = [...previous, ...fresh].sort((a, b) => a.points - b.points || a.method.localeCompare(b.method))
     const file = writeResults(`map-floor-${flagSet}`, { benchmark: 'map-floor', machine: machineInfo(), flags, renderer, results: rows })
     console.log(`written to ${file}`)

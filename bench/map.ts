@@ -109,7 +109,9 @@ export async function main(args: string[]): Promise<void> {
             // second animation frame after the render is when that frame is on screen.
             requestAnimationFrame(() => requestAnimationFrame(() => bench.presented.push(performance.now())))
           }
-          if (r.type === 'childList') for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset.testid === 'map-tooltip' && bench.tooltipAt === null) bench.tooltipAt = performance.now()
+          if (r.type === 'childList')
+            for (const n of r.addedNodes)
+              if (n instanceof HTMLElement && n.dataset.testid === 'map-tooltip' && bench.tooltipAt === null) bench.tooltipAt = performance.now()
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-frames'], childList: true })
     })
@@ -119,7 +121,13 @@ export async function main(args: string[]): Promise<void> {
     await page.locator('[data-testid="map-canvas"][data-rendered="true"]').waitFor({ timeout: 600_000 })
     const load = await page.evaluate(() => {
       const res = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/invoke/analysis.points')) as PerformanceResourceTiming | undefined
-      return { requestStart: res?.requestStart ?? NaN, responseStart: res?.responseStart ?? NaN, responseEnd: res?.responseEnd ?? NaN, bytes: res?.encodedBodySize ?? NaN, firstFrame: window.__bench!.frames[0] }
+      return {
+        requestStart: res?.requestStart ?? NaN,
+        responseStart: res?.responseStart ?? NaN,
+        responseEnd: res?.responseEnd ?? NaN,
+        bytes: res?.encodedBodySize ?? NaN,
+        firstFrame: window.__bench!.frames[0],
+      }
     })
     const dataReadyToFirstFrameMs = load.firstFrame - load.responseEnd
     const firstPresented = await page
@@ -127,7 +135,10 @@ export async function main(args: string[]): Promise<void> {
       .then((h) => h.jsonValue() as Promise<number>)
     const dataReadyToFirstPresentedMs = firstPresented - load.responseEnd
     // Frames deck.gl issued before the first one reached the screen (each waits for SwiftShader to draw the last).
-    const firstFrames = await page.evaluate((t) => window.__bench!.frames.filter((f) => f <= t).map((f) => Math.round(f - window.__bench!.frames[0])), firstPresented)
+    const firstFrames = await page.evaluate(
+      (t) => window.__bench!.frames.filter((f) => f <= t).map((f) => Math.round(f - window.__bench!.frames[0])),
+      firstPresented,
+    )
     console.log(`frames issued before the first was on screen: ${firstFrames.length} (at +${firstFrames.join(', +')} ms)`)
     console.log(
       `points frame: ${(load.bytes / 2 ** 20).toFixed(1)} MB, server ${round(load.responseStart - load.requestStart)} ms, transfer ${round(load.responseEnd - load.responseStart)} ms; ` +
@@ -151,16 +162,30 @@ export async function main(args: string[]): Promise<void> {
     await page.mouse.move(cx + 1, cy)
     for (let i = 1; i <= pans; i++) {
       // Start from a still screen (the pointer's hover highlight also draws a frame), so frame n is this move's.
-      const settled = await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs, polling: 50 }).then(() => true, () => false)
+      const settled = await page
+        .waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs, polling: 50 })
+        .then(
+          () => true,
+          () => false,
+        )
       const before = await page.evaluate(() => window.__bench!.frames.length)
       const t0 = await page.evaluate(() => performance.now())
       await page.mouse.move(cx + i * 25, cy + i * 10)
-      const done = settled && (await page.waitForFunction((n) => window.__bench!.presented.length > n, before, { timeout: frameTimeoutMs, polling: 50 }).then(() => true, () => false))
+      const done =
+        settled &&
+        (await page
+          .waitForFunction((n) => window.__bench!.presented.length > n, before, { timeout: frameTimeoutMs, polling: 50 })
+          .then(
+            () => true,
+            () => false,
+          ))
       if (!done) {
         // Recorded, not hidden: later moves would only queue behind this frame, so stop panning here.
         timedOutFrames++
         const counts = await page.evaluate(() => ({ issued: window.__bench!.frames.length, presented: window.__bench!.presented.length }))
-        console.log(`pan ${i}: no frame on screen within ${frameTimeoutMs} ms (${settled ? 'after' : 'waiting for'} a still screen; frames issued ${counts.issued}, on screen ${counts.presented})`)
+        console.log(
+          `pan ${i}: no frame on screen within ${frameTimeoutMs} ms (${settled ? 'after' : 'waiting for'} a still screen; frames issued ${counts.issued}, on screen ${counts.presented})`,
+        )
         break
       }
       const [issued, shown] = await page.evaluate((n) => [window.__bench!.frames[n], window.__bench!.presented[n]], before)
@@ -169,7 +194,9 @@ export async function main(args: string[]): Promise<void> {
       console.log(`pan ${i}: frame issued after ${round(issued - t0)} ms, on screen after ${round(shown - t0)} ms`)
     }
     await page.mouse.up()
-    await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs * 2, polling: 100 }).catch(() => {})
+    await page
+      .waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs * 2, polling: 100 })
+      .catch(() => {})
     await page.waitForTimeout(500)
 
     // Hover: over rows' own positions (any point there will do: a covered row picks the one on top), time from the
@@ -182,11 +209,16 @@ export async function main(args: string[]): Promise<void> {
       const p = await page.evaluate((r) => window.__embedmapMap?.clientPointOf(r) ?? null, row)
       if (!p || p.x < box.x + 5 || p.y < box.y + 5 || p.x > box.x + box.width - 5 || p.y > box.y + box.height - 5) continue
       await page.mouse.move(box.x + 3, box.y + 3)
-      await page.getByTestId('map-tooltip').waitFor({ state: 'detached', timeout: frameTimeoutMs }).catch(() => {})
+      await page
+        .getByTestId('map-tooltip')
+        .waitFor({ state: 'detached', timeout: frameTimeoutMs })
+        .catch(() => {})
       await page.waitForTimeout(300)
       // From a still screen: un-hovering redraws the map, and Chromium delivers pointer moves with animation frames,
       // which wait for that frame. The pick itself is what this measures.
-      await page.waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs, polling: 50 }).catch(() => {})
+      await page
+        .waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs, polling: 50 })
+        .catch(() => {})
       const framesBefore = await page.evaluate(() => window.__bench!.frames.length)
       const t0 = await page.evaluate(() => {
         window.__bench!.tooltipAt = null
@@ -195,7 +227,12 @@ export async function main(args: string[]): Promise<void> {
       let shown = false
       const hoverOnce = async () => {
         await page.mouse.move(p.x, p.y)
-        shown = await page.waitForFunction(() => window.__bench!.tooltipAt !== null, undefined, { timeout: frameTimeoutMs, polling: 20 }).then(() => true, () => false)
+        shown = await page
+          .waitForFunction(() => window.__bench!.tooltipAt !== null, undefined, { timeout: frameTimeoutMs, polling: 20 })
+          .then(
+            () => true,
+            () => false,
+          )
       }
       if (profile && !hoverProfile) {
         hoverProfile = await profileTop(await context.newCDPSession(page), hoverOnce)
@@ -226,7 +263,11 @@ export async function main(args: string[]): Promise<void> {
       browser: { chromium: browser.context.browser()?.version() ?? 'persistent context', webglRenderer: webgl, headless: true },
       rows,
       workspaceBuildSeconds: round(buildSeconds),
-      pointsFrame: { megabytes: round(load.bytes / 2 ** 20), serverMs: round(load.responseStart - load.requestStart), transferMs: round(load.responseEnd - load.responseStart) },
+      pointsFrame: {
+        megabytes: round(load.bytes / 2 ** 20),
+        serverMs: round(load.responseStart - load.requestStart),
+        transferMs: round(load.responseEnd - load.responseStart),
+      },
       /** 1-minute load average before the run (other work on the machine) and at its end (including this run). */
       loadAverage1mBefore: Math.round(loadBefore * 100) / 100,
       loadAverage1m: round(os.loadavg()[0] * 100) / 100,

@@ -43,7 +43,13 @@ export function measure(cmd: string, args: string[], env: Record<string, string>
 }
 
 export function machineInfo(): Record<string, unknown> {
-  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` }
+  return {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    totalMemGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  }
 }
 
 /** A benchmark's earlier results, or null when there are none (or they are unreadable). */

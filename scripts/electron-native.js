@@ -27,11 +27,10 @@ export function ensureElectronSqlite(root) {
   // npm passes the node-gyp it bundles to the scripts it runs; outside npm, npx finds one.
   const nodeGyp = process.env.npm_config_node_gyp
   const [cmd, pre] = nodeGyp ? [process.execPath, [nodeGyp]] : ['npx', ['--yes', 'node-gyp']]
-  const r = spawnSync(
-    cmd,
-    [...pre, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
-    { cwd: work, stdio: 'inherit' },
-  )
+  const r = spawnSync(cmd, [...pre, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], {
+    cwd: work,
+    stdio: 'inherit',
+  })
   const built = path.join(work, 'build', 'Release', 'better_sqlite3.node')
   if (r.status !== 0 || !fs.existsSync(built)) {
     return {

@@ -56,7 +56,7 @@ export default async function afterPack(context) {
   const binary =
     electronPlatformName === 'darwin' || electronPlatformName === 'mas'
       ? path.join(appOutDir, `${name}.app`)
-      : path.join(appOutDir, electronPlatformName === 'win32' ? `${name}.exe` : packager.executableName ?? name)
+      : path.join(appOutDir, electronPlatformName === 'win32' ? `${name}.exe` : (packager.executableName ?? name))
   await flipEmbedMapFuses(binary)
 }
 

@@ -50,7 +50,10 @@ function electronBinary() {
   const after = located()
   if (after) return { path: after }
   const output = `${r.stderr ?? ''}${r.stdout ?? ''}`.trim().split('\n')
-  const reason = output.find((l) => /^(Error|RequestError|HTTPError)\b|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|fetch failed/.test(l.trim())) ?? output.at(-1) ?? `exit code ${r.status}`
+  const reason =
+    output.find((l) => /^(Error|RequestError|HTTPError)\b|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|fetch failed/.test(l.trim())) ??
+    output.at(-1) ??
+    `exit code ${r.status}`
   return { error: reason.trim().slice(0, 200) }
 }
 

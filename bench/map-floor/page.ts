@@ -11,7 +11,7 @@ const H = 800
 /** UMAP-like blobs in about [-25, 25]², with RGBA colours, the same for every method. */
 function makePoints(n: number): { coords: Float32Array; colors: Uint8Array } {
   let seed = 7
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
   const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd())
   const centres = Array.from({ length: 40 }, () => [gauss() * 12, gauss() * 9, 0.4 + rnd() * 1.6])
   const coords = new Float32Array(2 * n)
@@ -42,7 +42,10 @@ function finish(gl: WebGL2RenderingContext): void {
 
 function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgram {
   const p = gl.createProgram()!
-  for (const [type, src] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]] as const) {
+  for (const [type, src] of [
+    [gl.VERTEX_SHADER, vs],
+    [gl.FRAGMENT_SHADER, fs],
+  ] as const) {
     const s = gl.createShader(type)!
     gl.shaderSource(s, src)
     gl.compileShader(s)
@@ -84,17 +87,25 @@ function raw(mode: RawMode, n: number, frames: number, radius: number, webgl: We
     gl.vertexAttribDivisor(loc, divisor)
   }
   if (mode === 'points') {
-    program = compile(gl, `#version 300 es
+    program = compile(
+      gl,
+      `#version 300 es
       layout(location=0) in vec2 aPos; layout(location=1) in vec4 aColor; ${scale} out vec4 vColor;
-      void main() { ${place} gl_Position = vec4(p, 0.0, 1.0); gl_PointSize = ${(2 * radius).toFixed(1)}; vColor = aColor; }`, FS_ROUND)
+      void main() { ${place} gl_Position = vec4(p, 0.0, 1.0); gl_PointSize = ${(2 * radius).toFixed(1)}; vColor = aColor; }`,
+      FS_ROUND,
+    )
     buffer(coords, 0, 2, gl.FLOAT, false, 0)
     buffer(colors, 1, 4, gl.UNSIGNED_BYTE, true, 0)
     draw = () => gl.drawArrays(gl.POINTS, 0, n)
   } else if (mode === 'instanced-quads') {
-    program = compile(gl, `#version 300 es
+    program = compile(
+      gl,
+      `#version 300 es
       layout(location=0) in vec2 aPos; layout(location=1) in vec4 aColor; layout(location=2) in vec2 aCorner; ${scale}
       out vec4 vColor; out vec2 vUnit;
-      void main() { ${place} gl_Position = vec4(p + aCorner * ${radius.toFixed(1)} * 2.0 / vec2(${W}.0, ${H}.0), 0.0, 1.0); vUnit = aCorner; vColor = aColor; }`, FS_QUAD)
+      void main() { ${place} gl_Position = vec4(p + aCorner * ${radius.toFixed(1)} * 2.0 / vec2(${W}.0, ${H}.0), 0.0, 1.0); vUnit = aCorner; vColor = aColor; }`,
+      FS_QUAD,
+    )
     buffer(coords, 0, 2, gl.FLOAT, false, 1)
     buffer(colors, 1, 4, gl.UNSIGNED_BYTE, true, 1)
     buffer(new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), 2, 2, gl.FLOAT, false, 0)
@@ -113,10 +124,14 @@ function raw(mode: RawMode, n: number, frames: number, radius: number, webgl: We
       }
       corner.set(corners, 12 * i)
     }
-    program = compile(gl, `#version 300 es
+    program = compile(
+      gl,
+      `#version 300 es
       layout(location=0) in vec2 aPos; layout(location=1) in vec4 aColor; layout(location=2) in vec2 aCorner; ${scale}
       out vec4 vColor; out vec2 vUnit;
-      void main() { ${place} gl_Position = vec4(p + aCorner * ${radius.toFixed(1)} * 2.0 / vec2(${W}.0, ${H}.0), 0.0, 1.0); vUnit = aCorner; vColor = aColor; }`, FS_QUAD)
+      void main() { ${place} gl_Position = vec4(p + aCorner * ${radius.toFixed(1)} * 2.0 / vec2(${W}.0, ${H}.0), 0.0, 1.0); vUnit = aCorner; vColor = aColor; }`,
+      FS_QUAD,
+    )
     buffer(pos, 0, 2, gl.FLOAT, false, 0)
     buffer(col, 1, 4, gl.UNSIGNED_BYTE, true, 0)
     buffer(corner, 2, 2, gl.FLOAT, false, 0)
@@ -145,7 +160,14 @@ let previous: Deck<OrthographicView> | null = null
 type DeckMode = 'scatterplot' | 'scatterplot-plain' | 'point-cloud' | 'round-points'
 
 /** deck.gl, one points layer, as the map draws it; frame = new view state → redraw → finished. */
-function deck(mode: DeckMode, n: number, frames: number, radius: number, useDevicePixels: boolean | number, webgl: WebGLContextAttributes = {}): Promise<number[]> {
+function deck(
+  mode: DeckMode,
+  n: number,
+  frames: number,
+  radius: number,
+  useDevicePixels: boolean | number,
+  webgl: WebGLContextAttributes = {},
+): Promise<number[]> {
   const { coords, colors } = makePoints(n)
   const data = { length: n, attributes: { getPosition: { value: coords, size: 2 }, getFillColor: { value: colors, size: 4, normalized: true } } }
   const layer = (): Layer => {
@@ -153,9 +175,24 @@ function deck(mode: DeckMode, n: number, frames: number, radius: number, useDevi
       case 'scatterplot':
         return new ScatterplotLayer({ id: 'p', data, radiusUnits: 'pixels', getRadius: radius, radiusMinPixels: 0.5, stroked: false, pickable: false })
       case 'scatterplot-plain':
-        return new ScatterplotLayer({ id: 'p', data, radiusUnits: 'pixels', getRadius: radius, stroked: false, pickable: false, antialiasing: false, parameters: { depthWriteEnabled: false, depthCompare: 'always' } })
+        return new ScatterplotLayer({
+          id: 'p',
+          data,
+          radiusUnits: 'pixels',
+          getRadius: radius,
+          stroked: false,
+          pickable: false,
+          antialiasing: false,
+          parameters: { depthWriteEnabled: false, depthCompare: 'always' },
+        })
       case 'point-cloud':
-        return new PointCloudLayer({ id: 'p', data: { length: n, attributes: { getPosition: { value: coords, size: 2 }, getColor: { value: colors, size: 4, normalized: true } } }, sizeUnits: 'pixels', pointSize: radius, pickable: false })
+        return new PointCloudLayer({
+          id: 'p',
+          data: { length: n, attributes: { getPosition: { value: coords, size: 2 }, getColor: { value: colors, size: 4, normalized: true } } },
+          sizeUnits: 'pixels',
+          pointSize: radius,
+          pickable: false,
+        })
       case 'round-points':
         return new RoundPointsLayer({ id: 'p', data, radiusPixels: radius }) as unknown as Layer
     }

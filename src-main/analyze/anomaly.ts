@@ -97,7 +97,8 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
   const k = Math.max(1, Math.min(opts.k ?? 10, n - 1))
   const rule: FlagRule = opts.flag ?? { by: 'contamination', fraction: 0.05 }
   const normalize = opts.normalize ?? 'rank'
-  if (n === 0) return { method, normalize, raw: new Float32Array(0), scores: new Float32Array(0), flagged: new Int32Array(0), rawThreshold: NaN, rule, explanations: [] }
+  if (n === 0)
+    return { method, normalize, raw: new Float32Array(0), scores: new Float32Array(0), flagged: new Int32Array(0), rawThreshold: NaN, rule, explanations: [] }
   let kn = opts.knn && opts.knn.n === n && opts.knn.k >= k ? opts.knn : undefined
   if (method === 'knn-text' && opts.texts?.length !== n) {
     throw new EmbedMapError('BAD_INPUT', `method 'knn-text' needs the text of every row (${n} rows, ${opts.texts?.length ?? 0} texts)`)

@@ -3,7 +3,18 @@ export { type LongRunOptions, type Matrix, type ProgressFn, matrix, normalizeRow
 export { ANN_THRESHOLD, JS_THRESHOLD, type KnnMethod, type KnnOptions, type KnnResult, knn, knnQuery, recallAtK } from './knn'
 export { UMAP_SAMPLE_SIZE, UMAP_SAMPLE_THRESHOLD, type UmapOptions, type UmapResult, trustworthiness, umap } from './umap'
 export { type ChooseKOptions, type ChooseKResult, type KMeansOptions, type KMeansResult, adjustedRandIndex, chooseK, kmeans, silhouette } from './kmeans'
-export { type AnomalyExplanation, type AnomalyMethod, type AnomalyOptions, type AnomalyReason, type AnomalyResult, type FlagRule, anomalies, lof, meanNeighborDistance, tailScaled } from './anomaly'
+export {
+  type AnomalyExplanation,
+  type AnomalyMethod,
+  type AnomalyOptions,
+  type AnomalyReason,
+  type AnomalyResult,
+  type FlagRule,
+  anomalies,
+  lof,
+  meanNeighborDistance,
+  tailScaled,
+} from './anomaly'
 export { type TextSurprisalOptions, textSurprisal } from './text-surprisal'
 export { type DuplicateGroup, type DuplicateOptions, type DuplicateResult, duplicates, normalizeText } from './duplicates'
 export { type ClusterKeywordOptions, type ClusterKeywords, clusterKeywords, exemplars, tokenize } from './labels'

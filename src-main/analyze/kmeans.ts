@@ -200,7 +200,17 @@ export async function kmeans(X: Matrix, opts: KMeansOptions): Promise<KMeansResu
   const kWanted = Math.floor(opts.k)
   if (!(kWanted >= 1)) throw new EmbedMapError('BAD_INPUT', `k must be at least 1 (got ${opts.k})`)
   if (n === 0) {
-    return { k: 0, assignments: new Int32Array(0), centroids: new Float32Array(0), sizes: new Int32Array(0), inertia: 0, cosineInertia: 0, iterations: 0, restarts: 0, note: 'no rows' }
+    return {
+      k: 0,
+      assignments: new Int32Array(0),
+      centroids: new Float32Array(0),
+      sizes: new Int32Array(0),
+      inertia: 0,
+      cosineInertia: 0,
+      iterations: 0,
+      restarts: 0,
+      note: 'no rows',
+    }
   }
   if (n <= kWanted) {
     // one cluster per row
@@ -289,7 +299,8 @@ export async function kmeans(X: Matrix, opts: KMeansOptions): Promise<KMeansResu
       for (let i = 0; i < n; i++) sizes[assign[i]]++
       best = { k, assignments: assign.slice(), centroids: C.slice(), sizes, inertia, cosineInertia: cos, iterations, restarts }
       const nonEmpty = sizes.filter((v) => v > 0).length
-      if (nonEmpty < k) best.note = `only ${nonEmpty} distinct clusters found for k = ${k} (the rows have fewer distinct directions); ${k - nonEmpty} clusters are empty`
+      if (nonEmpty < k)
+        best.note = `only ${nonEmpty} distinct clusters found for k = ${k} (the rows have fewer distinct directions); ${k - nonEmpty} clusters are empty`
     }
     await ticker.tick(base + perRun)
   }
@@ -450,7 +461,14 @@ export async function chooseK(X: Matrix, opts: ChooseKOptions = {}): Promise<Cho
       onProgress: subProgress(opts.onProgress, 0, 60, 100),
     })
     const best = swept.best
-      ? await kmeans(X, { k: swept.bestK, init: swept.best.centroids, seed: opts.seed, maxIter: opts.maxIter, signal: opts.signal, onProgress: subProgress(opts.onProgress, 60, 100, 100) })
+      ? await kmeans(X, {
+          k: swept.bestK,
+          init: swept.best.centroids,
+          seed: opts.seed,
+          maxIter: opts.maxIter,
+          signal: opts.signal,
+          onProgress: subProgress(opts.onProgress, 60, 100, 100),
+        })
       : null
     const note = `k chosen on a random sample of ${size.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} rows (silhouette curve from the sample); the final k-means used every row`
     return { bestK: swept.bestK, curve: swept.curve, best, note: swept.note ? `${note}; ${swept.note}` : note }

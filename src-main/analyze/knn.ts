@@ -328,7 +328,10 @@ async function knnUsearch(X: Matrix, k: number, opts: KnnOptions): Promise<KnnRe
 // ---- hnswlib-node -------------------------------------------------------------------------------------
 
 interface HnswModule {
-  HierarchicalNSW: new (space: string, dim: number) => {
+  HierarchicalNSW: new (
+    space: string,
+    dim: number,
+  ) => {
     initIndex(max: number, m?: number, efConstruction?: number, seed?: number): void
     addPoint(p: number[] | Float32Array, label: number): void
     setEf(ef: number): void

@@ -17,17 +17,7 @@
  * (umap's own transform initialization, without the refinement epochs). The result carries a note.
  */
 import { EmbedMapError } from '../errors'
-import {
-  type LongRunOptions,
-  type Matrix,
-  Ticker,
-  checkMatrix,
-  sampleIndices,
-  seededRandom,
-  subProgress,
-  takeRows,
-  throwIfAborted,
-} from './common'
+import { type LongRunOptions, type Matrix, Ticker, checkMatrix, sampleIndices, seededRandom, subProgress, takeRows, throwIfAborted } from './common'
 import { type KnnMethod, type KnnResult, knn, knnQuery, loadOptional } from './knn'
 import { getOrt } from './ort'
 
@@ -411,7 +401,7 @@ export class LayoutOptimizer {
         s0 = (((s0 & 4294967294) << 12) & 0xffffffff) ^ ((((s0 << 13) & 0xffffffff) ^ s0) >>> 19)
         s1 = (((s1 & 4294967288) << 4) & 0xffffffff) ^ ((((s1 << 2) & 0xffffffff) ^ s1) >>> 25)
         s2 = (((s2 & 4294967280) << 17) & 0xffffffff) ^ ((((s2 << 3) & 0xffffffff) ^ s2) >>> 11)
-        const kk = ((s0 ^ s1 ^ s2) >>> 1) % nv << 1
+        const kk = (((s0 ^ s1 ^ s2) >>> 1) % nv) << 1
         if (kk === j) continue
         const ex = cx - Y[kk]
         const ey = cy - Y[kk + 1]
@@ -595,7 +585,14 @@ async function umapJs(kn: KnnResult, n: number, nNeighbors: number, nEpochs: num
   const mod = await loadOptional<{ UMAP: UmapCtor }>('umap-js')
   if (!mod?.UMAP) throw new EmbedMapError('INTERNAL', "the 'umap-js' engine needs the umap-js package", 'npm install umap-js@1.4.0, or use the default engine')
   const UMAPClass = mod.UMAP
-  const u = new UMAPClass({ nNeighbors, minDist: opts.minDist ?? 0.1, spread: opts.spread ?? 1, nEpochs, random: seededRandom(opts.seed ?? 42), nComponents: 2 })
+  const u = new UMAPClass({
+    nNeighbors,
+    minDist: opts.minDist ?? 0.1,
+    spread: opts.spread ?? 1,
+    nEpochs,
+    random: seededRandom(opts.seed ?? 42),
+    nComponents: 2,
+  })
   // umap-js expects self as the first neighbour (distance 0), like umap-learn
   const ki: number[][] = []
   const kd: number[][] = []
@@ -685,7 +682,15 @@ async function sampleSearcher(S: Matrix, k: number, opts: UmapOptions): Promise<
   }
   const us = await loadOptional<UsearchLike>('usearch')
   if (us?.Index) {
-    const index = new us.Index({ dimensions: S.d, metric: us.MetricKind.IP, quantization: us.ScalarKind.F16, connectivity: 16, expansion_add: 64, expansion_search: 64, multi: false }) // F16: see knn.ts
+    const index = new us.Index({
+      dimensions: S.d,
+      metric: us.MetricKind.IP,
+      quantization: us.ScalarKind.F16,
+      connectivity: 16,
+      expansion_add: 64,
+      expansion_search: 64,
+      multi: false,
+    }) // F16: see knn.ts
     const ticker = new Ticker({ signal: opts.signal }, S.n)
     for (let i0 = 0; i0 < S.n; i0 += 8192) {
       const i1 = Math.min(S.n, i0 + 8192)

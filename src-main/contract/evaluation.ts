@@ -8,7 +8,16 @@ const File = z.string().min(1).max(4096)
 
 /** What to evaluate on: the user's own files, in the shape each MTEB task type needs. */
 export const EvalTaskSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('retrieval'), queries: File, corpus: File, qrels: File, queryId: Column.optional(), queryText: Column.optional(), docId: Column.optional(), docText: z.array(Column).min(1).max(10).optional() }),
+  z.object({
+    kind: z.literal('retrieval'),
+    queries: File,
+    corpus: File,
+    qrels: File,
+    queryId: Column.optional(),
+    queryText: Column.optional(),
+    docId: Column.optional(),
+    docText: z.array(Column).min(1).max(10).optional(),
+  }),
   z.object({ kind: z.literal('sts'), file: File, a: Column.optional(), b: Column.optional(), score: Column.optional() }),
   z.object({ kind: z.literal('pairs'), file: File, a: Column.optional(), b: Column.optional(), label: Column.optional() }),
   z.object({ kind: z.literal('clustering'), file: File, text: Column.optional(), label: Column.optional() }),

@@ -8,7 +8,12 @@ import { EmbedMapError } from '../errors'
  * same schema, so a result never crosses SQLite or a front door as an unchecked cast.
  */
 export const JobResultSchemas = {
-  import: z.object({ datasetId: Id, rows: z.number().int().nonnegative(), raggedRows: z.number().int().nonnegative(), emptyTextRows: z.number().int().nonnegative() }),
+  import: z.object({
+    datasetId: Id,
+    rows: z.number().int().nonnegative(),
+    raggedRows: z.number().int().nonnegative(),
+    emptyTextRows: z.number().int().nonnegative(),
+  }),
   embed: z.object({
     setId: Id,
     vectors: z.number().int().nonnegative(),
@@ -37,6 +42,7 @@ export function isJobKind(kind: string): kind is JobKindName {
 export function jobResult<K extends JobKindName>(kind: K, job: Pick<Job, 'id' | 'kind' | 'result'>): JobResult<K> {
   if (job.kind !== kind) throw new EmbedMapError('INTERNAL', `Job ${job.id} is a ${job.kind} job, not ${kind}.`)
   const parsed = JobResultSchemas[kind].safeParse(job.result)
-  if (!parsed.success) throw new EmbedMapError('INTERNAL', `Job ${job.id} stored a result that is not a ${kind} result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
+  if (!parsed.success)
+    throw new EmbedMapError('INTERNAL', `Job ${job.id} stored a result that is not a ${kind} result: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
   return parsed.data as JobResult<K>
 }

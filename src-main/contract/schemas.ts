@@ -330,7 +330,11 @@ export const SemanticSearchResultSchema = z.object({
 /** The most rows an export's explicit row list may name; bigger selections travel as ranges or a bitmap. */
 export const MAX_EXPORT_ROWS = MAX_SELECTION_ROWS
 
-const RowNumber = z.number().int().nonnegative().max(2 ** 31)
+const RowNumber = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31)
 
 export const ExportStartSchema = z.object({
   datasetId: Id,
@@ -345,7 +349,11 @@ export const ExportStartSchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem })
     })
     .optional(),
-  bitmap: z.string().max(MAX_SELECTION_BITMAP_CHARS).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64').optional(),
+  bitmap: z
+    .string()
+    .max(MAX_SELECTION_BITMAP_CHARS)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64')
+    .optional(),
   format: z.enum(['csv', 'jsonl', 'parquet']).default('csv'),
   /** From the app: a plain file name, written to the workspace's exports folder. From the CLI: any path. */
   out: z.string().min(1).max(4096),

@@ -63,7 +63,8 @@ export const catalogModelSchema = z
   })
   .superRefine((m, ctx) => {
     if (!m.files.onnx.fp32 && !m.files.onnx.int8 && !m.files.onnx.fp16) ctx.addIssue({ code: 'custom', message: `${m.id}: no ONNX file` })
-    if (m.defaultVariant && !m.files.onnx[m.defaultVariant]) ctx.addIssue({ code: 'custom', message: `${m.id}: defaultVariant ${m.defaultVariant} has no file` })
+    if (m.defaultVariant && !m.files.onnx[m.defaultVariant])
+      ctx.addIssue({ code: 'custom', message: `${m.id}: defaultVariant ${m.defaultVariant} has no file` })
     if (m.matryoshkaDims && !m.matryoshkaDims.includes(m.dims)) ctx.addIssue({ code: 'custom', message: `${m.id}: matryoshkaDims must include dims ${m.dims}` })
     if (m.defaultMaxLength && m.defaultMaxLength > m.maxLength) ctx.addIssue({ code: 'custom', message: `${m.id}: defaultMaxLength > maxLength` })
   })

@@ -9,10 +9,15 @@ import { EmbedMapError } from '../errors'
  */
 export function containedPath(root: string, base: string, named: string, namedIn: string, what: string): string {
   const refuse = (why: string) =>
-    new EmbedMapError('BAD_INPUT', `${namedIn} names ${what} ${JSON.stringify(named)}, ${why}.`, 'A model folder may only name files inside itself: fix that path, or use an unmodified copy of the model.', {
-      file: namedIn,
-      path: named,
-    })
+    new EmbedMapError(
+      'BAD_INPUT',
+      `${namedIn} names ${what} ${JSON.stringify(named)}, ${why}.`,
+      'A model folder may only name files inside itself: fix that path, or use an unmodified copy of the model.',
+      {
+        file: namedIn,
+        path: named,
+      },
+    )
   if (named === '' || named.includes('\0')) throw refuse('which is not a usable path')
   if (path.isAbsolute(named) || path.win32.isAbsolute(named)) throw refuse('an absolute path')
   const resolved = path.resolve(base, named)

@@ -71,7 +71,18 @@ interface PlannedFile {
   total?: number
 }
 
-const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ERR_SOCKET_TIMEOUT', 'EPROXY'])
+const OFFLINE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'ERR_SOCKET_TIMEOUT',
+  'EPROXY',
+])
 
 /** Downloads one catalog model (the variant's ONNX file(s) and the tokenizer/config files). */
 export async function downloadModel(id: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
@@ -85,12 +96,19 @@ export async function downloadModel(id: string, opts: DownloadOptions = {}): Pro
   const endpoint = (opts.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '')
   const dir = path.resolve(opts.destDir ?? path.join(cacheDir(), 'models', entry.id))
   const specs: CatalogFile[] = [...entry.files.tokenizer.map((f) => (typeof f === 'string' ? { path: f } : f)), onnx, ...(onnx.externalData ?? [])]
-  const planned: PlannedFile[] = specs.map((f) => ({ rel: f.path, dest: path.join(dir, ...f.path.split('/')), bytes: f.bytes, approxBytes: f.approxBytes, sha256: f.sha256 }))
+  const planned: PlannedFile[] = specs.map((f) => ({
+    rel: f.path,
+    dest: path.join(dir, ...f.path.split('/')),
+    bytes: f.bytes,
+    approxBytes: f.approxBytes,
+    sha256: f.sha256,
+  }))
 
   fs.mkdirSync(dir, { recursive: true })
   const release = takeLock(dir, entry.id)
   try {
-    const urlOf = (rel: string) => new URL(`${endpoint}/${entry.hfRepo}/resolve/${encodeURIComponent(entry.revision)}/${rel.split('/').map(encodeURIComponent).join('/')}`)
+    const urlOf = (rel: string) =>
+      new URL(`${endpoint}/${entry.hfRepo}/resolve/${encodeURIComponent(entry.revision)}/${rel.split('/').map(encodeURIComponent).join('/')}`)
     const ctx: RequestContext = { endpointHost: new URL(endpoint).host, timeoutMs: opts.timeoutMs ?? 30_000, signal: opts.signal, modelId: entry.id }
 
     // Sizes first, so the progress bar has a total; this is also where "offline" shows up.
@@ -121,7 +139,14 @@ export async function downloadModel(id: string, opts: DownloadOptions = {}): Pro
       bytesDownloaded += got.transferred
       doneBefore += got.size
     }
-    writeMarker(dir, entry.id, entry.hfRepo, entry.revision, variant, planned.map((f) => f.rel))
+    writeMarker(
+      dir,
+      entry.id,
+      entry.hfRepo,
+      entry.revision,
+      variant,
+      planned.map((f) => f.rel),
+    )
     return { id: entry.id, dir, variant, files: planned.map((f) => f.dest), bytesDownloaded }
   } finally {
     release()
@@ -173,7 +198,8 @@ function takeLock(dir: string, id: string): () => void {
       if (pid && pid !== process.pid && isProcessAlive(pid)) {
         throw new EmbedMapError('CONFLICT', `model ${id} is already being downloaded (process ${pid})`, 'wait for that download to finish', { id, pid })
       }
-      if (pid === process.pid) throw new EmbedMapError('CONFLICT', `model ${id} is already being downloaded by this process`, 'wait for that download to finish', { id })
+      if (pid === process.pid)
+        throw new EmbedMapError('CONFLICT', `model ${id} is already being downloaded by this process`, 'wait for that download to finish', { id })
       fs.rmSync(lock, { force: true })
     }
   }
@@ -204,9 +230,20 @@ function checkStatus(res: http.IncomingMessage, url: URL, ctx: RequestContext): 
   const s = res.statusCode ?? 0
   if (s >= 200 && s < 300) return
   const where = `${url.origin}${url.pathname}`
-  if (s === 404) throw new EmbedMapError('NOT_FOUND', `${where} does not exist (HTTP 404) while downloading ${ctx.modelId}`, 'the repository may have moved or HF_ENDPOINT points to a mirror without it', { status: s, url: where })
+  if (s === 404)
+    throw new EmbedMapError(
+      'NOT_FOUND',
+      `${where} does not exist (HTTP 404) while downloading ${ctx.modelId}`,
+      'the repository may have moved or HF_ENDPOINT points to a mirror without it',
+      { status: s, url: where },
+    )
   if (s === 401 || s === 403) {
-    throw new EmbedMapError('BAD_INPUT', `access to ${where} was refused (HTTP ${s}) while downloading ${ctx.modelId}`, 'the model may be gated or private: accept its licence on the Hub and set HF_TOKEN, or add a local folder with `embedmap models add DIR`', { status: s, url: where })
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `access to ${where} was refused (HTTP ${s}) while downloading ${ctx.modelId}`,
+      'the model may be gated or private: accept its licence on the Hub and set HF_TOKEN, or add a local folder with `embedmap models add DIR`',
+      { status: s, url: where },
+    )
   }
   throw new HttpRetryable(s, where)
 }
@@ -278,7 +315,12 @@ async function downloadFile(
         res.resume()
         fs.rmSync(part, { force: true })
         const said = f.bytes !== undefined ? 'the catalog says' : 'the server said a moment ago'
-        throw new EmbedMapError('INTERNAL', `${url.href} is ${total} bytes, ${said} ${expected}`, f.bytes !== undefined ? 'the file on the server changed: update the catalog entry' : 'the file changed during the download: try again', { url: url.href })
+        throw new EmbedMapError(
+          'INTERNAL',
+          `${url.href} is ${total} bytes, ${said} ${expected}`,
+          f.bytes !== undefined ? 'the file on the server changed: update the catalog entry' : 'the file changed during the download: try again',
+          { url: url.href },
+        )
       }
       let done = append ? have : 0
       let lastReport = 0
@@ -295,7 +337,8 @@ async function downloadFile(
         },
       })
       await pipeline(res, tap, fs.createWriteStream(part, { flags: append ? 'a' : 'w' }))
-      if (!res.complete || (total !== undefined && done !== total)) throw Object.assign(new Error('connection closed before the file was complete'), { code: 'ECONNRESET' })
+      if (!res.complete || (total !== undefined && done !== total))
+        throw Object.assign(new Error('connection closed before the file was complete'), { code: 'ECONNRESET' })
       opts.onProgress(done, total)
       break
     } catch (err) {
@@ -306,7 +349,12 @@ async function downloadFile(
     }
     if (attempt === opts.retries) {
       if (lastError instanceof HttpRetryable) {
-        throw new EmbedMapError('INTERNAL', `${lastError.message} while downloading ${ctx.modelId}, after ${opts.retries + 1} attempts`, 'the server is busy or failing: try again later (the download resumes where it stopped)', { status: lastError.status })
+        throw new EmbedMapError(
+          'INTERNAL',
+          `${lastError.message} while downloading ${ctx.modelId}, after ${opts.retries + 1} attempts`,
+          'the server is busy or failing: try again later (the download resumes where it stopped)',
+          { status: lastError.status },
+        )
       }
       throw offlineError(lastError, url, ctx, true)
     }
@@ -320,7 +368,11 @@ async function downloadFile(
   const sha256 = await hashFile(part)
   if (f.sha256 && sha256 !== f.sha256) {
     fs.rmSync(part, { force: true })
-    throw new EmbedMapError('INTERNAL', `${f.rel} of ${ctx.modelId} is corrupt: sha256 ${sha256}, expected ${f.sha256}`, 'download it again; if it persists the mirror (HF_ENDPOINT) serves a different file')
+    throw new EmbedMapError(
+      'INTERNAL',
+      `${f.rel} of ${ctx.modelId} is corrupt: sha256 ${sha256}, expected ${f.sha256}`,
+      'download it again; if it persists the mirror (HF_ENDPOINT) serves a different file',
+    )
   }
   fs.renameSync(part, f.dest)
   fs.rmSync(meta, { force: true })
@@ -367,7 +419,10 @@ function cancelled(ctx: RequestContext): EmbedMapError {
 
 function isNetworkError(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException)?.code
-  return (code !== undefined && (OFFLINE_CODES.has(code) || code === 'ERR_STREAM_PREMATURE_CLOSE')) || /socket hang up|aborted|premature|timed out/i.test(String((err as Error)?.message))
+  return (
+    (code !== undefined && (OFFLINE_CODES.has(code) || code === 'ERR_STREAM_PREMATURE_CLOSE')) ||
+    /socket hang up|aborted|premature|timed out/i.test(String((err as Error)?.message))
+  )
 }
 
 function offlineError(err: unknown, url: URL, ctx: RequestContext, midway: boolean): EmbedMapError {
@@ -465,7 +520,9 @@ function requestOnce(url: URL, method: string, headers: Record<string, string>, 
           ctx.signal.addEventListener('abort', abortRes, { once: true })
           res.once('close', () => ctx.signal?.removeEventListener('abort', abortRes))
         }
-        res.setTimeout?.(ctx.timeoutMs, () => res.destroy(Object.assign(new Error(`no data from ${url.host} for ${ctx.timeoutMs} ms`), { code: 'ERR_SOCKET_TIMEOUT' })))
+        res.setTimeout?.(ctx.timeoutMs, () =>
+          res.destroy(Object.assign(new Error(`no data from ${url.host} for ${ctx.timeoutMs} ms`), { code: 'ERR_SOCKET_TIMEOUT' })),
+        )
         resolve(res)
       }
       const req = target === '' ? http.request(options, onResponse) : mod.request(target, options, onResponse)

@@ -125,10 +125,15 @@ export class Embedder {
   static async load(modelDirOrCatalogId: string, opts: EmbedderLoadOptions = {}): Promise<Embedder> {
     const loc = resolveModelLocation(modelDirOrCatalogId)
     if (loc.catalogId && !fs.existsSync(loc.dir)) {
-      throw new EmbedMapError('NOT_FOUND', `model ${loc.catalogId} is not downloaded (expected in ${loc.dir})`, `download it with \`embedmap models download ${loc.catalogId}\`, or add a local folder with \`embedmap models add DIR\``, {
-        id: loc.catalogId,
-        dir: loc.dir,
-      })
+      throw new EmbedMapError(
+        'NOT_FOUND',
+        `model ${loc.catalogId} is not downloaded (expected in ${loc.dir})`,
+        `download it with \`embedmap models download ${loc.catalogId}\`, or add a local folder with \`embedmap models add DIR\``,
+        {
+          id: loc.catalogId,
+          dir: loc.dir,
+        },
+      )
     }
     const model = resolveModelFolder(loc.dir, { ...opts, catalogId: opts.catalogId ?? loc.catalogId })
     const tokenizer = TextTokenizer.fromFiles(model, model.maxLength)
@@ -171,7 +176,18 @@ export class Embedder {
       const tokSha = crypto.createHash('sha256').update(fs.readFileSync(model.tokenizerFile)).digest('hex')
       const configKey = crypto
         .createHash('sha256')
-        .update(JSON.stringify({ version, tokSha, pooling: model.pooling, normalize: model.normalize, maxLength: model.maxLength, dims, ln: model.matryoshkaLayerNorm, out: io.output }))
+        .update(
+          JSON.stringify({
+            version,
+            tokSha,
+            pooling: model.pooling,
+            normalize: model.normalize,
+            maxLength: model.maxLength,
+            dims,
+            ln: model.matryoshkaLayerNorm,
+            out: io.output,
+          }),
+        )
         .digest('hex')
         .slice(0, 16)
       e._info = { ...placeholder, dims, fullDims, configKey }
@@ -222,7 +238,11 @@ export class Embedder {
   }
 
   /** Tokenize → batches → run → pool → normalize, at the model's full dims. */
-  private async runRaw(texts: string[], kind: EmbedKind, opts: EmbedOptions = {}): Promise<{ vectors: Float32Array; dims: number; truncated: number; tokens: number }> {
+  private async runRaw(
+    texts: string[],
+    kind: EmbedKind,
+    opts: EmbedOptions = {},
+  ): Promise<{ vectors: Float32Array; dims: number; truncated: number; tokens: number }> {
     const n = texts.length
     const prefix = this.prefixFor(kind)
     const encoded: Int32Array[] = new Array(n)
@@ -230,7 +250,8 @@ export class Embedder {
     let tokens = 0
     for (let i = 0; i < n; i++) {
       const t = texts[i]
-      if (typeof t !== 'string') throw new EmbedMapError('BAD_INPUT', `text ${i} is not a string (${t === null ? 'null' : typeof t})`, 'pass strings; use "" for empty rows')
+      if (typeof t !== 'string')
+        throw new EmbedMapError('BAD_INPUT', `text ${i} is not a string (${t === null ? 'null' : typeof t})`, 'pass strings; use "" for empty rows')
       const enc = this.tokenizer.encode(prefix + t)
       encoded[i] = enc.ids
       tokens += enc.ids.length
@@ -243,7 +264,7 @@ export class Embedder {
     let dims = this.info.fullDims
     let out: Float32Array | undefined = dims ? new Float32Array(n * dims) : undefined
     let done = 0
-    for (let start = 0; start < n; ) {
+    for (let start = 0; start < n;) {
       if (opts.signal?.aborted) throw new EmbedMapError('CANCELLED', 'embedding cancelled')
       const len = encoded[order[start]].length
       const cap = Math.max(1, Math.min(maxBatch, Math.floor(tokenBudget / len), Math.floor(attentionBudget / (len * len)), n - start))
@@ -276,7 +297,13 @@ export class Embedder {
     const feeds: Record<string, ort.Tensor> = {}
     const shape = [batch.batchSize, batch.seqLen]
     const tensor = (name: string, data: BigInt64Array) =>
-      this.io.int32.has(name) ? new ort.Tensor('int32', Int32Array.from(data, (v) => Number(v)), shape) : new ort.Tensor('int64', data, shape)
+      this.io.int32.has(name)
+        ? new ort.Tensor(
+            'int32',
+            Int32Array.from(data, (v) => Number(v)),
+            shape,
+          )
+        : new ort.Tensor('int64', data, shape)
     for (const name of this.io.inputs) {
       if (name === 'input_ids') feeds[name] = tensor(name, batch.inputIds)
       else if (name === 'attention_mask') feeds[name] = tensor(name, batch.attentionMask)
@@ -311,7 +338,11 @@ export class Embedder {
   private async recover(err: unknown, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.ReturnType> {
     const msg = err instanceof Error ? err.message : String(err)
     if (/indices element out of data bounds|out of range|idx=\d+ must be within/i.test(msg)) {
-      throw new EmbedMapError('BAD_INPUT', `the tokenizer in ${this.model.dir} does not match the model: a token id is outside the embedding table (${msg.split('\n')[0]})`, 'tokenizer.json must come from the same model as the .onnx file')
+      throw new EmbedMapError(
+        'BAD_INPUT',
+        `the tokenizer in ${this.model.dir} does not match the model: a token id is outside the embedding table (${msg.split('\n')[0]})`,
+        'tokenizer.json must come from the same model as the .onnx file',
+      )
     }
     if (this.created.provider.used === 'cpu') throw new EmbedMapError('INTERNAL', `running ${this.model.id} failed: ${msg.split('\n')[0]}`)
     const previous = this.created
@@ -321,7 +352,14 @@ export class Embedder {
     } catch (e) {
       throw e instanceof EmbedMapError ? e : corruptModelError(this.model.onnx.file, e)
     }
-    this.created = { ...cpu, provider: { requested: previous.provider.requested, used: 'cpu', fallbackReason: `${previous.provider.used} failed while running: ${msg.split('\n')[0]}` } }
+    this.created = {
+      ...cpu,
+      provider: {
+        requested: previous.provider.requested,
+        used: 'cpu',
+        fallbackReason: `${previous.provider.used} failed while running: ${msg.split('\n')[0]}`,
+      },
+    }
     this._info = { ...this._info, provider: this.created.provider }
     await previous.session.release().catch(() => {})
     return this.created.session.run(feeds, [this.io.output])
@@ -329,17 +367,28 @@ export class Embedder {
 }
 
 /** Chooses the inputs to feed and the output to read; BAD_INPUT when the graph is not an encoder we can run. */
-function inspectGraph(session: ort.InferenceSession, model: ResolvedModelFolder): { inputs: string[]; output: string; outputKind: 'token_states' | 'sentence_embedding'; int32: Set<string> } {
+function inspectGraph(
+  session: ort.InferenceSession,
+  model: ResolvedModelFolder,
+): { inputs: string[]; output: string; outputKind: 'token_states' | 'sentence_embedding'; int32: Set<string> } {
   const file = path.basename(model.onnx.file)
   const inputs = [...session.inputNames]
   const int32 = new Set<string>()
   for (const m of session.inputMetadata) if (m.isTensor && m.type === 'int32') int32.add(m.name)
   if (!inputs.includes('input_ids')) {
-    throw new EmbedMapError('BAD_INPUT', `${file} in ${model.dir} has no input_ids input (inputs: ${inputs.join(', ') || 'none'})`, 'EmbedMap runs text encoders exported with input_ids / attention_mask (optimum-cli export onnx --task feature-extraction)')
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `${file} in ${model.dir} has no input_ids input (inputs: ${inputs.join(', ') || 'none'})`,
+      'EmbedMap runs text encoders exported with input_ids / attention_mask (optimum-cli export onnx --task feature-extraction)',
+    )
   }
   const unknown = inputs.filter((n) => !KNOWN_INPUTS.has(n))
   if (unknown.length > 0) {
-    throw new EmbedMapError('BAD_INPUT', `${file} in ${model.dir} takes inputs EmbedMap cannot fill: ${unknown.join(', ')} (all inputs: ${inputs.join(', ')})`, 'export the model for feature-extraction without past key/values (optimum-cli export onnx --task feature-extraction)')
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `${file} in ${model.dir} takes inputs EmbedMap cannot fill: ${unknown.join(', ')} (all inputs: ${inputs.join(', ')})`,
+      'export the model for feature-extraction without past key/values (optimum-cli export onnx --task feature-extraction)',
+    )
   }
   if (!inputs.includes('attention_mask')) model.warnings.push('the graph takes no attention_mask: padding may change vectors')
   const outs = session.outputMetadata
@@ -356,10 +405,18 @@ function inspectGraph(session: ort.InferenceSession, model: ResolvedModelFolder)
   const tokenLevel = TOKEN_OUTPUT_NAMES.find((n) => rank(n) === 3 && isFloat(n)) ?? session.outputNames.find((n) => rank(n) === 3 && isFloat(n))
   if (model.extraModules.length > 0) {
     if (sentence) return { inputs, output: sentence, outputKind: 'sentence_embedding', int32 }
-    throw new EmbedMapError('BAD_INPUT', `the model in ${model.dir} has ${model.extraModules.join(', ')} layers after pooling that ${file} does not contain`, 'export the full sentence-transformers model so the graph outputs sentence_embedding')
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `the model in ${model.dir} has ${model.extraModules.join(', ')} layers after pooling that ${file} does not contain`,
+      'export the full sentence-transformers model so the graph outputs sentence_embedding',
+    )
   }
   if (tokenLevel) return { inputs, output: tokenLevel, outputKind: 'token_states', int32 }
   if (sentence) return { inputs, output: sentence, outputKind: 'sentence_embedding', int32 }
   const desc = outs.map((o) => (o.isTensor ? `${o.name} [${o.shape.join(', ')}] ${o.type}` : o.name)).join('; ')
-  throw new EmbedMapError('BAD_INPUT', `${file} in ${model.dir} has no usable output: expected token states (last_hidden_state, 3-D) or sentence_embedding (2-D); it has ${desc || 'none'}`, 'export the encoder with optimum-cli export onnx --task feature-extraction')
+  throw new EmbedMapError(
+    'BAD_INPUT',
+    `${file} in ${model.dir} has no usable output: expected token states (last_hidden_state, 3-D) or sentence_embedding (2-D); it has ${desc || 'none'}`,
+    'export the encoder with optimum-cli export onnx --task feature-extraction',
+  )
 }

@@ -54,7 +54,8 @@ export async function gpuStatus(): Promise<GpuStatus> {
   let advice: string | null = null
   if (!ready) {
     if (device === 'cuda' && !gpus) advice = 'No NVIDIA GPU or driver was found (nvidia-smi is missing or failed): EmbedMap runs on the CPU.'
-    else if (device === 'cuda' && !env.cudaInstalled) advice = 'Run `embedmap gpu enable` to install the CUDA provider of onnxruntime-node (needs internet once, CUDA 12 and cuDNN 9).'
+    else if (device === 'cuda' && !env.cudaInstalled)
+      advice = 'Run `embedmap gpu enable` to install the CUDA provider of onnxruntime-node (needs internet once, CUDA 12 and cuDNN 9).'
     else advice = `The ${device} provider did not start: ${p.fallbackReason}`
   }
   return { platform, nvidiaGpus: gpus, cudaProviderInstalled: env.cudaInstalled, probe: p, ready, advice }

@@ -1,6 +1,15 @@
 /** The embedding core: catalog, model folders, tokenization, sessions, pooling, the Embedder, downloads. */
 export * from './types'
-export { approxDownloadBytes, defaultModelId, defaultVariantOf, findCatalogModel, getCatalogModel, listCatalogModels, loadCatalog, parseCatalog } from './catalog'
+export {
+  approxDownloadBytes,
+  defaultModelId,
+  defaultVariantOf,
+  findCatalogModel,
+  getCatalogModel,
+  listCatalogModels,
+  loadCatalog,
+  parseCatalog,
+} from './catalog'
 export type { Catalog, CatalogModel } from './catalog'
 export { findOnnxVariants, modelVersion, resolveModelFolder, MODEL_MARKER } from './model-folder'
 export type { ResolvedModelFolder, ResolveOptions } from './model-folder'

@@ -89,7 +89,8 @@ export function resolveModelFolder(dirIn: string, opts: ResolveOptions = {}): Re
   } catch {
     throw new EmbedMapError('NOT_FOUND', `model folder ${dir} does not exist`, ADD_HINT, { dir })
   }
-  if (!stat.isDirectory()) throw new EmbedMapError('BAD_INPUT', `${dir} is a file, not a model folder`, 'give the folder that holds model.onnx and tokenizer.json', { dir })
+  if (!stat.isDirectory())
+    throw new EmbedMapError('BAD_INPUT', `${dir} is a file, not a model folder`, 'give the folder that holds model.onnx and tokenizer.json', { dir })
 
   const warnings: string[] = []
   const available = findOnnxVariants(dir)
@@ -113,7 +114,12 @@ export function resolveModelFolder(dirIn: string, opts: ResolveOptions = {}): Re
   if (opts.variant) {
     if (!VARIANTS.includes(opts.variant)) throw new EmbedMapError('BAD_INPUT', `unknown variant ${opts.variant}`, `use one of ${VARIANTS.join(', ')}`)
     if (!available[opts.variant]) {
-      throw new EmbedMapError('BAD_INPUT', `model folder ${dir} has no ${opts.variant} ONNX file (${VARIANT_CANDIDATES[opts.variant].join(' or ')})`, `available: ${variants.join(', ')}`, { dir, available: variants })
+      throw new EmbedMapError(
+        'BAD_INPUT',
+        `model folder ${dir} has no ${opts.variant} ONNX file (${VARIANT_CANDIDATES[opts.variant].join(' or ')})`,
+        `available: ${variants.join(', ')}`,
+        { dir, available: variants },
+      )
     }
     variant = opts.variant
   } else {
@@ -148,7 +154,8 @@ export function resolveModelFolder(dirIn: string, opts: ResolveOptions = {}): Re
   else if (st.pooling) [pooling, poolingSource] = [st.pooling, 'sentence-transformers']
   else if (catalog) [pooling, poolingSource] = [catalog.pooling, 'catalog']
   else [pooling, poolingSource] = ['mean', 'default']
-  if (catalog && st.pooling && st.pooling !== catalog.pooling) warnings.push(`pooling: the folder's sentence-transformers files say ${st.pooling}, the catalog says ${catalog.pooling}; using ${pooling}`)
+  if (catalog && st.pooling && st.pooling !== catalog.pooling)
+    warnings.push(`pooling: the folder's sentence-transformers files say ${st.pooling}, the catalog says ${catalog.pooling}; using ${pooling}`)
 
   // normalize
   let normalize: boolean
@@ -167,7 +174,8 @@ export function resolveModelFolder(dirIn: string, opts: ResolveOptions = {}): Re
   let maxLength: number
   let maxLengthSource: SettingSource
   if (opts.maxLength !== undefined) {
-    if (!Number.isInteger(opts.maxLength) || opts.maxLength < 2) throw new EmbedMapError('BAD_INPUT', `maxLength must be an integer ≥ 2, got ${opts.maxLength}`, 'use e.g. 256 or 512')
+    if (!Number.isInteger(opts.maxLength) || opts.maxLength < 2)
+      throw new EmbedMapError('BAD_INPUT', `maxLength must be an integer ≥ 2, got ${opts.maxLength}`, 'use e.g. 256 or 512')
     ;[maxLength, maxLengthSource] = [opts.maxLength, 'option']
   } else if (catalog?.defaultMaxLength) [maxLength, maxLengthSource] = [catalog.defaultMaxLength, 'catalog']
   else if (st.maxSeqLength) [maxLength, maxLengthSource] = [st.maxSeqLength, 'sentence-transformers']
@@ -294,7 +302,10 @@ function readSentenceTransformers(dir: string, warnings: string[]): SentenceTran
     for (const m of modules as Array<{ type?: string; path?: string }>) {
       const type = String(m.type ?? '')
       if (type.endsWith('.Pooling')) {
-        poolingDir = typeof m.path === 'string' && m.path !== '' ? containedPath(dir, dir, m.path, path.join(dir, 'modules.json'), 'the pooling module folder') : path.join(dir, m.path ?? '1_Pooling')
+        poolingDir =
+          typeof m.path === 'string' && m.path !== ''
+            ? containedPath(dir, dir, m.path, path.join(dir, 'modules.json'), 'the pooling module folder')
+            : path.join(dir, m.path ?? '1_Pooling')
         afterPooling = true
       } else if (type.endsWith('.Normalize')) info.normalize = true
       else if (afterPooling && !type.endsWith('.Transformer')) info.extraModules.push(type.split('.').pop() ?? type)
@@ -331,7 +342,8 @@ function readSentenceTransformers(dir: string, warnings: string[]): SentenceTran
 export function checkVocabulary(model: ResolvedModelFolder, tok: TextTokenizer, scan: OnnxScan | undefined, idsInput = 'input_ids'): void {
   const rows = scan ? embeddingRows(scan, idsInput) : undefined
   const limit = rows ?? model.configVocabSize
-  const where = rows !== undefined ? `the embedding table in ${path.basename(model.onnx.file)} has ${rows} rows` : `config.json says vocab_size ${model.configVocabSize}`
+  const where =
+    rows !== undefined ? `the embedding table in ${path.basename(model.onnx.file)} has ${rows} rows` : `config.json says vocab_size ${model.configVocabSize}`
   if (limit !== undefined && tok.maxTokenId >= limit) {
     throw new EmbedMapError(
       'BAD_INPUT',
@@ -422,7 +434,12 @@ function readJsonIfExists(file: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(text) as Record<string, unknown>
   } catch (err) {
-    throw new EmbedMapError('BAD_INPUT', `${file} is not valid JSON: ${(err as Error).message}`, 'the file may be incomplete: download the model again or fix the file', { file })
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `${file} is not valid JSON: ${(err as Error).message}`,
+      'the file may be incomplete: download the model again or fix the file',
+      { file },
+    )
   }
 }
 

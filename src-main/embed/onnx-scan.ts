@@ -211,7 +211,7 @@ const DEQUANT = new Set(['DequantizeLinear', 'Cast', 'Identity', 'DynamicQuantiz
  */
 export function embeddingRows(scan: OnnxScan, idsInput = 'input_ids'): number | undefined {
   const idsNames = new Set([idsInput])
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const n of scan.nodes) {
       if (PASS_THROUGH.has(n.opType) && idsNames.has(n.inputs[0]) && n.outputs[0] && !idsNames.has(n.outputs[0])) {

@@ -13,14 +13,7 @@ import type { Pooling } from './types'
  * - last_token: the last position whose mask is 1 (right or left padding both work)
  * - max: per-dimension max over real tokens
  */
-export function pool(
-  hidden: Float32Array,
-  batch: number,
-  seq: number,
-  dim: number,
-  mask: ArrayLike<number | bigint>,
-  pooling: Pooling,
-): Float32Array {
+export function pool(hidden: Float32Array, batch: number, seq: number, dim: number, mask: ArrayLike<number | bigint>, pooling: Pooling): Float32Array {
   if (hidden.length !== batch * seq * dim) throw new Error(`pool: hidden has ${hidden.length} values, expected ${batch}×${seq}×${dim}`)
   const out = new Float32Array(batch * dim)
   const on = (b: number, t: number) => Number(mask[b * seq + t]) !== 0
@@ -103,7 +96,8 @@ export interface MatryoshkaSpec {
 export function checkDims(dims: number | undefined, spec: MatryoshkaSpec): number {
   const name = spec.model ? `${spec.model} ` : ''
   if (dims === undefined || dims === spec.fullDims) return spec.fullDims
-  if (!Number.isInteger(dims) || dims < 1) throw new EmbedMapError('BAD_INPUT', `dims must be a positive integer, got ${dims}`, `use ${spec.fullDims} or leave it out`)
+  if (!Number.isInteger(dims) || dims < 1)
+    throw new EmbedMapError('BAD_INPUT', `dims must be a positive integer, got ${dims}`, `use ${spec.fullDims} or leave it out`)
   if (dims > spec.fullDims) {
     throw new EmbedMapError('BAD_INPUT', `model ${name}makes ${spec.fullDims}-dim vectors; it cannot give ${dims}`, `use ${spec.fullDims} or fewer`)
   }
@@ -117,7 +111,11 @@ export function checkDims(dims: number | undefined, spec: MatryoshkaSpec): numbe
     )
   }
   if (!allowed.includes(dims)) {
-    throw new EmbedMapError('BAD_INPUT', `model ${name}was trained for dims ${allowed.join(', ')}; ${dims} is not one of them`, `use one of ${allowed.join(', ')}, or force it`)
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `model ${name}was trained for dims ${allowed.join(', ')}; ${dims} is not one of them`,
+      `use one of ${allowed.join(', ')}, or force it`,
+    )
   }
   return dims
 }

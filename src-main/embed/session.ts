@@ -148,7 +148,11 @@ function sessionOptions(provider: Accelerator | 'cpu', threads: number): ort.Inf
  * Creates a session on the best provider for `device`, falling back to CPU with the reason.
  * Throws BAD_INPUT when even the CPU cannot load the file (corrupt or not ONNX).
  */
-export async function createSession(modelFile: string, opts: CreateSessionOptions = {}, env: ProviderEnvironment = providerEnvironment()): Promise<CreatedSession> {
+export async function createSession(
+  modelFile: string,
+  opts: CreateSessionOptions = {},
+  env: ProviderEnvironment = providerEnvironment(),
+): Promise<CreatedSession> {
   const device = opts.device ?? 'auto'
   const threads = Math.max(1, Math.floor(opts.threads ?? physicalCoreCount()))
   const { tryOrder, skipped } = planProviders(device, env)

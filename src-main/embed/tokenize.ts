@@ -92,7 +92,11 @@ export class TextTokenizer {
 
   static fromJson(json: unknown, config: Record<string, unknown>, maxLength: number, source = 'tokenizer.json'): TextTokenizer {
     if (!json || typeof json !== 'object' || !('model' in json)) {
-      throw new EmbedMapError('BAD_INPUT', `${source} is not a Hugging Face tokenizer (no "model" section)`, 'use the tokenizer.json saved with the model (AutoTokenizer.save_pretrained writes one)')
+      throw new EmbedMapError(
+        'BAD_INPUT',
+        `${source} is not a Hugging Face tokenizer (no "model" section)`,
+        'use the tokenizer.json saved with the model (AutoTokenizer.save_pretrained writes one)',
+      )
     }
     let tok: Tokenizer
     try {
@@ -206,7 +210,8 @@ function detectTemplate(tok: Tokenizer): { prefix: number[]; suffix: number[] } 
 
 function detectPadId(tok: Tokenizer, config: Record<string, unknown>): number {
   const named = config.pad_token
-  const name = typeof named === 'string' ? named : named && typeof named === 'object' && 'content' in named ? String((named as { content: unknown }).content) : undefined
+  const name =
+    typeof named === 'string' ? named : named && typeof named === 'object' && 'content' in named ? String((named as { content: unknown }).content) : undefined
   for (const candidate of [name, '[PAD]', '<pad>', '<|endoftext|>', '<|pad|>']) {
     if (!candidate) continue
     const id = tok.token_to_id(candidate)
@@ -220,11 +225,19 @@ function readJson(file: string, what: string): Record<string, unknown> {
   try {
     text = fs.readFileSync(file, 'utf8')
   } catch (err) {
-    throw new EmbedMapError('NOT_FOUND', `cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the model folder')
+    throw new EmbedMapError(
+      'NOT_FOUND',
+      `cannot read the ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'check the model folder',
+    )
   }
   try {
     return JSON.parse(text) as Record<string, unknown>
   } catch (err) {
-    throw new EmbedMapError('BAD_INPUT', `the ${what} file ${file} is not valid JSON: ${(err as Error).message}`, 'the download may be incomplete: download the model again')
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `the ${what} file ${file} is not valid JSON: ${(err as Error).message}`,
+      'the download may be incomplete: download the model again',
+    )
   }
 }

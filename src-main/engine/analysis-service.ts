@@ -35,11 +35,19 @@ export class AnalysisService {
     if (!dataset) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
     const set = input.setId ? this.sets.get(input.setId) : this.sets.list(input.datasetId).find((s) => s.status === 'ready')
     if (!set || set.datasetId !== input.datasetId) {
-      throw new EmbedMapError('CONFLICT', `Dataset ${input.datasetId} has no complete embeddings to analyze.`, `Embed it first: \`embedmap embed --dataset ${input.datasetId}\`.`)
+      throw new EmbedMapError(
+        'CONFLICT',
+        `Dataset ${input.datasetId} has no complete embeddings to analyze.`,
+        `Embed it first: \`embedmap embed --dataset ${input.datasetId}\`.`,
+      )
     }
     if (input.kMin > input.kMax) throw new EmbedMapError('BAD_INPUT', `kMin (${input.kMin}) is larger than kMax (${input.kMax}).`)
     const flag: FlagRule =
-      input.contamination !== undefined ? { by: 'contamination', fraction: input.contamination } : input.threshold !== undefined ? { by: 'threshold', score: input.threshold } : { by: 'iqr' }
+      input.contamination !== undefined
+        ? { by: 'contamination', fraction: input.contamination }
+        : input.threshold !== undefined
+          ? { by: 'threshold', score: input.threshold }
+          : { by: 'iqr' }
     const params: AnalyzeParams = {
       datasetId: input.datasetId,
       setId: set.id,
@@ -66,7 +74,12 @@ export class AnalysisService {
 
   requireRun(datasetId: number, runId?: number): AnalysisRunRow {
     const run = runId === undefined ? this.analysis.latestReady(datasetId) : this.analysis.run(runId)
-    if (!run) throw new EmbedMapError('NOT_FOUND', runId === undefined ? `Dataset ${datasetId} has not been analyzed yet.` : `There is no analysis run ${runId}.`, `Run \`embedmap analyze --dataset ${datasetId}\`.`)
+    if (!run)
+      throw new EmbedMapError(
+        'NOT_FOUND',
+        runId === undefined ? `Dataset ${datasetId} has not been analyzed yet.` : `There is no analysis run ${runId}.`,
+        `Run \`embedmap analyze --dataset ${datasetId}\`.`,
+      )
     const set = this.sets.get(run.setId)
     if (!set || set.datasetId !== datasetId) throw new EmbedMapError('NOT_FOUND', `Analysis run ${run.id} is not of dataset ${datasetId}.`)
     return run
@@ -79,13 +92,11 @@ export class AnalysisService {
     const anomalies = run.anomalyRunId !== null ? this.analysis.anomalies(run.anomalyRunId) : null
     const dups = this.analysis.duplicates<DuplicateGroup>(run.id)
     const projection = run.projectionId !== null ? this.analysis.projection(run.projectionId) : null
-    const explanations = anomalies ? this.topAnomalies(run.id, anomalies.raw, anomalies.scores, clustering?.assignments ?? null, top, anomalies.explanations as Explanation[]) : []
+    const explanations = anomalies
+      ? this.topAnomalies(run.id, anomalies.raw, anomalies.scores, clustering?.assignments ?? null, top, anomalies.explanations as Explanation[])
+      : []
     const dupGroups = [...(dups?.groups ?? [])].sort((a, b) => b.rows.length - a.rows.length).slice(0, top)
-    const wanted = [
-      ...(clustering?.clusters.flatMap((c) => c.exemplars) ?? []),
-      ...explanations.map((e) => e.row),
-      ...dupGroups.map((g) => g.keeper),
-    ]
+    const wanted = [...(clustering?.clusters.flatMap((c) => c.exemplars) ?? []), ...explanations.map((e) => e.row), ...dupGroups.map((g) => g.keeper)]
     const texts = this.datasets.texts(datasetId, wanted)
     const ref = (row: number) => ({ row, text: texts.get(row) ?? '' })
     return {
@@ -100,7 +111,14 @@ export class AnalysisService {
       k: clustering?.k ?? 0,
       silhouette: clustering?.silhouette ?? null,
       silhouetteCurve: clustering?.silhouetteCurve ?? [],
-      clusters: (clustering?.clusters ?? []).map((c) => ({ idx: c.idx, size: c.size, name: c.name, label: clusterLabel(c), keywords: c.keywords, exemplars: c.exemplars.map(ref) })),
+      clusters: (clustering?.clusters ?? []).map((c) => ({
+        idx: c.idx,
+        size: c.size,
+        name: c.name,
+        label: clusterLabel(c),
+        keywords: c.keywords,
+        exemplars: c.exemplars.map(ref),
+      })),
       anomalies: {
         method: anomalies?.method ?? 'none',
         rule: anomalies?.params.rule ?? null,
@@ -128,10 +146,19 @@ export class AnalysisService {
    * The highest-scoring rows, flagged or not (a user reviewing outliers wants the ranking, and the
    * flag threshold is only where it is cut), each with its nearest rows and its cluster as the why.
    */
-  private topAnomalies(runId: number, raw: Float32Array, scores: Float32Array, assignments: Int32Array | null, top: number, stored: Explanation[]): Explanation[] {
+  private topAnomalies(
+    runId: number,
+    raw: Float32Array,
+    scores: Float32Array,
+    assignments: Int32Array | null,
+    top: number,
+    stored: Explanation[],
+  ): Explanation[] {
     const graph = this.analysis.knn(runId)
     const reasons = new Map(stored.filter((e) => e.reason).map((e) => [e.row, e.reason]))
-    const order = Array.from({ length: raw.length }, (_, i) => i).sort((a, b) => raw[b] - raw[a] || a - b).slice(0, top)
+    const order = Array.from({ length: raw.length }, (_, i) => i)
+      .sort((a, b) => raw[b] - raw[a] || a - b)
+      .slice(0, top)
     return order.map((row) => {
       const indices: number[] = []
       const distances: number[] = []
@@ -141,7 +168,14 @@ export class AnalysisService {
         indices.push(j)
         distances.push(graph.distances[row * graph.k + t])
       }
-      return { row, score: scores[row], rawDistance: raw[row], neighbors: { indices, distances }, cluster: assignments ? assignments[row] : undefined, reason: reasons.get(row) }
+      return {
+        row,
+        score: scores[row],
+        rawDistance: raw[row],
+        neighbors: { indices, distances },
+        cluster: assignments ? assignments[row] : undefined,
+        reason: reasons.get(row),
+      }
     })
   }
 
@@ -177,7 +211,10 @@ export class AnalysisService {
       const r = await searchTopK({ data: matrix, n: dataset.rowCount, d: set.dims }, q, k, { mask })
       pairs = Array.from(r.indices, (j, i) => ({ row: j, similarity: r.scores[i] }))
     }
-    const texts = this.datasets.texts(datasetId, pairs.map((p) => p.row))
+    const texts = this.datasets.texts(
+      datasetId,
+      pairs.map((p) => p.row),
+    )
     return pairs.map((p) => ({ ...p, text: texts.get(p.row) ?? '' }))
   }
 }

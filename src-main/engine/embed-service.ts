@@ -21,7 +21,8 @@ export class EmbedService {
   start(input: z.output<typeof EmbedStartSchema>, caller: Caller): { jobId: number } {
     const dataset = this.datasets.get(input.datasetId)
     if (!dataset) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
-    if (dataset.status !== 'ready') throw new EmbedMapError('CONFLICT', `Dataset ${input.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
+    if (dataset.status !== 'ready')
+      throw new EmbedMapError('CONFLICT', `Dataset ${input.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
     const choice = this.models.choose(input.model, caller)
     const lockKey = `embed:${input.datasetId}:${choice.modelId}:${input.variant ?? 'default'}:${input.dims ?? 'full'}`
     const params: EmbedJobParams = {

@@ -144,7 +144,9 @@ export class Engine implements EngineApi {
     if (!row) return
     try {
       for (const next of jobOps.followUps(row)) {
-        void this.invoke(next.channel, parseChannelInput(next.channel, next.input), CLI_CALLER).catch((err: unknown) => this.followUpFailed(jobId, next.channel, err))
+        void this.invoke(next.channel, parseChannelInput(next.channel, next.input), CLI_CALLER).catch((err: unknown) =>
+          this.followUpFailed(jobId, next.channel, err),
+        )
       }
     } catch (err) {
       this.followUpFailed(jobId, 'follow-up', err)

@@ -24,7 +24,15 @@ export class EvaluationService {
       return { modelId: c.modelId, label: c.modelId, location: c.location }
     })
     if (!input.baseline && models.length === 0) throw new EmbedMapError('BAD_INPUT', 'Nothing to evaluate.', 'Name a model with --model, or keep the baseline.')
-    const params = { task, models, baseline: input.baseline, matryoshka: input.matryoshka, device: input.device, variant: input.variant, recompute: input.recompute }
+    const params = {
+      task,
+      models,
+      baseline: input.baseline,
+      matryoshka: input.matryoshka,
+      device: input.device,
+      variant: input.variant,
+      recompute: input.recompute,
+    }
     return this.runner.startOrJoin({ kind: 'evaluate', datasetId: null, params, lockKey: `evaluate:${JSON.stringify(params)}` })
   }
 

@@ -23,9 +23,12 @@ export class ExportService {
   ) {}
 
   start(input: z.output<typeof ExportStartSchema>, caller: Caller): { jobId: number; out: string } {
-    if (!this.datasets.get(input.datasetId)) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
-    if (input.what === 'selection' && !input.rows?.length && !input.ranges?.length && !input.bitmap) throw new EmbedMapError('BAD_INPUT', 'An export of a selection needs the selected rows.')
-    if (input.vectors && input.format !== 'parquet') throw new EmbedMapError('BAD_INPUT', 'Vectors can only be exported to Parquet.', 'Use --format parquet with --vectors.')
+    if (!this.datasets.get(input.datasetId))
+      throw new EmbedMapError('NOT_FOUND', `There is no dataset ${input.datasetId}.`, 'List datasets with `embedmap datasets`.')
+    if (input.what === 'selection' && !input.rows?.length && !input.ranges?.length && !input.bitmap)
+      throw new EmbedMapError('BAD_INPUT', 'An export of a selection needs the selected rows.')
+    if (input.vectors && input.format !== 'parquet')
+      throw new EmbedMapError('BAD_INPUT', 'Vectors can only be exported to Parquet.', 'Use --format parquet with --vectors.')
     const run = input.runId !== undefined ? this.analysis.run(input.runId) : this.analysis.latestReady(input.datasetId)
     const out = this.files.writable(input.out, caller, input.overwrite)
     // The exports folder is ours: create it on first use (a path the user gave elsewhere must already exist).
@@ -44,7 +47,8 @@ export class ExportService {
       vectors: input.vectors,
     }
     const lockKey = `export:${out}`
-    if (this.jobs.findLiveByLock(lockKey)) throw new EmbedMapError('CONFLICT', `${out} is already being written by another export.`, 'Wait for it, or choose another file name.')
+    if (this.jobs.findLiveByLock(lockKey))
+      throw new EmbedMapError('CONFLICT', `${out} is already being written by another export.`, 'Wait for it, or choose another file name.')
     const job = createJob(this.jobs, { kind: 'export', datasetId: input.datasetId, params, lockKey })
     this.runner.enqueue(job.id)
     return { jobId: job.id, out }

@@ -55,8 +55,12 @@ export class FileAccess {
     if (kind === 'file' && isInside(this.uploadsDir, raw)) return path.resolve(raw)
     throw new EmbedMapError(
       'BAD_INPUT',
-      kind === 'file' ? 'The app can only read files you uploaded or picked in the file dialog.' : 'The app can only use model folders you picked in the folder dialog.',
-      kind === 'file' ? 'Drop the file on the Import panel or use its file picker; from a terminal, `embedmap import PATH` reads any file.' : 'Use “Add a model folder”, or `embedmap models add DIR` from a terminal.',
+      kind === 'file'
+        ? 'The app can only read files you uploaded or picked in the file dialog.'
+        : 'The app can only use model folders you picked in the folder dialog.',
+      kind === 'file'
+        ? 'Drop the file on the Import panel or use its file picker; from a terminal, `embedmap import PATH` reads any file.'
+        : 'Use “Add a model folder”, or `embedmap models add DIR` from a terminal.',
       { door: caller.door },
     )
   }
@@ -75,7 +79,12 @@ export class FileAccess {
       out = path.join(this.exportsDir, raw)
     }
     if (!overwrite && fs.existsSync(out)) {
-      throw new EmbedMapError('CONFLICT', `${out} already exists.`, caller.door === 'cli' ? 'Pass --force to replace it, or choose another file name.' : 'Choose another file name, or replace the file on purpose.', { out })
+      throw new EmbedMapError(
+        'CONFLICT',
+        `${out} already exists.`,
+        caller.door === 'cli' ? 'Pass --force to replace it, or choose another file name.' : 'Choose another file name, or replace the file on purpose.',
+        { out },
+      )
     }
     return out
   }
@@ -92,7 +101,11 @@ export function checkPlainName(name: string): void {
     /^[A-Za-z]:/.test(name) ||
     Buffer.byteLength(name) > MAX_NAME_BYTES
   if (bad) {
-    throw new EmbedMapError('BAD_INPUT', `'${name.slice(0, 80)}' is not a plain file name.`, `Give a name such as selection.csv (no folders, no leading dot, at most ${MAX_NAME_BYTES} bytes); it is saved in the workspace's exports folder.`)
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `'${name.slice(0, 80)}' is not a plain file name.`,
+      `Give a name such as selection.csv (no folders, no leading dot, at most ${MAX_NAME_BYTES} bytes); it is saved in the workspace's exports folder.`,
+    )
   }
 }
 

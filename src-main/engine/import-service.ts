@@ -123,7 +123,9 @@ export function checkReadable(file: string): string {
   try {
     fs.accessSync(abs, fs.constants.R_OK)
   } catch {
-    throw new EmbedMapError('BAD_INPUT', `${abs} is not readable (permission denied).`, 'Fix the file permissions or copy the file somewhere readable.', { file: abs })
+    throw new EmbedMapError('BAD_INPUT', `${abs} is not readable (permission denied).`, 'Fix the file permissions or copy the file somewhere readable.', {
+      file: abs,
+    })
   }
   return fs.realpathSync(abs)
 }

@@ -1,7 +1,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Caller, ModelEntry } from '../contract'
-import { approxDownloadBytes, defaultModelId, findCatalogModel, findOnnxVariants, listCatalogModels, modelVersion, resolveModelFolder, type CatalogModel, type Variant } from '../embed'
+import {
+  approxDownloadBytes,
+  defaultModelId,
+  findCatalogModel,
+  findOnnxVariants,
+  listCatalogModels,
+  modelVersion,
+  resolveModelFolder,
+  type CatalogModel,
+  type Variant,
+} from '../embed'
 import { EmbedMapError } from '../errors'
 import type { JobRunner } from '../jobs/runner'
 import { cacheDir } from '../paths'
@@ -45,7 +55,14 @@ export class ModelsService {
       throw new EmbedMapError('CONFLICT', `'${id}' is the id of a catalog model.`, 'Pick another name with --name.')
     }
     const version = await modelVersion(resolved.onnx)
-    const row = { id, name: name ?? resolved.displayName, path: resolved.dir, version, dims: resolved.expectedDims ?? 0, languages: resolved.catalog?.languages ?? [] }
+    const row = {
+      id,
+      name: name ?? resolved.displayName,
+      path: resolved.dir,
+      version,
+      dims: resolved.expectedDims ?? 0,
+      languages: resolved.catalog?.languages ?? [],
+    }
     this.local.upsert(row)
     return localEntry({ ...row, addedAt: new Date().toISOString() }, null)
   }
@@ -62,7 +79,12 @@ export class ModelsService {
   }
 
   pull(id: string, variant?: Variant): { jobId: number } {
-    if (!findCatalogModel(id)) throw new EmbedMapError('NOT_FOUND', `'${id}' is not in the model catalog.`, 'List models with `embedmap models list`; add your own folder with `embedmap models add DIR`.')
+    if (!findCatalogModel(id))
+      throw new EmbedMapError(
+        'NOT_FOUND',
+        `'${id}' is not in the model catalog.`,
+        'List models with `embedmap models list`; add your own folder with `embedmap models add DIR`.',
+      )
     return this.runner.startOrJoin({ kind: 'model-download', datasetId: null, params: { id, variant }, lockKey: `model-download:${id}` })
   }
 
@@ -77,7 +99,11 @@ export class ModelsService {
     }
     const dir = path.resolve(wanted)
     if (!fs.existsSync(dir)) {
-      throw new EmbedMapError('NOT_FOUND', `'${wanted}' is neither a model id nor a folder.`, 'List models with `embedmap models list`, or pass the path of a folder with model.onnx and tokenizer.json.')
+      throw new EmbedMapError(
+        'NOT_FOUND',
+        `'${wanted}' is neither a model id nor a folder.`,
+        'List models with `embedmap models list`, or pass the path of a folder with model.onnx and tokenizer.json.',
+      )
     }
     // A folder given by path is remembered as a local model, so the vectors made with it can be
     // searched later by the id they are stored under.
@@ -86,7 +112,14 @@ export class ModelsService {
     if (known) return { modelId: known.id, location: known.path, label: known.name }
     let id = slug(path.basename(resolved.dir))
     if (findCatalogModel(id) || this.local.get(id)) id = `${id}-local`
-    this.local.upsert({ id, name: resolved.displayName, path: resolved.dir, version: 'unhashed', dims: resolved.expectedDims ?? 0, languages: resolved.catalog?.languages ?? [] })
+    this.local.upsert({
+      id,
+      name: resolved.displayName,
+      path: resolved.dir,
+      version: 'unhashed',
+      dims: resolved.expectedDims ?? 0,
+      languages: resolved.catalog?.languages ?? [],
+    })
     return { modelId: id, location: resolved.dir, label: resolved.displayName }
   }
 
@@ -167,7 +200,10 @@ function localEntry(m: LocalModelRow, language: string | null): ModelEntry {
 }
 
 function slug(s: string): string {
-  const out = s.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '')
+  const out = s
+    .trim()
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
   if (!out) throw new EmbedMapError('BAD_INPUT', `'${s}' cannot be used as a model id.`, 'Pass --name with letters, digits, dots, dashes or underscores.')
   return out
 }

@@ -20,7 +20,8 @@ export class PointsService {
   points(datasetId: number, runId?: number): Uint8Array<ArrayBuffer> {
     const run = this.analysis.requireRun(datasetId, runId)
     const projection = run.projectionId !== null ? this.repo.projection(run.projectionId) : null
-    if (!projection) throw new EmbedMapError('NOT_FOUND', `Analysis run ${run.id} has no 2D projection yet.`, `Run \`embedmap analyze --dataset ${datasetId}\` again.`)
+    if (!projection)
+      throw new EmbedMapError('NOT_FOUND', `Analysis run ${run.id} has no 2D projection yet.`, `Run \`embedmap analyze --dataset ${datasetId}\` again.`)
     const coords = projection.coords
     const n = coords.length / 2
     const clustering = run.clusteringId !== null ? this.repo.clustering(run.clusteringId) : null

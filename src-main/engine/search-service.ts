@@ -32,9 +32,15 @@ export class SearchService {
 
   async search(datasetId: number, query: string, k: number, setId?: number): Promise<{ setId: number; modelId: string; hits: SemanticHit[] }> {
     const set = setId ? this.sets.get(setId) : this.sets.list(datasetId).find((s) => s.status === 'ready')
-    if (!set || set.datasetId !== datasetId) throw new EmbedMapError('CONFLICT', `Dataset ${datasetId} has no embeddings to search.`, `Embed it first: \`embedmap embed --dataset ${datasetId}\`.`)
+    if (!set || set.datasetId !== datasetId)
+      throw new EmbedMapError('CONFLICT', `Dataset ${datasetId} has no embeddings to search.`, `Embed it first: \`embedmap embed --dataset ${datasetId}\`.`)
     const choice = this.models.byId(set.modelId)
-    if (!choice) throw new EmbedMapError('NOT_FOUND', `The model that made these vectors (${set.modelId}) is no longer registered.`, 'Add its folder again with `embedmap models add DIR`, or re-embed the dataset.')
+    if (!choice)
+      throw new EmbedMapError(
+        'NOT_FOUND',
+        `The model that made these vectors (${set.modelId}) is no longer registered.`,
+        'Add its folder again with `embedmap models add DIR`, or re-embed the dataset.',
+      )
     const reply = await this.ask({ datasetId, setId: set.id, modelLocation: choice.location, variant: set.variant as Variant, dims: set.dims, query, k })
     if (!reply.ok) throw deserializeError(reply.error)
     const rows = Array.from(reply.indices)

@@ -52,7 +52,11 @@ export async function scorePairsFile(embedder: Embedder, file: string, colA: str
     })
   }
   for await (const batch of reader.batches(undefined, 1024)) {
-    const s = await scoreTexts(embedder, batch.map((r) => r.cells[ia] ?? ''), batch.map((r) => r.cells[ib] ?? ''))
+    const s = await scoreTexts(
+      embedder,
+      batch.map((r) => r.cells[ia] ?? ''),
+      batch.map((r) => r.cells[ib] ?? ''),
+    )
     batch.forEach((r, i) => {
       scores.push(s[i])
       writer?.write([...r.cells.slice(0, sniff.columns.length), s[i].toFixed(6)])

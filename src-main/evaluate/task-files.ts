@@ -42,37 +42,68 @@ export interface LoadedTask {
 
 export async function loadTaskFiles(spec: TaskFiles): Promise<LoadedTask> {
   const make = (size: string, texts: string[], warnings: string[], run: (embed: EmbedFn) => Promise<TaskResult>): LoadedTask => ({
-    kind: spec.kind, size, texts, warnings, run,
+    kind: spec.kind,
+    size,
+    texts,
+    warnings,
+    run,
     runBaseline: () => run(tfidfEmbed(texts)),
   })
   switch (spec.kind) {
     case 'retrieval': {
       const b = await loadBeir(spec)
       const input = { queries: b.queries, corpus: b.corpus, qrels: b.qrels }
-      const task = make(`${b.queries.length} queries × ${b.corpus.length} documents`, [...b.queries.map((q) => q.text), ...b.corpus.map((d) => d.text)], b.warnings, (embed) => runRetrievalTask({ ...input, embed }))
+      const task = make(
+        `${b.queries.length} queries × ${b.corpus.length} documents`,
+        [...b.queries.map((q) => q.text), ...b.corpus.map((d) => d.text)],
+        b.warnings,
+        (embed) => runRetrievalTask({ ...input, embed }),
+      )
       return { ...task, runBaseline: () => runRetrievalTask({ ...input, lexical: 'bm25' }) }
     }
     case 'sts': {
       const pairs = await loadScoredPairs(spec)
-      return make(`${pairs.length} pairs`, pairs.flatMap((p) => [p.a, p.b]), [], (embed) => runStsTask({ pairs, embed }))
+      return make(
+        `${pairs.length} pairs`,
+        pairs.flatMap((p) => [p.a, p.b]),
+        [],
+        (embed) => runStsTask({ pairs, embed }),
+      )
     }
     case 'pairs': {
       const pairs = await loadLabelledPairs(spec)
-      return make(`${pairs.length} pairs`, pairs.flatMap((p) => [p.a, p.b]), [], (embed) => runPairClassificationTask({ pairs, embed }))
+      return make(
+        `${pairs.length} pairs`,
+        pairs.flatMap((p) => [p.a, p.b]),
+        [],
+        (embed) => runPairClassificationTask({ pairs, embed }),
+      )
     }
     case 'clustering': {
       const rows = await loadLabelledTexts(spec)
-      return make(`${rows.length} rows`, rows.map((r) => r.text), [], (embed) => runClusteringTask({ rows, embed }))
+      return make(
+        `${rows.length} rows`,
+        rows.map((r) => r.text),
+        [],
+        (embed) => runClusteringTask({ rows, embed }),
+      )
     }
     case 'classification': {
       const train = await loadLabelledTexts(spec)
       const test = spec.test ? await loadLabelledTexts({ ...spec, file: spec.test }) : undefined
       const texts = [...train, ...(test ?? [])].map((r) => r.text)
-      return make(`${train.length} training rows${test ? `, ${test.length} test rows` : ' (5-fold)'}`, texts, [], (embed) => runClassificationTask({ train, test, embed }))
+      return make(`${train.length} training rows${test ? `, ${test.length} test rows` : ' (5-fold)'}`, texts, [], (embed) =>
+        runClassificationTask({ train, test, embed }),
+      )
     }
     case 'bitext': {
       const pairs = await loadParallelTexts(spec)
-      return make(`${pairs.length} parallel rows`, pairs.flatMap((p) => [p.source, p.target]), [], (embed) => runBitextTask({ pairs, embed }))
+      return make(
+        `${pairs.length} parallel rows`,
+        pairs.flatMap((p) => [p.source, p.target]),
+        [],
+        (embed) => runBitextTask({ pairs, embed }),
+      )
     }
   }
 }

@@ -105,7 +105,8 @@ function makePlan(opts: ExportOptions): ExportPlan {
   })
   if (new Set(extras.map((e) => e.kind)).size !== extras.length) throw contractError('an extra column is asked for twice')
   const groupRows = opts.parquet?.rowGroupRows
-  if (groupRows !== undefined && !(Number.isInteger(groupRows) && groupRows >= 1)) throw contractError(`parquet.rowGroupRows must be a positive integer, got ${groupRows}`)
+  if (groupRows !== undefined && !(Number.isInteger(groupRows) && groupRows >= 1))
+    throw contractError(`parquet.rowGroupRows must be a positive integer, got ${groupRows}`)
   let vector: ExportPlan['vector']
   if (opts.vectorDims !== undefined) {
     if (format !== 'parquet') throw contractError(`vectors can only be exported to Parquet, not ${format}`)
@@ -158,17 +159,37 @@ function exportError(err: unknown, out: string, existed: boolean, signal: AbortS
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new EmbedMapError('BAD_INPUT', `Cannot write ${out} (${code}: no permission, or the file is open in another app); ${tail}`, 'Close the file in other apps, or pick a folder you can write to.', details)
+      return new EmbedMapError(
+        'BAD_INPUT',
+        `Cannot write ${out} (${code}: no permission, or the file is open in another app); ${tail}`,
+        'Close the file in other apps, or pick a folder you can write to.',
+        details,
+      )
     case 'EBUSY':
-      return new EmbedMapError('CONFLICT', `Cannot replace ${out}: it is in use by another app (EBUSY); ${tail}`, 'Close the file in the other app, or export under another name.', details)
+      return new EmbedMapError(
+        'CONFLICT',
+        `Cannot replace ${out}: it is in use by another app (EBUSY); ${tail}`,
+        'Close the file in the other app, or export under another name.',
+        details,
+      )
     case 'ENOSPC':
     case 'EDQUOT':
-      return new EmbedMapError('BAD_INPUT', `The disk is full: exporting to ${out} stopped (${code}); ${tail}`, 'Free some space or export to another disk.', details)
+      return new EmbedMapError(
+        'BAD_INPUT',
+        `The disk is full: exporting to ${out} stopped (${code}); ${tail}`,
+        'Free some space or export to another disk.',
+        details,
+      )
     case 'EISDIR':
       return new EmbedMapError('BAD_INPUT', `Cannot export to ${out}: it is a folder; ${tail}`, 'Give a file name.', details)
     case 'ENAMETOOLONG':
     case 'EINVAL':
-      return new EmbedMapError('BAD_INPUT', `Cannot export to ${out}: the name is not valid here (${code}); ${tail}`, 'Pick a shorter or simpler file name.', details)
+      return new EmbedMapError(
+        'BAD_INPUT',
+        `Cannot export to ${out}: the name is not valid here (${code}); ${tail}`,
+        'Pick a shorter or simpler file name.',
+        details,
+      )
   }
   const message = err instanceof Error ? err.message : String(err)
   return new EmbedMapError('INTERNAL', `Export to ${out} failed: ${message}; ${tail}`, undefined, details)

@@ -62,7 +62,9 @@ export function checkChunk(plan: ExportPlan, chunk: ExportChunk, k: number, firs
   if (plan.vector) {
     const want = n * plan.vector.dims
     if (!chunk.vectors || chunk.vectors.length !== want) {
-      throw contractError(`chunk ${k} has ${chunk.vectors ? chunk.vectors.length : 'no'} vector values for ${n} rows × ${plan.vector.dims} dimensions`, { chunk: k })
+      throw contractError(`chunk ${k} has ${chunk.vectors ? chunk.vectors.length : 'no'} vector values for ${n} rows × ${plan.vector.dims} dimensions`, {
+        chunk: k,
+      })
     }
   }
   const width = plan.columns.length

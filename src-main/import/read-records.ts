@@ -46,7 +46,10 @@ class StreamingRecordReader implements RecordReader {
   private readonly maxColumns: number
   private readonly bomLength: number
 
-  constructor(private readonly sniff: SourceSniff, opts: ImportOptions) {
+  constructor(
+    private readonly sniff: SourceSniff,
+    opts: ImportOptions,
+  ) {
     this.path = sniff.path
     this.columns = sniff.columns.map((c) => c.name)
     this.encoding = sniff.encoding
@@ -54,7 +57,7 @@ class StreamingRecordReader implements RecordReader {
     this.delimiter = sniff.delimiter ?? ','
     this.maxFieldBytes = opts.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES
     this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS
-    this.bomLength = sniff.hadBom ? BOM_LENGTH[this.encoding] ?? 0 : 0
+    this.bomLength = sniff.hadBom ? (BOM_LENGTH[this.encoding] ?? 0) : 0
   }
 
   estimateTotalRows(): number {
@@ -85,10 +88,16 @@ class StreamingRecordReader implements RecordReader {
     const decodeFailure = async (err: unknown, chunkStart: number): Promise<unknown> => {
       if (!(err instanceof InvalidBytesError)) return err
       const line = await lineOfText(path, this.bomLength, chunkStart, err.textBefore)
-      return badInput(path, line, `bytes that are not valid ${this.encoding}: the file is not (entirely) in the encoding ${this.encoding}`, 'Pick the encoding the file was saved in (Chinese files are often GB18030/GBK or Big5), or re-save it as UTF-8.', {
-        encoding: this.encoding,
-        reason: 'invalid-bytes',
-      })
+      return badInput(
+        path,
+        line,
+        `bytes that are not valid ${this.encoding}: the file is not (entirely) in the encoding ${this.encoding}`,
+        'Pick the encoding the file was saved in (Chinese files are often GB18030/GBK or Big5), or re-save it as UTF-8.',
+        {
+          encoding: this.encoding,
+          reason: 'invalid-bytes',
+        },
+      )
     }
     const cancelled = () => new EmbedMapError('CANCELLED', `Reading ${path} was cancelled`, undefined, { file: path })
     try {
@@ -125,7 +134,10 @@ class StreamingRecordReader implements RecordReader {
     } catch (err) {
       if (err instanceof EmbedMapError) throw err
       const code = (err as NodeJS.ErrnoException)?.code
-      if (code === 'ENOENT') throw new EmbedMapError('NOT_FOUND', `${path}: no such file (it was moved or deleted while reading)`, 'Check the path and import again.', { file: path })
+      if (code === 'ENOENT')
+        throw new EmbedMapError('NOT_FOUND', `${path}: no such file (it was moved or deleted while reading)`, 'Check the path and import again.', {
+          file: path,
+        })
       if (code && typeof code === 'string' && code.startsWith('E')) {
         throw badInput(path, undefined, `cannot be read (${code})`, 'Check that the file is still there and readable.', { errno: code })
       }
@@ -182,9 +194,15 @@ class StreamingRecordReader implements RecordReader {
     const known = this.sniff.columns.map((c) => c.name)
     const same = names.length <= known.length && names.every((n, i) => n === known[i])
     if (!same) {
-      throw badInput(this.path, line, `the header row is not the one seen when the file was inspected (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`, 'The file changed, or other import options were used: inspect it again.', {
-        reason: 'header-changed',
-      })
+      throw badInput(
+        this.path,
+        line,
+        `the header row is not the one seen when the file was inspected (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`,
+        'The file changed, or other import options were used: inspect it again.',
+        {
+          reason: 'header-changed',
+        },
+      )
     }
     const shaper = new CsvShaper(this.columns, names.length, this.path, this.maxColumns)
     this.ragged = shaper.ragged
@@ -242,7 +260,7 @@ async function lineOfText(path: string, from: number, chunkStart: number, textBe
   const fh = await open(path, 'r')
   try {
     const buf = Buffer.allocUnsafe(1 << 20)
-    for (let pos = from; pos < chunkStart; ) {
+    for (let pos = from; pos < chunkStart;) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, chunkStart - pos), pos)
       if (bytesRead === 0) break
       for (let i = 0; i < bytesRead; i++) {

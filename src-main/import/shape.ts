@@ -176,18 +176,34 @@ export class JsonlShaper {
     } catch (err) {
       if (text.trim() === '') return null
       const why = err instanceof Error ? err.message : String(err)
-      throw badInput(this.file, line, `this line is not valid JSON (${why})`, 'Each line of a JSON Lines file must be one complete JSON object; fix or remove that line.')
+      throw badInput(
+        this.file,
+        line,
+        `this line is not valid JSON (${why})`,
+        'Each line of a JSON Lines file must be one complete JSON object; fix or remove that line.',
+      )
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      throw badInput(this.file, line, `this line is ${describeJson(v)}, not a JSON object`, 'Each line of a JSON Lines file must be one JSON object like {"text": "…"}.')
+      throw badInput(
+        this.file,
+        line,
+        `this line is ${describeJson(v)}, not a JSON object`,
+        'Each line of a JSON Lines file must be one JSON object like {"text": "…"}.',
+      )
     }
     const obj = v as Record<string, unknown>
     // Only a line with a nested value needs the depth scan; flat objects, the common case, cost nothing more.
     if (hasNestedValue(obj) && jsonDepthOver(text, MAX_JSON_DEPTH)) {
-      throw badInput(this.file, line, `this line nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`, 'Flatten that record (nested values are stored as JSON text), or remove the line.', {
-        reason: 'too-deep',
-        maxDepth: MAX_JSON_DEPTH,
-      })
+      throw badInput(
+        this.file,
+        line,
+        `this line nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep`,
+        'Flatten that record (nested values are stored as JSON text), or remove the line.',
+        {
+          reason: 'too-deep',
+          maxDepth: MAX_JSON_DEPTH,
+        },
+      )
     }
     const cells: string[] = new Array<string>(this.columns.length).fill('')
     for (const key in obj) {

@@ -34,18 +34,30 @@ export function resolveTextColumn(file: string, columns: readonly { name: string
   const list = columns.map((c, i) => `${i}: '${c.name}'`).join(', ')
   if (typeof choice === 'number') {
     if (Number.isInteger(choice) && choice >= 0 && choice < columns.length) return choice
-    throw badInput(file, undefined, `there is no column ${choice} (the file has ${columns.length} columns: ${list})`, 'Choose the text column by name or by a 0-based index from the list.', {
-      columns: columns.map((c) => c.name),
-    })
+    throw badInput(
+      file,
+      undefined,
+      `there is no column ${choice} (the file has ${columns.length} columns: ${list})`,
+      'Choose the text column by name or by a 0-based index from the list.',
+      {
+        columns: columns.map((c) => c.name),
+      },
+    )
   }
   let i = columns.findIndex((c) => c.name === choice)
   if (i === -1) i = columns.findIndex((c) => c.name.toLowerCase() === choice.trim().toLowerCase())
   if (i !== -1) return i
   // A number given as text (e.g. from a command line) that names no column: an index.
   if (/^\d+$/.test(choice.trim()) && Number(choice) < columns.length) return Number(choice)
-  throw badInput(file, undefined, `there is no column named '${choice}' (columns: ${list})`, 'Choose the text column by one of the names listed, or by its 0-based index.', {
-    columns: columns.map((c) => c.name),
-  })
+  throw badInput(
+    file,
+    undefined,
+    `there is no column named '${choice}' (columns: ${list})`,
+    'Choose the text column by one of the names listed, or by its 0-based index.',
+    {
+      columns: columns.map((c) => c.name),
+    },
+  )
 }
 
 export async function sniffSource(path: string, opts: ImportOptions = {}): Promise<SourceSniff> {
@@ -86,7 +98,13 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
     fh = await open(path, 'r')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw badInput(path, undefined, `cannot be read (${code ?? String(err)})`, 'Check that you may read the file (permissions, or another program locking it).', { errno: code })
+    throw badInput(
+      path,
+      undefined,
+      `cannot be read (${code ?? String(err)})`,
+      'Check that you may read the file (permissions, or another program locking it).',
+      { errno: code },
+    )
   }
   try {
     const buf = Buffer.alloc(bytes)
@@ -156,9 +174,15 @@ function bytesLookBinary(head: Buffer): boolean {
 }
 
 function binaryFile(path: string, what: string): EmbedMapError {
-  return badInput(path, undefined, `looks like a binary file (${what}), not CSV, TSV or JSON Lines text`, 'Export the data as CSV (UTF-8) or JSON Lines and import that file.', {
-    binary: what,
-  })
+  return badInput(
+    path,
+    undefined,
+    `looks like a binary file (${what}), not CSV, TSV or JSON Lines text`,
+    'Export the data as CSV (UTF-8) or JSON Lines and import that file.',
+    {
+      binary: what,
+    },
+  )
 }
 
 /** UTF-16 without a BOM: most ASCII characters leave a NUL in every other byte. */
@@ -253,15 +277,27 @@ function chooseEncoding(path: string, head: Buffer, complete: boolean, opts: Imp
   if (opts.encoding !== undefined && opts.encoding.trim() !== '') {
     const enc = normalizeEncoding(opts.encoding)
     if (!enc) {
-      throw badInput(path, undefined, `the encoding '${opts.encoding}' is not known`, `Use a label such as utf-8, utf-16le, gb18030, big5, shift_jis, euc-kr or windows-1252.`, {
-        encoding: opts.encoding,
-      })
+      throw badInput(
+        path,
+        undefined,
+        `the encoding '${opts.encoding}' is not known`,
+        `Use a label such as utf-8, utf-16le, gb18030, big5, shift_jis, euc-kr or windows-1252.`,
+        {
+          encoding: opts.encoding,
+        },
+      )
     }
     if (bom && bom.encoding !== enc) {
-      throw badInput(path, 1, `the file starts with a ${bom.encoding.toUpperCase()} byte-order mark, but the encoding ${enc} was given`, 'Leave the encoding on automatic detection, or choose ' + bom.encoding + '.', {
-        encoding: enc,
-        bom: bom.encoding,
-      })
+      throw badInput(
+        path,
+        1,
+        `the file starts with a ${bom.encoding.toUpperCase()} byte-order mark, but the encoding ${enc} was given`,
+        'Leave the encoding on automatic detection, or choose ' + bom.encoding + '.',
+        {
+          encoding: enc,
+          bom: bom.encoding,
+        },
+      )
     }
     return { encoding: enc, confidence: 1, bomLength: bom ? bom.length : 0 }
   }
@@ -308,7 +344,15 @@ const HEAD_PIECE_BYTES = 64 * 1024
  * Parses the head (UTF-8 bytes of the decoded text) with `delimiter`, up to `limit` records; when the head is not
  * the whole file the record in progress at its end is left out (it may be cut).
  */
-function parseHead(path: string, bytes: Buffer, delimiter: string, complete: boolean, maxFieldBytes: number, limit: number, maxColumns: number): { fields: string[]; line: number }[] {
+function parseHead(
+  path: string,
+  bytes: Buffer,
+  delimiter: string,
+  complete: boolean,
+  maxFieldBytes: number,
+  limit: number,
+  maxColumns: number,
+): { fields: string[]; line: number }[] {
   const records: { fields: string[]; line: number }[] = []
   const csv = new CsvRecords({
     delimiter,
@@ -332,15 +376,27 @@ function parseHead(path: string, bytes: Buffer, delimiter: string, complete: boo
 /** The BAD_INPUT error for a CSV problem found by csv-parse (see csv-records.ts), naming the file and line. */
 export function csvRecordError(path: string, err: CsvRecordError, maxFieldBytes: number): EmbedMapError {
   if (err.kind === 'unterminated-quote') {
-    return badInput(path, err.line, 'a quote (") opens a field here and is never closed', 'Close the quoted field with a " (a quote inside a quoted field is written as two quotes ""), or remove the stray quote.', {
-      reason: 'unterminated-quote',
-    })
+    return badInput(
+      path,
+      err.line,
+      'a quote (") opens a field here and is never closed',
+      'Close the quoted field with a " (a quote inside a quoted field is written as two quotes ""), or remove the stray quote.',
+      {
+        reason: 'unterminated-quote',
+      },
+    )
   }
   if (err.kind === 'record-too-large') {
-    return badInput(path, err.line, `the record starting here is larger than ${formatBytes(maxFieldBytes)}`, 'Check the delimiter and the quotes around that line (a missing closing quote makes one huge field), or split the text.', {
-      reason: 'record-too-large',
-      maxFieldBytes,
-    })
+    return badInput(
+      path,
+      err.line,
+      `the record starting here is larger than ${formatBytes(maxFieldBytes)}`,
+      'Check the delimiter and the quotes around that line (a missing closing quote makes one huge field), or split the text.',
+      {
+        reason: 'record-too-large',
+        maxFieldBytes,
+      },
+    )
   }
   return badInput(path, err.line, `the record starting here cannot be read as CSV (${err.message})`, 'Check the quotes and delimiters around that line.', {
     reason: 'malformed-csv',
@@ -383,7 +439,6 @@ function chooseDelimiter(path: string, bytes: Buffer, complete: boolean, maxFiel
   return best
 }
 
-
 // --------------------------------------------------------------------------------------------- header
 
 function quoteName(s: string): string {
@@ -398,23 +453,33 @@ function checkHeaderNames(path: string, names: string[], line: number): void {
   })
   if (empty.length > 0) {
     const what =
-      empty.length === 1
-        ? `column ${empty[0]} has an empty name`
-        : `columns ${empty.slice(0, -1).join(', ')} and ${empty[empty.length - 1]} have empty names`
-    throw badInput(path, line, `${what} in the header row`, 'Give every column a name in the first line (the header row). If the file has no header, add one.', {
-      reason: 'empty-column-name',
-      columns: empty,
-    })
+      empty.length === 1 ? `column ${empty[0]} has an empty name` : `columns ${empty.slice(0, -1).join(', ')} and ${empty[empty.length - 1]} have empty names`
+    throw badInput(
+      path,
+      line,
+      `${what} in the header row`,
+      'Give every column a name in the first line (the header row). If the file has no header, add one.',
+      {
+        reason: 'empty-column-name',
+        columns: empty,
+      },
+    )
   }
   const seen = new Map<string, number>()
   for (let i = 0; i < names.length; i++) {
     const first = seen.get(names[i])
     if (first !== undefined) {
-      throw badInput(path, line, `columns ${first + 1} and ${i + 1} are both named ${quoteName(names[i])}`, 'Give every column a different name in the header row.', {
-        reason: 'duplicate-column-name',
-        columns: [first + 1, i + 1],
-        name: names[i],
-      })
+      throw badInput(
+        path,
+        line,
+        `columns ${first + 1} and ${i + 1} are both named ${quoteName(names[i])}`,
+        'Give every column a different name in the header row.',
+        {
+          reason: 'duplicate-column-name',
+          columns: [first + 1, i + 1],
+          name: names[i],
+        },
+      )
     }
     seen.set(names[i], i)
   }
@@ -492,7 +557,12 @@ function chooseFormat(path: string, text: string, opts: ImportOptions): SourceFo
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl'
   const start = text.trimStart()
   if (ext === '.json' && start.startsWith('[')) {
-    throw badInput(path, 1, 'is a JSON array, not JSON Lines', 'Convert it to JSON Lines (one JSON object per line), e.g. with `jq -c ".[]" file.json > file.jsonl`.')
+    throw badInput(
+      path,
+      1,
+      'is a JSON array, not JSON Lines',
+      'Convert it to JSON Lines (one JSON object per line), e.g. with `jq -c ".[]" file.json > file.jsonl`.',
+    )
   }
   if (start.startsWith('{')) {
     if (ext === '.json') return 'jsonl'
@@ -524,10 +594,16 @@ function analyse(path: string, size: number, head: Buffer, opts: ImportOptions, 
   } catch (err) {
     if (err instanceof InvalidBytesError) {
       const line = 1 + countLineBreaks(err.textBefore)
-      throw badInput(path, line, `bytes that are not valid ${enc.encoding}: the file is not in the encoding ${opts.encoding ? 'claimed' : 'detected'} (${enc.encoding})`, ENCODING_HINT, {
-        encoding: enc.encoding,
-        reason: 'invalid-bytes',
-      })
+      throw badInput(
+        path,
+        line,
+        `bytes that are not valid ${enc.encoding}: the file is not in the encoding ${opts.encoding ? 'claimed' : 'detected'} (${enc.encoding})`,
+        ENCODING_HINT,
+        {
+          encoding: enc.encoding,
+          reason: 'invalid-bytes',
+        },
+      )
     }
     throw err
   }
@@ -539,11 +615,19 @@ function analyse(path: string, size: number, head: Buffer, opts: ImportOptions, 
 
   const format = chooseFormat(path, text, opts)
   const base = { path, sizeBytes: size, encoding: enc.encoding, encodingConfidence: enc.confidence, hadBom: enc.bomLength > 0 }
-  const result = format === 'jsonl' ? analyseJsonl(path, text, complete, maxFieldBytes, maxColumns) : analyseCsv(path, text, complete, maxFieldBytes, maxColumns, opts, mayLookFurther)
+  const result =
+    format === 'jsonl'
+      ? analyseJsonl(path, text, complete, maxFieldBytes, maxColumns)
+      : analyseCsv(path, text, complete, maxFieldBytes, maxColumns, opts, mayLookFurther)
   if (result.rows.length === 0) {
     if (mayLookFurther) throw new NeedMoreHead()
     if (complete) {
-      throw badInput(path, undefined, format === 'csv' ? 'has a header row but no data rows' : 'has no JSON objects', 'Choose a file with at least one data row.')
+      throw badInput(
+        path,
+        undefined,
+        format === 'csv' ? 'has a header row but no data rows' : 'has no JSON objects',
+        'Choose a file with at least one data row.',
+      )
     }
   }
 
@@ -570,7 +654,15 @@ interface HeadRows {
   delimiter?: string
 }
 
-function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes: number, maxColumns: number, opts: ImportOptions, mayLookFurther: boolean): HeadRows {
+function analyseCsv(
+  path: string,
+  text: string,
+  complete: boolean,
+  maxFieldBytes: number,
+  maxColumns: number,
+  opts: ImportOptions,
+  mayLookFurther: boolean,
+): HeadRows {
   const bytes = Buffer.from(text, 'utf8')
   let delimiter: string
   if (opts.delimiter !== undefined) {
@@ -587,7 +679,12 @@ function analyseCsv(path: string, text: string, complete: boolean, maxFieldBytes
   if (records.length === 0) {
     if (complete) throw badInput(path, undefined, 'has no header row', 'The first line must name the columns.')
     if (mayLookFurther) throw new NeedMoreHead()
-    throw badInput(path, 1, `the first record is longer than ${formatBytes(text.length)}`, 'Check the quotes in the first lines: a missing closing quote makes one huge field.')
+    throw badInput(
+      path,
+      1,
+      `the first record is longer than ${formatBytes(text.length)}`,
+      'Check the quotes in the first lines: a missing closing quote makes one huge field.',
+    )
   }
   const header = records[0]
   const names = header.fields.map((f) => f.trim())

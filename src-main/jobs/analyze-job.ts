@@ -61,7 +61,12 @@ export const analyzeJob = defineJob({
     const dataset = datasets.get(p.datasetId)
     const set = sets.get(p.setId)
     if (!dataset || !set) throw new EmbedMapError('NOT_FOUND', `Dataset ${p.datasetId} or its vectors are gone.`)
-    if (set.status !== 'ready') throw new EmbedMapError('CONFLICT', `Embedding set ${set.id} is not complete (${set.vectorCount} of ${dataset.rowCount} rows).`, 'Finish embedding first: run `embedmap embed` again.')
+    if (set.status !== 'ready')
+      throw new EmbedMapError(
+        'CONFLICT',
+        `Embedding set ${set.id} is not complete (${set.vectorCount} of ${dataset.rowCount} rows).`,
+        'Finish embedding first: run `embedmap embed` again.',
+      )
 
     let runId = (ctx.job.checkpoint as Checkpoint).runId
     if (runId === undefined || !repo.run(runId)) {
@@ -101,14 +106,28 @@ export const analyzeJob = defineJob({
     // 2. UMAP
     if (run.projectionId === null) {
       const t0 = Date.now()
-      const u = await umap(X, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, engine: p.umapEngine, knn: graph, signal: ctx.signal, onProgress: progress('umap') })
-      repo.saveProjection(runId, p.setId, u.embedding, { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, metric: 'cosine', engine: p.umapEngine }, {
-        nEpochs: u.nEpochs,
-        knnMethod: u.knnMethod,
-        sample: u.sample ? { size: u.sample.size, note: 'fitted on a sample; the other rows were placed by the fitted model' } : null,
-        note: u.note ?? null,
-        seconds: (Date.now() - t0) / 1000,
+      const u = await umap(X, {
+        nNeighbors: p.nNeighbors,
+        minDist: p.minDist,
+        seed: p.seed,
+        engine: p.umapEngine,
+        knn: graph,
+        signal: ctx.signal,
+        onProgress: progress('umap'),
       })
+      repo.saveProjection(
+        runId,
+        p.setId,
+        u.embedding,
+        { nNeighbors: p.nNeighbors, minDist: p.minDist, seed: p.seed, metric: 'cosine', engine: p.umapEngine },
+        {
+          nEpochs: u.nEpochs,
+          knnMethod: u.knnMethod,
+          sample: u.sample ? { size: u.sample.size, note: 'fitted on a sample; the other rows were placed by the fitted model' } : null,
+          note: u.note ?? null,
+          seconds: (Date.now() - t0) / 1000,
+        },
+      )
     }
     progress('umap')(1, 1)
     stageDone('umap')
@@ -129,11 +148,27 @@ export const analyzeJob = defineJob({
         result = await kmeans(X, { k: Math.min(p.k, X.n), seed: p.seed, signal: ctx.signal, onProgress: clusterProgress })
       }
       if (!result) throw new EmbedMapError('BAD_INPUT', `Dataset ${p.datasetId} has too few rows (${X.n}) to cluster.`, note)
-      const labels = await clusterKeywords(texts(), result.assignments, { X, centroids: result.centroids, exemplars: 3, topN: 10, signal: ctx.signal, onProgress: progress('labels') })
+      const labels = await clusterKeywords(texts(), result.assignments, {
+        X,
+        centroids: result.centroids,
+        exemplars: 3,
+        topN: 10,
+        signal: ctx.signal,
+        onProgress: progress('labels'),
+      })
       const silhouette = curve.find((c) => c.k === result.k)?.silhouette ?? null
       clusteringId = repo.saveClustering(runId, p.setId, {
         k: result.k,
-        params: { k: p.k, kMin: p.kMin, kMax: p.kMax, seed: p.seed, restarts: result.restarts, iterations: result.iterations, inertia: result.inertia, note: note ?? result.note ?? null },
+        params: {
+          k: p.k,
+          kMin: p.kMin,
+          kMax: p.kMax,
+          seed: p.seed,
+          restarts: result.restarts,
+          iterations: result.iterations,
+          inertia: result.inertia,
+          note: note ?? result.note ?? null,
+        },
         silhouette,
         silhouetteCurve: curve,
         assignments: result.assignments,
@@ -217,4 +252,3 @@ export function readTexts(db: Db, datasetId: number, n: number): string[] {
   }
   return texts
 }
-

@@ -47,7 +47,8 @@ export const embedJob = defineJob({
     const jobs = new JobsRepo(ctx.db)
     const dataset = datasets.get(p.datasetId)
     if (!dataset) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${p.datasetId}.`)
-    if (dataset.status !== 'ready') throw new EmbedMapError('CONFLICT', `Dataset ${p.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
+    if (dataset.status !== 'ready')
+      throw new EmbedMapError('CONFLICT', `Dataset ${p.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
 
     const embedder = await Embedder.load(p.modelLocation, { device: p.device, variant: p.variant, dims: p.dims, catalogId: undefined })
     try {
@@ -81,7 +82,12 @@ export const embedJob = defineJob({
         const emptyText = rows.reduce((n, r) => n + (r.text.trim() === '' ? 1 : 0), 0)
         done += rows.length
         ctx.db.transaction(() => {
-          sets.insertVectors(setId, rows.map((r) => r.idx), result.vectors, info.dims)
+          sets.insertVectors(
+            setId,
+            rows.map((r) => r.idx),
+            result.vectors,
+            info.dims,
+          )
           sets.addStats(setId, { truncated: result.truncated, emptyText })
           jobs.progress(ctx.job.id, done, total, { setId })
         })()

@@ -78,7 +78,18 @@ export const evaluateJob = defineJob({
       else {
         const t0 = performance.now()
         const r = await task.runBaseline()
-        keep(repo.save({ ...base, modelId: id, modelVersion: 'lexical-1', dims: null, lexical: true, ...scores(r), costs: costs(t0, null, task.texts.length, null) }), false)
+        keep(
+          repo.save({
+            ...base,
+            modelId: id,
+            modelVersion: 'lexical-1',
+            dims: null,
+            lexical: true,
+            ...scores(r),
+            costs: costs(t0, null, task.texts.length, null),
+          }),
+          false,
+        )
       }
       step()
     }
@@ -106,7 +117,10 @@ async function evaluateModel(
   try {
     const info = embedder.info
     // Every dimension a Matryoshka model was trained for, full size first; vectors are embedded once for all.
-    const dimsList = p.matryoshka && info.matryoshkaDims?.length ? [...new Set([info.dims, ...info.matryoshkaDims.filter((d) => d < info.dims)])].sort((a, b) => b - a) : [info.dims]
+    const dimsList =
+      p.matryoshka && info.matryoshkaDims?.length
+        ? [...new Set([info.dims, ...info.matryoshkaDims.filter((d) => d < info.dims)])].sort((a, b) => b - a)
+        : [info.dims]
     const meter: EmbedMeter = { texts: 0, seconds: 0 }
     const cache = cachingEmbed(embedderEmbedFn(embedder, { signal: ctx.signal }), meter)
     const sizeBytes = modelBytes(info.onnxFile)
@@ -120,7 +134,18 @@ async function evaluateModel(
       const t0 = performance.now()
       const r = await task.run(dims === info.dims ? cache.embed : cache.truncate(dims))
       const sps = meter.seconds > 0 ? meter.texts / meter.seconds : null
-      keep(repo.save({ ...base, modelId: m.modelId, modelVersion: info.version, dims, lexical: false, ...scores(r), costs: costs(t0, sps, task.texts.length, sizeBytes) }), false)
+      keep(
+        repo.save({
+          ...base,
+          modelId: m.modelId,
+          modelVersion: info.version,
+          dims,
+          lexical: false,
+          ...scores(r),
+          costs: costs(t0, sps, task.texts.length, sizeBytes),
+        }),
+        false,
+      )
     }
   } finally {
     await embedder.close()
@@ -147,7 +172,10 @@ function modelBytes(onnxFile: string): number | null {
   try {
     const dir = path.dirname(onnxFile)
     const stem = path.basename(onnxFile)
-    return fs.readdirSync(dir).filter((f) => f.startsWith(stem)).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0)
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith(stem))
+      .reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0)
   } catch {
     return null
   }

@@ -47,11 +47,15 @@ export const exportJob = defineJob({
     const run = p.runId !== null ? analysis.run(p.runId) : undefined
     const clustering: StoredClustering | null = run?.clusteringId ? analysis.clustering(run.clusteringId) : null
     const anomalies: StoredAnomalies | null = run?.anomalyRunId ? analysis.anomalies(run.anomalyRunId) : null
-    const coords = run?.projectionId ? analysis.projection(run.projectionId)?.coords ?? null : null
+    const coords = run?.projectionId ? (analysis.projection(run.projectionId)?.coords ?? null) : null
     const dups = run ? analysis.duplicates<{ rows: number[]; keeper: number }>(run.id) : null
     const rows = selectRows(p, dataset.rowCount, clustering, anomalies, dups?.groups ?? null)
     const labels = new Map(clustering?.clusters.map((c) => [c.idx, clusterLabel(c)]) ?? [])
-    const extras: ExtraColumn[] = [...(clustering ? (['cluster', 'cluster_label'] as const) : []), ...(anomalies ? (['anomaly_score', 'is_anomaly'] as const) : []), ...(coords ? (['x', 'y'] as const) : [])]
+    const extras: ExtraColumn[] = [
+      ...(clustering ? (['cluster', 'cluster_label'] as const) : []),
+      ...(anomalies ? (['anomaly_score', 'is_anomaly'] as const) : []),
+      ...(coords ? (['x', 'y'] as const) : []),
+    ]
     const set = run ? new EmbeddingsRepo(ctx.db).get(run.setId) : undefined
     const dims = p.vectors && p.format === 'parquet' && set ? set.dims : undefined
 
@@ -61,7 +65,9 @@ export const exportJob = defineJob({
       for (let i = 0; i < rows.length; i += CHUNK) {
         ctx.throwIfCancelled()
         const part = rows.slice(i, i + CHUNK)
-        const byIdx = new Map((cellStmt.all(p.datasetId, JSON.stringify(part)) as { idx: number; cells: string }[]).map((r) => [r.idx, JSON.parse(r.cells) as string[]]))
+        const byIdx = new Map(
+          (cellStmt.all(p.datasetId, JSON.stringify(part)) as { idx: number; cells: string }[]).map((r) => [r.idx, JSON.parse(r.cells) as string[]]),
+        )
         const chunk: ExportChunk = { cells: part.map((r) => byIdx.get(r) ?? []) }
         if (clustering) {
           chunk.cluster = Int32Array.from(part, (r) => clustering.assignments[r])
@@ -125,9 +131,16 @@ function selectedRows(p: ExportParams, n: number): number[] {
   return out
 }
 
-function selectRows(p: ExportParams, n: number, clustering: StoredClustering | null, anomalies: StoredAnomalies | null, groups: { rows: number[] }[] | null): number[] {
+function selectRows(
+  p: ExportParams,
+  n: number,
+  clustering: StoredClustering | null,
+  anomalies: StoredAnomalies | null,
+  groups: { rows: number[] }[] | null,
+): number[] {
   const all = () => Array.from({ length: n }, (_, i) => i)
-  const needRun = (what: string) => new EmbedMapError('CONFLICT', `Exporting ${what} needs an analysis of dataset ${p.datasetId}.`, `Run \`embedmap analyze --dataset ${p.datasetId}\` first.`)
+  const needRun = (what: string) =>
+    new EmbedMapError('CONFLICT', `Exporting ${what} needs an analysis of dataset ${p.datasetId}.`, `Run \`embedmap analyze --dataset ${p.datasetId}\` first.`)
   if (p.what === 'all') return all()
   if (p.what === 'selection') return selectedRows(p, n)
   if (p.what === 'clusters') {
@@ -137,7 +150,9 @@ function selectRows(p: ExportParams, n: number, clustering: StoredClustering | n
   }
   if (p.what === 'anomalies') {
     if (!anomalies) throw needRun('anomalies')
-    return all().filter((r) => anomalies.flags[r]).sort((a, b) => anomalies.scores[b] - anomalies.scores[a] || a - b)
+    return all()
+      .filter((r) => anomalies.flags[r])
+      .sort((a, b) => anomalies.scores[b] - anomalies.scores[a] || a - b)
   }
   if (p.what === 'duplicates') {
     if (!groups) throw needRun('duplicates')

@@ -89,7 +89,8 @@ export const importJob = defineJob({
 
     const columns = inferrer.result(reader.columns).map((c, idx) => ({ idx, name: c.name, type: c.type, medianLength: c.medianLength }))
     const warnings: string[] = []
-    if (reader.ragged.count > 0) warnings.push(`${reader.ragged.count} rows had a different number of fields than the header; they were kept (padded or extended).`)
+    if (reader.ragged.count > 0)
+      warnings.push(`${reader.ragged.count} rows had a different number of fields than the header; they were kept (padded or extended).`)
     if (emptyText.count > 0) warnings.push(`${emptyText.count} rows have an empty text cell; they are kept and marked.`)
     const report: ImportReport = { ragged: reader.ragged, emptyText, warnings }
     db.transaction(() => {

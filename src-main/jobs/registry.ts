@@ -89,6 +89,9 @@ export interface NewJob<K extends JobKindName> {
   total?: number | null
 }
 
-export function createJob<K extends JobKindName>(jobs: { create(job: { kind: string; datasetId: number | null; params: unknown; lockKey: string | null; total?: number | null }): JobRow }, job: NewJob<K>): JobRow {
+export function createJob<K extends JobKindName>(
+  jobs: { create(job: { kind: string; datasetId: number | null; params: unknown; lockKey: string | null; total?: number | null }): JobRow },
+  job: NewJob<K>,
+): JobRow {
   return jobs.create({ ...job, params: parseJobParams(job.kind, job.params) })
 }

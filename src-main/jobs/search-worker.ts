@@ -21,7 +21,8 @@ export interface SearchRequest {
   k: number
 }
 
-export type SearchReply = { id: number; ok: true; indices: Int32Array; scores: Float32Array } | { id: number; ok: false; error: ReturnType<typeof serializeError> }
+export type SearchReply =
+  { id: number; ok: true; indices: Int32Array; scores: Float32Array } | { id: number; ok: false; error: ReturnType<typeof serializeError> }
 
 const db = openStore((workerData as { dbPath: string }).dbPath, { migrate: false })
 const datasets = new DatasetsRepo(db)

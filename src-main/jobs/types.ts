@@ -15,9 +15,7 @@ export interface JobContext<P = unknown> {
 }
 
 /** Messages from a job worker to the runner. */
-export type WorkerMessage =
-  | { type: 'progress'; done: number; total: number | null }
-  | { type: 'finished'; state: 'succeeded' | 'failed' | 'cancelled' }
+export type WorkerMessage = { type: 'progress'; done: number; total: number | null } | { type: 'finished'; state: 'succeeded' | 'failed' | 'cancelled' }
 
 /** Messages from the runner to a job worker. */
 export type RunnerMessage = { type: 'cancel' }

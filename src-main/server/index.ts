@@ -7,14 +7,7 @@ import { serializeError } from '../errors'
 import { createEventHub } from './events'
 import { sendError, sendText } from './http-util'
 import { handleInvoke } from './invoke'
-import {
-  bearerToken,
-  contentSecurityPolicy,
-  isAllowedHost,
-  isAllowedOrigin,
-  tokensEqual,
-  websocketToken,
-} from './security'
+import { bearerToken, contentSecurityPolicy, isAllowedHost, isAllowedOrigin, tokensEqual, websocketToken } from './security'
 import { serveStatic } from './static'
 import { DEFAULT_UPLOAD_LIMITS, handleUpload, type UploadLimits } from './upload'
 import { startUploadCleanup } from './upload-cleanup'

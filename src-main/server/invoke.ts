@@ -18,13 +18,7 @@ export const MAX_INVOKE_BODY = 1024 * 1024
  * `POST /api/invoke/:channel` — parse the body with the channel's input schema, call the engine, reply with the envelope
  * (or, for binary channels such as analysis.points, with the frame's bytes as application/octet-stream).
  */
-export async function handleInvoke(
-  engine: EngineApi,
-  channel: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-  bodyDeadlineMs?: number,
-): Promise<void> {
+export async function handleInvoke(engine: EngineApi, channel: string, req: IncomingMessage, res: ServerResponse, bodyDeadlineMs?: number): Promise<void> {
   if (!isChannelName(channel)) {
     sendErrorAndClose(req, res, 404, { code: 'NOT_FOUND', message: `Unknown channel "${channel}"` })
     return

@@ -30,13 +30,7 @@ const MIME: Record<string, string> = {
  * Serves the built renderer. The URL path is decoded once, resolved against the root and then compared with the
  * root's real path (after following symlinks), so `..`, encoded `%2e%2e`, backslashes and links cannot leave it.
  */
-export async function serveStatic(
-  rootDir: string,
-  url: URL,
-  req: IncomingMessage,
-  res: ServerResponse,
-  csp: string,
-): Promise<void> {
+export async function serveStatic(rootDir: string, url: URL, req: IncomingMessage, res: ServerResponse, csp: string): Promise<void> {
   let rel: string
   try {
     rel = decodeURIComponent(url.pathname)

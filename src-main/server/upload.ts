@@ -66,7 +66,11 @@ export async function handleUpload(
       const error =
         err instanceof EmbedMapError
           ? err
-          : new EmbedMapError('INTERNAL', `The upload of ${name} did not complete: ${err instanceof Error ? err.message : String(err)}`, 'Try the upload again.')
+          : new EmbedMapError(
+              'INTERNAL',
+              `The upload of ${name} did not complete: ${err instanceof Error ? err.message : String(err)}`,
+              'Try the upload again.',
+            )
       sendErrorAndClose(req, res, 200, serializeError(error))
     }
     return

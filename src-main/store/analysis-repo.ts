@@ -89,7 +89,9 @@ export class AnalysisRepo {
   constructor(private readonly db: Db) {}
 
   createRun(setId: number, params: unknown): number {
-    return Number(this.db.prepare(`INSERT INTO analysis_runs (set_id, status, params) VALUES (?, 'running', ?)`).run(setId, JSON.stringify(params)).lastInsertRowid)
+    return Number(
+      this.db.prepare(`INSERT INTO analysis_runs (set_id, status, params) VALUES (?, 'running', ?)`).run(setId, JSON.stringify(params)).lastInsertRowid,
+    )
   }
 
   run(id: number): AnalysisRunRow | undefined {
@@ -109,27 +111,31 @@ export class AnalysisRepo {
   }
 
   saveKnn(runId: number, k: number, method: string, indices: Int32Array, distances: Float32Array): void {
-    this.db.prepare(`UPDATE analysis_runs SET knn_k = ?, knn_method = ?, knn_indices = ?, knn_distances = ? WHERE id = ?`).run(k, method, toBlob(indices), toBlob(distances), runId)
+    this.db
+      .prepare(`UPDATE analysis_runs SET knn_k = ?, knn_method = ?, knn_indices = ?, knn_distances = ? WHERE id = ?`)
+      .run(k, method, toBlob(indices), toBlob(distances), runId)
   }
 
   knn(runId: number): { k: number; indices: Int32Array; distances: Float32Array; method: string } | null {
     const r = this.db.prepare(`SELECT knn_k, knn_method, knn_indices, knn_distances FROM analysis_runs WHERE id = ?`).get(runId) as
-      | { knn_k: number | null; knn_method: string | null; knn_indices: Buffer | null; knn_distances: Buffer | null }
-      | undefined
+      { knn_k: number | null; knn_method: string | null; knn_indices: Buffer | null; knn_distances: Buffer | null } | undefined
     if (!r || r.knn_k === null || !r.knn_indices || !r.knn_distances) return null
     return { k: r.knn_k, method: r.knn_method ?? '', indices: fromBlob(r.knn_indices, Int32Array)!, distances: fromBlob(r.knn_distances, Float32Array)! }
   }
 
   saveProjection(runId: number, setId: number, coords: Float32Array, params: unknown, notes: unknown): number {
     const id = Number(
-      this.db.prepare(`INSERT INTO projections (set_id, method, params, notes, coords) VALUES (?, 'umap', ?, ?, ?)`).run(setId, JSON.stringify(params), JSON.stringify(notes), toBlob(coords)).lastInsertRowid,
+      this.db
+        .prepare(`INSERT INTO projections (set_id, method, params, notes, coords) VALUES (?, 'umap', ?, ?, ?)`)
+        .run(setId, JSON.stringify(params), JSON.stringify(notes), toBlob(coords)).lastInsertRowid,
     )
     this.db.prepare(`UPDATE analysis_runs SET projection_id = ? WHERE id = ?`).run(id, runId)
     return id
   }
 
   projection(id: number): { coords: Float32Array; params: Record<string, unknown>; notes: Record<string, unknown> } | null {
-    const r = this.db.prepare(`SELECT coords, params, notes FROM projections WHERE id = ?`).get(id) as { coords: Buffer; params: string; notes: string } | undefined
+    const r = this.db.prepare(`SELECT coords, params, notes FROM projections WHERE id = ?`).get(id) as
+      { coords: Buffer; params: string; notes: string } | undefined
     return r ? { coords: fromBlob(r.coords, Float32Array)!, params: JSON.parse(r.params), notes: JSON.parse(r.notes) } : null
   }
 
@@ -147,12 +153,17 @@ export class AnalysisRepo {
 
   clustering(id: number): StoredClustering | null {
     const r = this.db.prepare(`SELECT * FROM clusterings WHERE id = ?`).get(id) as
-      | { id: number; k: number; params: string; silhouette: number | null; silhouette_curve: string; assignments: Buffer; centroids: Buffer }
-      | undefined
+      { id: number; k: number; params: string; silhouette: number | null; silhouette_curve: string; assignments: Buffer; centroids: Buffer } | undefined
     if (!r) return null
-    const clusters = (this.db.prepare(`SELECT idx, size, keywords, exemplars, name FROM clusters WHERE clustering_id = ? ORDER BY idx`).all(id) as { idx: number; size: number; keywords: string; exemplars: string; name: string | null }[]).map(
-      (c) => ({ idx: c.idx, size: c.size, keywords: JSON.parse(c.keywords), exemplars: JSON.parse(c.exemplars), name: c.name }),
-    )
+    const clusters = (
+      this.db.prepare(`SELECT idx, size, keywords, exemplars, name FROM clusters WHERE clustering_id = ? ORDER BY idx`).all(id) as {
+        idx: number
+        size: number
+        keywords: string
+        exemplars: string
+        name: string | null
+      }[]
+    ).map((c) => ({ idx: c.idx, size: c.size, keywords: JSON.parse(c.keywords), exemplars: JSON.parse(c.exemplars), name: c.name }))
     return {
       id: r.id,
       k: r.k,
@@ -172,8 +183,20 @@ export class AnalysisRepo {
   saveAnomalies(runId: number, setId: number, a: Omit<StoredAnomalies, 'id'>): number {
     const id = Number(
       this.db
-        .prepare(`INSERT INTO anomaly_runs (set_id, method, params, scores, raw, flags, threshold, flagged_count, explanations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(setId, a.method, JSON.stringify(a.params), toBlob(a.scores), toBlob(a.raw), toBlob(a.flags), a.threshold, a.flaggedCount, JSON.stringify(a.explanations)).lastInsertRowid,
+        .prepare(
+          `INSERT INTO anomaly_runs (set_id, method, params, scores, raw, flags, threshold, flagged_count, explanations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          setId,
+          a.method,
+          JSON.stringify(a.params),
+          toBlob(a.scores),
+          toBlob(a.raw),
+          toBlob(a.flags),
+          a.threshold,
+          a.flaggedCount,
+          JSON.stringify(a.explanations),
+        ).lastInsertRowid,
     )
     this.db.prepare(`UPDATE analysis_runs SET anomaly_run_id = ? WHERE id = ?`).run(id, runId)
     return id
@@ -181,7 +204,17 @@ export class AnalysisRepo {
 
   anomalies(id: number): StoredAnomalies | null {
     const r = this.db.prepare(`SELECT * FROM anomaly_runs WHERE id = ?`).get(id) as
-      | { id: number; method: string; params: string; scores: Buffer; raw: Buffer; flags: Buffer; threshold: number; flagged_count: number; explanations: string }
+      | {
+          id: number
+          method: string
+          params: string
+          scores: Buffer
+          raw: Buffer
+          flags: Buffer
+          threshold: number
+          flagged_count: number
+          explanations: string
+        }
       | undefined
     if (!r) return null
     return {
@@ -202,7 +235,8 @@ export class AnalysisRepo {
   }
 
   duplicates<G>(runId: number): { groupOf: Int32Array; groups: G[] } | null {
-    const r = this.db.prepare(`SELECT dup_group_of, dup_groups FROM analysis_runs WHERE id = ?`).get(runId) as { dup_group_of: Buffer | null; dup_groups: string | null } | undefined
+    const r = this.db.prepare(`SELECT dup_group_of, dup_groups FROM analysis_runs WHERE id = ?`).get(runId) as
+      { dup_group_of: Buffer | null; dup_groups: string | null } | undefined
     if (!r || !r.dup_group_of || r.dup_groups === null) return null
     return { groupOf: fromBlob(r.dup_group_of, Int32Array)!, groups: JSON.parse(r.dup_groups) }
   }

@@ -55,8 +55,7 @@ export class DatasetsRepo {
 
   source(id: number): { path: string; size: number; mtime: number } | undefined {
     const r = this.db.prepare(`SELECT source_path, source_size, source_mtime FROM datasets WHERE id = ?`).get(id) as
-      | Pick<RawDataset, 'source_path' | 'source_size' | 'source_mtime'>
-      | undefined
+      Pick<RawDataset, 'source_path' | 'source_size' | 'source_mtime'> | undefined
     return r && { path: r.source_path, size: r.source_size, mtime: r.source_mtime }
   }
 
@@ -83,9 +82,7 @@ export class DatasetsRepo {
   }
 
   columns(id: number): Column[] {
-    return this.db
-      .prepare(`SELECT idx, name, type, median_length AS medianLength FROM dataset_columns WHERE dataset_id = ? ORDER BY idx`)
-      .all(id) as Column[]
+    return this.db.prepare(`SELECT idx, name, type, median_length AS medianLength FROM dataset_columns WHERE dataset_id = ? ORDER BY idx`).all(id) as Column[]
   }
 
   /** Returns a function that inserts one batch; call it inside the caller's transaction. */
@@ -101,9 +98,7 @@ export class DatasetsRepo {
     this.db.prepare(`DELETE FROM dataset_columns WHERE dataset_id = ?`).run(id)
     const ins = this.db.prepare(`INSERT INTO dataset_columns (dataset_id, idx, name, type, median_length) VALUES (?, ?, ?, ?, ?)`)
     for (const c of columns) ins.run(id, c.idx, c.name, c.type, c.medianLength)
-    this.db
-      .prepare(`UPDATE datasets SET row_count = ?, status = 'ready', import_report = ? WHERE id = ?`)
-      .run(rowCount, JSON.stringify(report), id)
+    this.db.prepare(`UPDATE datasets SET row_count = ?, status = 'ready', import_report = ? WHERE id = ?`).run(rowCount, JSON.stringify(report), id)
   }
 
   countRows(id: number): number {
@@ -120,7 +115,9 @@ export class DatasetsRepo {
       const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
       const where = `dataset_id = ? AND text LIKE ? ESCAPE '\\'`
       total = (this.db.prepare(`SELECT count(*) AS n FROM rows WHERE ${where}`).get(id, pattern) as { n: number }).n
-      raw = this.db.prepare(`SELECT idx, line, text, cells, flags FROM rows WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`).all(id, pattern, limit, offset) as Raw[]
+      raw = this.db
+        .prepare(`SELECT idx, line, text, cells, flags FROM rows WHERE ${where} ORDER BY idx LIMIT ? OFFSET ?`)
+        .all(id, pattern, limit, offset) as Raw[]
     } else {
       total = this.countRows(id)
       // Keyset on the primary key: pages deep into a million rows cost the same as the first.

@@ -105,9 +105,7 @@ export class JobsRepo {
   }
 
   findLiveByLock(lockKey: string): JobRow | undefined {
-    const r = this.db
-      .prepare(`SELECT * FROM jobs WHERE lock_key = ? AND state IN ('queued', 'running', 'interrupted')`)
-      .get(lockKey) as RawJob | undefined
+    const r = this.db.prepare(`SELECT * FROM jobs WHERE lock_key = ? AND state IN ('queued', 'running', 'interrupted')`).get(lockKey) as RawJob | undefined
     return r && fromRaw(r)
   }
 
@@ -132,9 +130,7 @@ export class JobsRepo {
     if (checkpoint === undefined) {
       this.db.prepare(`UPDATE jobs SET done = ?, total = ?, updated_at = ${NOW} WHERE id = ?`).run(done, total, id)
     } else {
-      this.db
-        .prepare(`UPDATE jobs SET done = ?, total = ?, checkpoint = ?, updated_at = ${NOW} WHERE id = ?`)
-        .run(done, total, JSON.stringify(checkpoint), id)
+      this.db.prepare(`UPDATE jobs SET done = ?, total = ?, checkpoint = ?, updated_at = ${NOW} WHERE id = ?`).run(done, total, JSON.stringify(checkpoint), id)
     }
   }
 
@@ -165,13 +161,17 @@ export class JobsRepo {
     const now = Date.now()
     const stale = (r: RawJob) => r.heartbeat_at !== null && now - Date.parse(r.heartbeat_at) > leaseMs
     const orphans = running.filter((r) => r.owner_pid === null || !isAlive({ pid: r.owner_pid, started: r.owner_started }) || stale(r))
-    const mark = this.db.prepare(`UPDATE jobs SET state = 'interrupted', owner_pid = NULL, owner_started = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`)
+    const mark = this.db.prepare(
+      `UPDATE jobs SET state = 'interrupted', owner_pid = NULL, owner_started = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`,
+    )
     for (const o of orphans) mark.run(o.id)
     return orphans.map((o) => this.get(o.id)!)
   }
 
   /** Hands a job back (e.g. this process is shutting down mid-job) so it can be resumed later. */
   release(id: number): void {
-    this.db.prepare(`UPDATE jobs SET state = 'interrupted', owner_pid = NULL, owner_started = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`).run(id)
+    this.db
+      .prepare(`UPDATE jobs SET state = 'interrupted', owner_pid = NULL, owner_started = NULL, updated_at = ${NOW} WHERE id = ? AND state = 'running'`)
+      .run(id)
   }
 }

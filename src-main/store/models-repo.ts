@@ -24,7 +24,15 @@ export class ModelsRepo {
       config: string
       added_at: string
     }[]
-    return rows.map((r) => ({ id: r.id, name: r.name, path: r.path, version: r.version, dims: r.dims, languages: JSON.parse(r.config).languages ?? [], addedAt: r.added_at }))
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      path: r.path,
+      version: r.version,
+      dims: r.dims,
+      languages: JSON.parse(r.config).languages ?? [],
+      addedAt: r.added_at,
+    }))
   }
 
   get(id: string): LocalModelRow | undefined {

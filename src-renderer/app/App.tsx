@@ -106,8 +106,18 @@ function AppHeader({ dataset }: { dataset?: string }) {
           >
             ☰ Datasets &amp; import
           </button>
-          {dataset && <span className="app-header__dataset" data-testid="header-dataset">{dataset}</span>}
-          <button type="button" className={`btn btn--small${mode.embedOpen ? ' is-active' : ''}`} data-testid="embed-toggle" aria-expanded={mode.embedOpen} onClick={() => mode.setEmbedOpen(!mode.embedOpen)}>
+          {dataset && (
+            <span className="app-header__dataset" data-testid="header-dataset">
+              {dataset}
+            </span>
+          )}
+          <button
+            type="button"
+            className={`btn btn--small${mode.embedOpen ? ' is-active' : ''}`}
+            data-testid="embed-toggle"
+            aria-expanded={mode.embedOpen}
+            onClick={() => mode.setEmbedOpen(!mode.embedOpen)}
+          >
             Embeddings
           </button>
         </>

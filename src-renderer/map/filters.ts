@@ -115,7 +115,11 @@ export function crossFilterHistogram(col: ColumnValues, fails: Uint8Array | null
   const hi = max ?? 0
   const k = lo === hi ? 1 : numericBins
   const width = (hi - lo) / k
-  const bins: HistogramBin[] = Array.from({ length: k }, (_, b) => ({ label: `${lo + b * width}`, lo: lo + b * width, hi: b === k - 1 ? hi : lo + (b + 1) * width }))
+  const bins: HistogramBin[] = Array.from({ length: k }, (_, b) => ({
+    label: `${lo + b * width}`,
+    lo: lo + b * width,
+    hi: b === k - 1 ? hi : lo + (b + 1) * width,
+  }))
   const counts = new Uint32Array(k)
   const totals = new Uint32Array(k)
   const v = col.values

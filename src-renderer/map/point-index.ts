@@ -63,7 +63,15 @@ export function buildPointIndex(coords: Float32Array): PointIndex {
  * (deck.gl draws in row order, so the highest row); else the nearest within `radius + slack`; else -1.
  * `skip(row)` leaves points out (hidden clusters).
  */
-export function pickPoint(index: PointIndex, coords: Float32Array, x: number, y: number, radius: number, slack: number, skip?: (row: number) => boolean): number {
+export function pickPoint(
+  index: PointIndex,
+  coords: Float32Array,
+  x: number,
+  y: number,
+  radius: number,
+  slack: number,
+  skip?: (row: number) => boolean,
+): number {
   const reach = radius + slack
   const x0 = Math.max(0, Math.floor((x - reach - index.minX) * index.scale))
   const x1 = Math.min(index.cols - 1, Math.floor((x + reach - index.minX) * index.scale))

@@ -1,4 +1,15 @@
-import { Layer, picking, project32, type Accessor, type Color, type DefaultProps, type LayerDataSource, type LayerProps, type Position, type UpdateParameters } from '@deck.gl/core'
+import {
+  Layer,
+  picking,
+  project32,
+  type Accessor,
+  type Color,
+  type DefaultProps,
+  type LayerDataSource,
+  type LayerProps,
+  type Position,
+  type UpdateParameters,
+} from '@deck.gl/core'
 import { Model } from '@luma.gl/engine'
 import type { ShaderModule } from '@luma.gl/shadertools'
 

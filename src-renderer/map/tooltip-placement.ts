@@ -24,7 +24,13 @@ export function tooltipPlacement(x: number, y: number, width: number, height: nu
   const horizontalRoom = Math.max(toRight ? roomRight : roomLeft, 0)
   // Neither side fits the width: pin to the canvas's far edge and use the whole width instead.
   const horizontal =
-    horizontalRoom < Math.min(preferredWidth, width - 2 * EDGE) / 2 ? { left: EDGE, maxWidth: width - 2 * EDGE } : toRight ? { left: x + TOOLTIP_OFFSET, maxWidth: horizontalRoom } : { right: width - x + TOOLTIP_OFFSET, maxWidth: horizontalRoom }
-  const vertical = below ? { top: y + TOOLTIP_OFFSET, maxHeight: Math.max(roomBelow, 0) } : { bottom: height - y + TOOLTIP_OFFSET, maxHeight: Math.max(roomAbove, 0) }
+    horizontalRoom < Math.min(preferredWidth, width - 2 * EDGE) / 2
+      ? { left: EDGE, maxWidth: width - 2 * EDGE }
+      : toRight
+        ? { left: x + TOOLTIP_OFFSET, maxWidth: horizontalRoom }
+        : { right: width - x + TOOLTIP_OFFSET, maxWidth: horizontalRoom }
+  const vertical = below
+    ? { top: y + TOOLTIP_OFFSET, maxHeight: Math.max(roomBelow, 0) }
+    : { bottom: height - y + TOOLTIP_OFFSET, maxHeight: Math.max(roomAbove, 0) }
   return { ...horizontal, maxWidth: Math.min(horizontal.maxWidth, preferredWidth), ...vertical }
 }

@@ -29,10 +29,17 @@ export function restoreView(saved: StoredPosition | null, coords: Float32Array, 
   if (saved) {
     const [minX, minY, maxX, maxY] = saved.bounds ?? [NaN, NaN, NaN, NaN]
     const byBounds = saved.bounds && [minX, minY, maxX, maxY].every(Number.isFinite) && maxX > minX && maxY > minY
-    const candidate = byBounds ? fitExtent({ minX, minY, maxX, maxY }, width, height, 0) : { target: [saved.target[0], saved.target[1], 0] as [number, number, number], zoom: saved.zoom }
+    const candidate = byBounds
+      ? fitExtent({ minX, minY, maxX, maxY }, width, height, 0)
+      : { target: [saved.target[0], saved.target[1], 0] as [number, number, number], zoom: saved.zoom }
     // Outside the limits is a view the map can no longer show (older versions had none): lost, like one off the data.
     const withinLimits = clampZoom(candidate.zoom, limits) === candidate.zoom
-    if (withinLimits && Number.isFinite(candidate.zoom) && candidate.target.every(Number.isFinite) && showsData(viewCoverage(coords, candidate.target, candidate.zoom, width, height))) {
+    if (
+      withinLimits &&
+      Number.isFinite(candidate.zoom) &&
+      candidate.target.every(Number.isFinite) &&
+      showsData(viewCoverage(coords, candidate.target, candidate.zoom, width, height))
+    ) {
       return { view: candidate, fit, limits, restored: true }
     }
   }

@@ -71,7 +71,11 @@ beforeAll(async () => {
   }
   const records = parse(fs.readFileSync(SOURCE_CSV), { columns: true }) as Record<string, string>[]
   fs.writeFileSync(path.join(tmp, 'titles-100.csv'), stringify(records.slice(0, 100), { header: true }))
-  execFileSync(process.execPath, [CLI, 'import', path.join(tmp, 'titles-100.csv'), '--db', db], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8' })
+  execFileSync(process.execPath, [CLI, 'import', path.join(tmp, 'titles-100.csv'), '--db', db], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  })
   serve = await startServe(db, 60_000, env)
   browser = await launchBrowser()
 }, 600_000)

@@ -81,7 +81,9 @@ describe('browser mode: embed a dataset', () => {
     await page.getByTestId('import-preview').waitFor({ timeout: 30_000 })
     await page.getByTestId('import-start').click()
     const importJob = page.locator('[data-testid="jobs-panel"] [data-testid="job-item"][data-job-kind="import"]')
-    await importJob.locator('xpath=self::*[@data-job-state="succeeded" or @data-job-state="failed" or @data-job-state="cancelled"]').waitFor({ timeout: 120_000 })
+    await importJob
+      .locator('xpath=self::*[@data-job-state="succeeded" or @data-job-state="failed" or @data-job-state="cancelled"]')
+      .waitFor({ timeout: 120_000 })
     expect(await importJob.getAttribute('data-job-state'), s.output()).toBe('succeeded')
     await expect.poll(() => page.getByTestId('rows-count').textContent(), { timeout: 15_000 }).toBe('300 rows')
 
@@ -111,7 +113,8 @@ describe('browser mode: embed a dataset', () => {
 
     const job = panel.getByTestId('embed-job')
     await job.locator('xpath=self::*[@data-job-state="succeeded" or @data-job-state="failed" or @data-job-state="cancelled"]').waitFor({ timeout: 120_000 })
-    if ((await job.getAttribute('data-job-state')) !== 'succeeded') throw new Error(`The embed job did not succeed: ${await job.textContent()}\nServer output:\n${s.output()}`)
+    if ((await job.getAttribute('data-job-state')) !== 'succeeded')
+      throw new Error(`The embed job did not succeed: ${await job.textContent()}\nServer output:\n${s.output()}`)
     expect(await job.getByTestId('job-done').textContent()).toBe('300 / 300 rows')
 
     // "Then map it" is ticked by default: the engine analyzes the new vectors and the map appears with no other click.
@@ -169,7 +172,9 @@ describe('browser mode: embed a dataset', () => {
     expect(await addLocal.getByTestId('local-model-path').count()).toBe(0)
     await addLocal.getByTestId('local-model-name').fill('tiny-two')
     expect(await addLocal.getByTestId('local-model-command').textContent()).toBe('npx embedmap models add /path/to/model --name tiny-two')
-    execFileSync(process.execPath, [CLI, 'models', 'add', path.join(tmp, 'tiny-model-2'), '--name', 'tiny-two', '--db', path.join(tmp, 'w.sqlite')], { env: { ...process.env, EMBEDMAP_CACHE: path.join(tmp, 'cache') } })
+    execFileSync(process.execPath, [CLI, 'models', 'add', path.join(tmp, 'tiny-model-2'), '--name', 'tiny-two', '--db', path.join(tmp, 'w.sqlite')], {
+      env: { ...process.env, EMBEDMAP_CACHE: path.join(tmp, 'cache') },
+    })
     await addLocal.getByTestId('local-model-refresh').click()
     await expect.poll(() => details.getAttribute('data-model-id'), { timeout: 15_000 }).toBe('tiny-two')
     expect(await select.inputValue()).toBe('tiny-two')

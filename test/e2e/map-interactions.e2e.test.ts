@@ -40,7 +40,9 @@ async function frames(): Promise<number> {
 }
 
 async function waitForFrameAfter(n: number): Promise<void> {
-  await w!.browser.page.waitForFunction((k) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > k, n, { timeout: 60_000 })
+  await w!.browser.page.waitForFunction((k) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > k, n, {
+    timeout: 60_000,
+  })
 }
 
 describe('browser mode: selecting, finding and flagging on the map', () => {
@@ -60,7 +62,10 @@ describe('browser mode: selecting, finding and flagging on the map', () => {
     const cy = ys[ROWS >> 1]
     const rx = (xs[Math.floor(ROWS * 0.8)] - xs[Math.floor(ROWS * 0.2)]) / 2
     const ry = (ys[Math.floor(ROWS * 0.8)] - ys[Math.floor(ROWS * 0.2)]) / 2
-    const poly: [number, number][] = Array.from({ length: 12 }, (_, i) => [cx + rx * Math.cos((i / 12) * 2 * Math.PI), cy + ry * 0.8 * Math.sin((i / 12) * 2 * Math.PI)])
+    const poly: [number, number][] = Array.from({ length: 12 }, (_, i) => [
+      cx + rx * Math.cos((i / 12) * 2 * Math.PI),
+      cy + ry * 0.8 * Math.sin((i / 12) * 2 * Math.PI),
+    ])
     const expected = positions.flatMap((p, row) => (inside(p!.x, p!.y, poly) ? [row] : []))
     expect(expected.length).toBeGreaterThan(10)
     expect(expected.length).toBeLessThan(ROWS)
@@ -136,12 +141,15 @@ describe('browser mode: selecting, finding and flagging on the map', () => {
     await third.click()
     await expect.poll(() => page.getByTestId('map-details').getAttribute('data-row')).toBe(String(row))
     await expect
-      .poll(async () => {
-        const p = await page.evaluate((r) => window.__embedmapMap!.clientPointOf(r), row)
-        const box = (await page.getByTestId('map-canvas').boundingBox())!
-        const centre = (await page.evaluate(() => window.__embedmapMap!.view().flightCentre))!
-        return Math.hypot(p!.x - (box.x + centre[0]), p!.y - (box.y + centre[1])) < 5
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const p = await page.evaluate((r) => window.__embedmapMap!.clientPointOf(r), row)
+          const box = (await page.getByTestId('map-canvas').boundingBox())!
+          const centre = (await page.evaluate(() => window.__embedmapMap!.view().flightCentre))!
+          return Math.hypot(p!.x - (box.x + centre[0]), p!.y - (box.y + centre[1])) < 5
+        },
+        { timeout: 15_000 },
+      )
       .toBe(true)
     const cover = await page.evaluate((r) => {
       const p = window.__embedmapMap!.clientPointOf(r)!

@@ -32,8 +32,10 @@ async function lasso(page: Page, poly: [number, number][]): Promise<void> {
   await page.locator('body').press('v')
 }
 
-const selectedRows = async (page: Page): Promise<number[]> => ((await page.getByTestId('selection-panel').getAttribute('data-rows')) ?? '').split(',').filter(Boolean).map(Number)
-const tableRows = (page: Page): Promise<number[]> => page.locator('[data-testid="rows-dock"] [data-testid="row"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row-idx'))))
+const selectedRows = async (page: Page): Promise<number[]> =>
+  ((await page.getByTestId('selection-panel').getAttribute('data-rows')) ?? '').split(',').filter(Boolean).map(Number)
+const tableRows = (page: Page): Promise<number[]> =>
+  page.locator('[data-testid="rows-dock"] [data-testid="row"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-row-idx'))))
 
 for (const size of [
   { width: 1440, height: 900 },
@@ -67,7 +69,10 @@ for (const size of [
       const cy = ys[ROWS >> 1]
       const rx = (xs[Math.floor(ROWS * 0.75)] - xs[Math.floor(ROWS * 0.25)]) / 2
       const ry = (ys[Math.floor(ROWS * 0.75)] - ys[Math.floor(ROWS * 0.25)]) / 2
-      const poly: [number, number][] = Array.from({ length: 12 }, (_, i) => [cx + rx * Math.cos((i / 12) * 2 * Math.PI), cy + ry * Math.sin((i / 12) * 2 * Math.PI)])
+      const poly: [number, number][] = Array.from({ length: 12 }, (_, i) => [
+        cx + rx * Math.cos((i / 12) * 2 * Math.PI),
+        cy + ry * Math.sin((i / 12) * 2 * Math.PI),
+      ])
       await lasso(page, poly)
       await page.getByTestId('selection-panel').waitFor({ timeout: 15_000 })
       const selected = await selectedRows(page)
@@ -103,7 +108,9 @@ for (const size of [
             page.evaluate((r) => {
               const p = window.__embedmapMap!.clientPointOf(r)!
               const el = document.elementFromPoint(p.x, p.y)
-              return el?.closest('[data-testid="map-canvas"]') ? 'on the map' : `under ${el?.closest('[data-testid]')?.getAttribute('data-testid') ?? el?.tagName}`
+              return el?.closest('[data-testid="map-canvas"]')
+                ? 'on the map'
+                : `under ${el?.closest('[data-testid]')?.getAttribute('data-testid') ?? el?.tagName}`
             }, target),
           { timeout: 15_000 },
         )

@@ -63,10 +63,14 @@ async function expectFilteredLook(): Promise<void> {
   // Cross-filtering: the category histogram counts rows passing the id filter only, per category.
   const categoryCard = page.locator(`[data-testid="map-filter"][data-column="${CATEGORY_COLUMN}"]`)
   const bins = categoryCard.getByTestId('map-hist-bin')
-  const shown = new Map(await bins.evaluateAll((els) => els.map((e) => [e.getAttribute('data-key')!, Number(e.getAttribute('data-count'))] as [string, number])))
+  const shown = new Map(
+    await bins.evaluateAll((els) => els.map((e) => [e.getAttribute('data-key')!, Number(e.getAttribute('data-count'))] as [string, number])),
+  )
   const lowIds = records.filter((r) => Number(r.id) <= MAX_ID)
   expect(shown).toEqual(countBy(lowIds, 'category'))
-  expect(await categoryCard.locator('[data-testid="map-hist-bin"][aria-pressed="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')).sort())).toEqual(KEEP)
+  expect(
+    await categoryCard.locator('[data-testid="map-hist-bin"][aria-pressed="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')).sort()),
+  ).toEqual(KEEP)
 }
 
 describe('browser mode: how the map looks', () => {

@@ -68,7 +68,18 @@ for (const size of [
       await page.evaluate(() => {
         localStorage.clear()
         for (const d of [1, 2]) {
-          const lost = { version: 1, runId: d, target: [0, 0], zoom: 0, color: { by: 'cluster' }, theme: 'light', pointSize: 0.1, opacity: 0.8, density: false, filters: [] }
+          const lost = {
+            version: 1,
+            runId: d,
+            target: [0, 0],
+            zoom: 0,
+            color: { by: 'cluster' },
+            theme: 'light',
+            pointSize: 0.1,
+            opacity: 0.8,
+            density: false,
+            filters: [],
+          }
           localStorage.setItem(`embedmap.view.${d}`, JSON.stringify(lost))
         }
       })
@@ -87,7 +98,9 @@ for (const size of [
       await page.reload()
       await waitForMap(page, 1)
       const reloaded = await expectFilled(page, 'after a reload')
-      console.log(`[nav ${size.width}x${size.height}] fill after switch back: ${back.coverage.spanShare.toFixed(3)}, after reload: ${reloaded.coverage.spanShare.toFixed(3)}`)
+      console.log(
+        `[nav ${size.width}x${size.height}] fill after switch back: ${back.coverage.spanShare.toFixed(3)}, after reload: ${reloaded.coverage.spanShare.toFixed(3)}`,
+      )
       await page.screenshot({ path: path.join(artifactsDir, `map-nav-reloaded-${size.width}x${size.height}.png`) })
 
       // Ten-plus wheel notches out: the zoom stops a quarter of the fitted size away, the data stays in sight.

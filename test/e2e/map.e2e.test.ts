@@ -47,7 +47,9 @@ describe('browser mode: the map', () => {
     for (const label of await legend.locator('.map-legend__label').allTextContents()) expect(label.trim().length).toBeGreaterThan(0)
 
     // Hover a point that is not hidden under another: the tooltip shows that row's text, cluster and score.
-    const target = await page.waitForFunction(() => window.__embedmapMap?.findPickableRow(80) ?? null, undefined, { timeout: 30_000 }).then((h) => h.jsonValue())
+    const target = await page
+      .waitForFunction(() => window.__embedmapMap?.findPickableRow(80) ?? null, undefined, { timeout: 30_000 })
+      .then((h) => h.jsonValue())
     expect(target).not.toBeNull()
     await page.mouse.move(target!.x - 20, target!.y - 20)
     await page.mouse.move(target!.x, target!.y)
@@ -63,7 +65,9 @@ describe('browser mode: the map', () => {
 
     // Screenshot with the tooltip up, after the hover highlight has been drawn.
     const framesBefore = Number(await canvas.getAttribute('data-frames'))
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) >= n, framesBefore, { timeout: 30_000 })
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) >= n, framesBefore, {
+      timeout: 30_000,
+    })
     await page.screenshot({ path: path.join(artifactsDir, 'map.png') })
 
     // Click: the details panel with the full row and its nearest rows.
@@ -80,7 +84,9 @@ describe('browser mode: the map', () => {
     const frames = Number(await canvas.getAttribute('data-frames'))
     await page.getByTestId('map-color-anomaly').click()
     expect(await page.getByTestId('map-color-mode').getAttribute('data-mode')).toBe('anomaly')
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > n, frames, { timeout: 30_000 })
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="map-canvas"]')?.getAttribute('data-frames')) > n, frames, {
+      timeout: 30_000,
+    })
     expect(await page.getByTestId('map-legend-item').count()).toBe(0)
     await page.screenshot({ path: path.join(artifactsDir, 'map-anomaly.png') })
 

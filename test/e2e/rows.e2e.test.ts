@@ -88,8 +88,16 @@ describe('rows table with 1,000,000 rows', () => {
     await table.evaluate((el) => el.scrollTo(0, el.scrollHeight))
     await row(ROWS - 1).waitFor({ timeout: 10_000 })
     // The synthetic last row has an empty text; the one before it does not.
-    expect(await row(ROWS - 1).getByTestId('row-text').textContent()).toBe('(empty text)')
-    expect(await row(ROWS - 2).getByTestId('row-text').textContent()).toBe(FakeEngine.syntheticRow(ROWS - 2).text)
+    expect(
+      await row(ROWS - 1)
+        .getByTestId('row-text')
+        .textContent(),
+    ).toBe('(empty text)')
+    expect(
+      await row(ROWS - 2)
+        .getByTestId('row-text')
+        .textContent(),
+    ).toBe(FakeEngine.syntheticRow(ROWS - 2).text)
 
     // A fast continuous scroll across the whole table: frames stay short and the DOM stays small.
     const stats = await table.evaluate(async (el) => {

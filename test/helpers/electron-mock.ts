@@ -54,7 +54,13 @@ class FakeBrowserWindowClass extends FakeEmitter {
 
 /** A navigation-style event: Electron ≥ 25 passes details with `url` and `preventDefault`. */
 export function fakeNavigationEvent(url: string) {
-  return { url, defaultPrevented: false, preventDefault() { this.defaultPrevented = true } }
+  return {
+    url,
+    defaultPrevented: false,
+    preventDefault() {
+      this.defaultPrevented = true
+    },
+  }
 }
 
 function build() {

@@ -34,7 +34,10 @@ export function scifact(corpusSize = 800) {
 }
 
 export function stsPairs(lang: 'en' | 'zh', n = 500) {
-  const rows = lang === 'en' ? read('en_stsb', 'stsb_en_train_dev.csv').filter((r) => r.split === 'dev') : read('zh_stsb', 'stsb_zh_train_valid.csv').filter((r) => r.split === 'valid')
+  const rows =
+    lang === 'en'
+      ? read('en_stsb', 'stsb_en_train_dev.csv').filter((r) => r.split === 'dev')
+      : read('zh_stsb', 'stsb_zh_train_valid.csv').filter((r) => r.split === 'valid')
   return rows.slice(0, n).map((r) => ({ a: r.sentence1, b: r.sentence2, score: Number(r.score) }))
 }
 

@@ -34,7 +34,9 @@ function randomString(rand: () => number): string {
 
 export function plantedSet({ base = 1980, zh = 7, science = 6, random = 7, seed = 7 } = {}): PlantedSet {
   const rand = seededRandom(seed)
-  const news = csvRows(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')).slice(0, base).map((r) => r.text)
+  const news = csvRows(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'))
+    .slice(0, base)
+    .map((r) => r.text)
   // Every 97th review and abstract, so the planted rows are spread over each source rather than its first lines.
   const reviews = csvRows(path.join(sharedData, 'zh_chnsenticorp_htl', 'chnsenticorp_htl_all.csv'))
     .filter((_, i) => i % 97 === 0)

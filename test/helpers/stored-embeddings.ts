@@ -24,7 +24,11 @@ export class StoredEmbeddings {
     const todo = [...new Set(texts)].filter((t) => !this.table.has(this.key(role, t)))
     if (todo.length === 0) return
     const cacheDir = process.env.EMBEDMAP_EVAL_CACHE
-    const hash = crypto.createHash('sha256').update(`${embedder.info.version}|${embedder.info.configKey}|${role}|${todo.join('\u0001')}`).digest('hex').slice(0, 24)
+    const hash = crypto
+      .createHash('sha256')
+      .update(`${embedder.info.version}|${embedder.info.configKey}|${role}|${todo.join('\u0001')}`)
+      .digest('hex')
+      .slice(0, 24)
     const cacheFile = cacheDir ? path.join(cacheDir, `${hash}.f32`) : ''
     let vectors: Float32Array
     if (cacheFile && fs.existsSync(cacheFile)) {

@@ -16,7 +16,12 @@ const cases: { name: string; file: string; flags?: string[]; says: RegExp }[] = 
   { name: 'a file without a header', file: 'no-header.csv', says: /no-header\.csv: line 1 looks like data, not a header/ },
   { name: 'duplicate column names', file: 'header-duplicate.csv', says: /header-duplicate\.csv, line 1: columns 1 and 5 are both named 'id'/ },
   { name: 'an empty column name', file: 'header-empty-name.csv', says: /header-empty-name\.csv, line 1: column 3 has an empty name/ },
-  { name: 'a file not in the claimed encoding', file: 'gbk-claimed-utf8.csv', flags: ['--encoding', 'utf-8'], says: /gbk-claimed-utf8\.csv, line 3: .*not in the encoding claimed \(utf-8\)/ },
+  {
+    name: 'a file not in the claimed encoding',
+    file: 'gbk-claimed-utf8.csv',
+    flags: ['--encoding', 'utf-8'],
+    says: /gbk-claimed-utf8\.csv, line 3: .*not in the encoding claimed \(utf-8\)/,
+  },
   { name: 'an unterminated quote at the end', file: 'unterminated-quote.csv', says: /unterminated-quote\.csv, line \d+: .*quote/i },
   { name: 'a bad JSON Lines line', file: 'bad.jsonl', says: /bad\.jsonl, line \d+/ },
 ]

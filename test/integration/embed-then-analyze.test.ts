@@ -26,7 +26,10 @@ async function waitFor<T>(what: () => T | undefined, timeoutMs = 120_000): Promi
 }
 
 beforeAll(async () => {
-  const lines = fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8').split('\n').slice(0, 301)
+  const lines = fs
+    .readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8')
+    .split('\n')
+    .slice(0, 301)
   const file = path.join(dir, 'ag300.csv')
   fs.writeFileSync(file, lines.join('\n') + '\n')
   writeTinyModel(model)

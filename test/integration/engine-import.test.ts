@@ -45,7 +45,12 @@ describe('engine: import through the contract', () => {
     expect(d.columns.find((c) => c.name === 'label')?.type).toBe('integer')
     const page = await engine.invoke('datasets.rows', parseChannelInput('datasets.rows', { id: datasetId, offset: 0, limit: 2 }), CLI_CALLER)
     expect(page.total).toBe(10_000)
-    expect(page.rows[0]).toMatchObject({ idx: 0, line: 2, text: '词汇阅读是关键 08年考研暑期英语复习全指南', cells: ['0', '词汇阅读是关键 08年考研暑期英语复习全指南', '3', '教育', 'education'] })
+    expect(page.rows[0]).toMatchObject({
+      idx: 0,
+      line: 2,
+      text: '词汇阅读是关键 08年考研暑期英语复习全指南',
+      cells: ['0', '词汇阅读是关键 08年考研暑期英语复习全指南', '3', '教育', 'education'],
+    })
     const deep = await engine.invoke('datasets.rows', parseChannelInput('datasets.rows', { id: datasetId, offset: 9_998, limit: 10 }), CLI_CALLER)
     expect(deep.rows.map((r) => r.idx)).toEqual([9_998, 9_999])
     const filtered = await engine.invoke('datasets.rows', parseChannelInput('datasets.rows', { id: datasetId, query: '考研' }), CLI_CALLER)

@@ -25,7 +25,9 @@ beforeAll(() => {
   const qrels = (parse(fs.readFileSync(path.join(scifact, 'qrels.csv')), { columns: true }) as Record<string, string>[]).slice(0, 80)
   const queryIds = new Set(qrels.map((r) => r.query_id))
   const relevant = new Set(qrels.map((r) => r.doc_id))
-  const queries = (parse(fs.readFileSync(path.join(scifact, 'queries.csv')), { columns: true }) as Record<string, string>[]).filter((q) => queryIds.has(q.query_id))
+  const queries = (parse(fs.readFileSync(path.join(scifact, 'queries.csv')), { columns: true }) as Record<string, string>[]).filter((q) =>
+    queryIds.has(q.query_id),
+  )
   const allDocs = parse(fs.readFileSync(path.join(scifact, 'corpus.csv')), { columns: true }) as Record<string, string>[]
   const corpus = [...allDocs.filter((d) => relevant.has(d.doc_id)), ...allDocs.filter((d) => !relevant.has(d.doc_id)).slice(0, 240)]
   files = { queries: path.join(dir, 'queries.csv'), corpus: path.join(dir, 'corpus.csv'), qrels: path.join(dir, 'qrels.csv') }
@@ -36,7 +38,21 @@ beforeAll(() => {
   writeTinyModel(model)
 })
 
-const evalArgs = () => ['--db', db, '--json', 'eval', 'retrieval', '--queries', files.queries, '--corpus', files.corpus, '--qrels', files.qrels, '--model', model]
+const evalArgs = () => [
+  '--db',
+  db,
+  '--json',
+  'eval',
+  'retrieval',
+  '--queries',
+  files.queries,
+  '--corpus',
+  files.corpus,
+  '--qrels',
+  files.qrels,
+  '--model',
+  model,
+]
 
 describe('embedmap eval retrieval', () => {
   it('stores BM25 and the model with mteb metric names, costs and the data fingerprint, and says what it dropped', () => {

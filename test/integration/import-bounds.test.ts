@@ -30,7 +30,11 @@ function runCliMeasured(args: string[]) {
   const t0 = performance.now()
   const r = runCli(args, { NODE_OPTIONS: `--require ${path.join(repoRoot, 'test', 'helpers', 'max-rss.cjs')}`, EMBEDMAP_RSS_LOG: log })
   const ms = performance.now() - t0
-  const peaks = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[1]) / 1024)
+  const peaks = fs
+    .readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => Number(l.split(' ')[1]) / 1024)
   return { ...r, ms, peakMb: Math.max(...peaks) }
 }
 
@@ -114,9 +118,18 @@ describe('binary sniffing', () => {
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     expect(r.json().dataset.rowCount).toBe(2)
-    for (const [name, header] of [['id3.csv', 'ID3,text'], ['riff.csv', 'RIFF,text'], ['bzh.csv', 'BZh,text'], ['gif.csv', 'GIF8,text'], ['pdf.csv', '%PDF-,text']]) {
+    for (const [name, header] of [
+      ['id3.csv', 'ID3,text'],
+      ['riff.csv', 'RIFF,text'],
+      ['bzh.csv', 'BZh,text'],
+      ['gif.csv', 'GIF8,text'],
+      ['pdf.csv', '%PDF-,text'],
+    ]) {
       const s = await sniffSource(write(name, `${header}\n${body}`))
-      expect(s.columns.map((c) => c.name), name).toEqual([header.split(',')[0], 'text'])
+      expect(
+        s.columns.map((c) => c.name),
+        name,
+      ).toEqual([header.split(',')[0], 'text'])
     }
   })
 

@@ -85,7 +85,10 @@ describe('an import killed mid-way', () => {
     const db = new Database(dbFile, { readonly: true })
     const datasets = db.prepare(`SELECT count(*) AS n FROM datasets`).get() as { n: number }
     expect(datasets.n).toBe(1)
-    const stats = db.prepare(`SELECT count(*) AS n, count(DISTINCT idx) AS distinct_idx, min(idx) AS lo, max(idx) AS hi FROM rows`).get() as Record<string, number>
+    const stats = db.prepare(`SELECT count(*) AS n, count(DISTINCT idx) AS distinct_idx, min(idx) AS lo, max(idx) AS hi FROM rows`).get() as Record<
+      string,
+      number
+    >
     expect(stats).toEqual({ n: ROWS, distinct_idx: ROWS, lo: 0, hi: ROWS - 1 })
     let mismatches = 0
     for (const r of db.prepare(`SELECT idx, text, cells FROM rows ORDER BY idx`).iterate() as Iterable<{ idx: number; text: string; cells: string }>) {

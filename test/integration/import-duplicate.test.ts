@@ -30,7 +30,12 @@ describe('importing a file that is already a dataset', () => {
     expect(copy.json().dataset.id).toBe(2)
 
     const list = runCli(['datasets', '--db', db, '--json'])
-    expect(list.json().map((d: { id: number }) => d.id).sort()).toEqual([1, 2])
+    expect(
+      list
+        .json()
+        .map((d: { id: number }) => d.id)
+        .sort(),
+    ).toEqual([1, 2])
   })
 
   it('imports a file again once it changed', () => {

@@ -11,11 +11,17 @@ const db = path.join(dir, 'real.sqlite')
 const files = fs
   .readdirSync(sharedData)
   .filter((d) => fs.statSync(path.join(sharedData, d)).isDirectory())
-  .flatMap((d) => fs.readdirSync(path.join(sharedData, d)).filter((f) => /\.(csv|tsv|jsonl)$/.test(f)).map((f) => path.join(sharedData, d, f)))
+  .flatMap((d) =>
+    fs
+      .readdirSync(path.join(sharedData, d))
+      .filter((f) => /\.(csv|tsv|jsonl)$/.test(f))
+      .map((f) => path.join(sharedData, d, f)),
+  )
 
 /** Independent oracle: Python's csv module, counting non-blank records after the header. */
 function pythonRowCount(file: string): number {
-  const script = 'import csv,sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f:\n  r = csv.reader(f)\n  next(r)\n  print(sum(1 for row in r if row))'
+  const script =
+    'import csv,sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f:\n  r = csv.reader(f)\n  next(r)\n  print(sum(1 for row in r if row))'
   return Number(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' }).trim())
 }
 

@@ -26,7 +26,12 @@ function orphanNewestJob(dbFile: string, owner: { pid: number; started: string |
   try {
     const job = db.prepare(`SELECT id FROM jobs ORDER BY id DESC LIMIT 1`).get() as { id: number }
     const beat = new Date(Date.now() - (owner.heartbeatAgoMs ?? 0)).toISOString()
-    db.prepare(`UPDATE jobs SET state = 'running', finished_at = NULL, owner_pid = ?, owner_started = ?, heartbeat_at = ? WHERE id = ?`).run(owner.pid, owner.started, beat, job.id)
+    db.prepare(`UPDATE jobs SET state = 'running', finished_at = NULL, owner_pid = ?, owner_started = ?, heartbeat_at = ? WHERE id = ?`).run(
+      owner.pid,
+      owner.started,
+      beat,
+      job.id,
+    )
     // The rows it had written are kept (a killed import leaves its committed batches).
     db.prepare(`UPDATE datasets SET status = 'importing'`).run()
     return job.id

@@ -9,7 +9,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Embedder } from '../../src-main/embed'
-import { runBitextTask, runClassificationTask, runClusteringTask, runPairClassificationTask, runRetrievalTask, runStsTask, clusteringBootstrap } from '../../src-main/evaluate'
+import {
+  runBitextTask,
+  runClassificationTask,
+  runClusteringTask,
+  runPairClassificationTask,
+  runRetrievalTask,
+  runStsTask,
+  clusteringBootstrap,
+} from '../../src-main/evaluate'
 import type { EmbedRole } from '../../src-main/evaluate'
 import { classificationScores } from '../../src-main/evaluate/metrics/classification-metrics'
 import { averagePrecision, bestF1AndThreshold } from '../../src-main/evaluate/metrics/pair-classification'
@@ -49,7 +57,17 @@ const needs: Record<RealModelId, [EmbedRole, string[]][]> = {
     ['document', data.scifact.corpus.map((d) => d.text)],
     ['symmetric', [...data.stsEn.flatMap((p) => [p.a, p.b]), ...data.ag.map((r) => r.text)]],
   ],
-  'multilingual-e5-small-q4': [['symmetric', [...data.stsZh, ...data.lcqmc, ...data.bq].flatMap((p) => [p.a, p.b]).concat(data.tatoeba.flatMap((p) => [p.source, p.target]), data.thuc.map((r) => r.text))]],
+  'multilingual-e5-small-q4': [
+    [
+      'symmetric',
+      [...data.stsZh, ...data.lcqmc, ...data.bq]
+        .flatMap((p) => [p.a, p.b])
+        .concat(
+          data.tatoeba.flatMap((p) => [p.source, p.target]),
+          data.thuc.map((r) => r.text),
+        ),
+    ],
+  ],
 }
 
 let ref: ReferenceOutput
@@ -76,23 +94,88 @@ beforeAll(async () => {
   const E = 'multilingual-e5-small-q4'
   const { queries, corpus, qrels } = data.scifact
   const pairsTask = (type: string, name: string, model: RealModelId, pairs: { a: string; b: string }[], extra: Record<string, unknown>) => ({
-    name, type, texts1: pairs.map((p) => p.a), texts2: pairs.map((p) => p.b),
-    vectors1: npy(model, 'symmetric', pairs.map((p) => p.a), `${name}-1`), vectors2: npy(model, 'symmetric', pairs.map((p) => p.b), `${name}-2`), ...extra,
+    name,
+    type,
+    texts1: pairs.map((p) => p.a),
+    texts2: pairs.map((p) => p.b),
+    vectors1: npy(
+      model,
+      'symmetric',
+      pairs.map((p) => p.a),
+      `${name}-1`,
+    ),
+    vectors2: npy(
+      model,
+      'symmetric',
+      pairs.map((p) => p.b),
+      `${name}-2`,
+    ),
+    ...extra,
   })
   const newsTasks = (prefix: string, model: RealModelId, rows: { text: string; label: string }[]) => [
-    { name: `${prefix}-clustering`, type: 'clustering', seeds: CLUSTER_SEEDS, texts: rows.map((r) => r.text), labels: rows.map((r) => r.label), vectors: npy(model, 'symmetric', rows.map((r) => r.text), `${prefix}-all`) },
     {
-      name: `${prefix}-classification`, type: 'classification',
-      train: { texts: trainRows(rows).map((r) => r.text), labels: trainRows(rows).map((r) => r.label), vectors: npy(model, 'symmetric', trainRows(rows).map((r) => r.text), `${prefix}-train`) },
-      test: { texts: testRows(rows).map((r) => r.text), labels: testRows(rows).map((r) => r.label), vectors: npy(model, 'symmetric', testRows(rows).map((r) => r.text), `${prefix}-test`) },
+      name: `${prefix}-clustering`,
+      type: 'clustering',
+      seeds: CLUSTER_SEEDS,
+      texts: rows.map((r) => r.text),
+      labels: rows.map((r) => r.label),
+      vectors: npy(
+        model,
+        'symmetric',
+        rows.map((r) => r.text),
+        `${prefix}-all`,
+      ),
+    },
+    {
+      name: `${prefix}-classification`,
+      type: 'classification',
+      train: {
+        texts: trainRows(rows).map((r) => r.text),
+        labels: trainRows(rows).map((r) => r.label),
+        vectors: npy(
+          model,
+          'symmetric',
+          trainRows(rows).map((r) => r.text),
+          `${prefix}-train`,
+        ),
+      },
+      test: {
+        texts: testRows(rows).map((r) => r.text),
+        labels: testRows(rows).map((r) => r.label),
+        vectors: npy(
+          model,
+          'symmetric',
+          testRows(rows).map((r) => r.text),
+          `${prefix}-test`,
+        ),
+      },
     },
   ]
   const spec = {
     tasks: [
       {
-        name: 'scifact', type: 'retrieval',
-        queries: { ids: queries.map((q) => q.id), texts: queries.map((q) => q.text), vectors: npy(M, 'query', queries.map((q) => q.text), 'q') },
-        corpus: { ids: corpus.map((d) => d.id), texts: corpus.map((d) => d.text), vectors: npy(M, 'document', corpus.map((d) => d.text), 'c') },
+        name: 'scifact',
+        type: 'retrieval',
+        queries: {
+          ids: queries.map((q) => q.id),
+          texts: queries.map((q) => q.text),
+          vectors: npy(
+            M,
+            'query',
+            queries.map((q) => q.text),
+            'q',
+          ),
+        },
+        corpus: {
+          ids: corpus.map((d) => d.id),
+          texts: corpus.map((d) => d.text),
+          vectors: npy(
+            M,
+            'document',
+            corpus.map((d) => d.text),
+            'c',
+          ),
+        },
         qrels: Object.fromEntries([...qrels].map(([q, docs]) => [q, Object.fromEntries(docs)])),
       },
       pairsTask('sts', 'sts-en', M, data.stsEn, { score: data.stsEn.map((p) => p.score) }),
@@ -100,8 +183,22 @@ beforeAll(async () => {
       pairsTask('pairs', 'lcqmc', E, data.lcqmc, { labels: data.lcqmc.map((p) => p.label) }),
       pairsTask('pairs', 'bq', E, data.bq, { labels: data.bq.map((p) => p.label) }),
       {
-        name: 'tatoeba', type: 'bitext', texts1: data.tatoeba.map((p) => p.source), texts2: data.tatoeba.map((p) => p.target),
-        vectors1: npy(E, 'symmetric', data.tatoeba.map((p) => p.source), 'tat-1'), vectors2: npy(E, 'symmetric', data.tatoeba.map((p) => p.target), 'tat-2'),
+        name: 'tatoeba',
+        type: 'bitext',
+        texts1: data.tatoeba.map((p) => p.source),
+        texts2: data.tatoeba.map((p) => p.target),
+        vectors1: npy(
+          E,
+          'symmetric',
+          data.tatoeba.map((p) => p.source),
+          'tat-1',
+        ),
+        vectors2: npy(
+          E,
+          'symmetric',
+          data.tatoeba.map((p) => p.target),
+          'tat-2',
+        ),
       },
       ...newsTasks('ag', M, data.ag),
       ...newsTasks('thuc', E, data.thuc),
@@ -131,19 +228,26 @@ describe('evaluation metrics equal mteb 2.x on the same vectors', () => {
     expect(r.perQuery.length).toBe(809)
   })
 
-  it.each([['sts-en', 'stsEn', 'all-MiniLM-L6-v2'], ['sts-zh', 'stsZh', 'multilingual-e5-small-q4']] as const)('%s: Spearman / Pearson of cosine to 1e-4', async (task, key, model) => {
+  it.each([
+    ['sts-en', 'stsEn', 'all-MiniLM-L6-v2'],
+    ['sts-zh', 'stsZh', 'multilingual-e5-small-q4'],
+  ] as const)('%s: Spearman / Pearson of cosine to 1e-4', async (task, key, model) => {
     const r = await runStsTask({ pairs: data[key], embed: stores[model].embedFn() })
     for (const m of ['cosine_spearman', 'cosine_pearson', 'euclidean_spearman', 'manhattan_spearman']) close(task, m, r.metrics[m], 1e-4)
   })
 
-  it.each([['lcqmc'], ['bq']] as const)('%s (multilingual-e5-small-q4): max AP, F1, accuracy to 1e-4; AP/F1 functions on mteb\'s cosines to 1e-6', async (task) => {
-    const r = await runPairClassificationTask({ pairs: data[task], embed: stores['multilingual-e5-small-q4'].embedFn() })
-    for (const m of ['max_ap', 'max_f1', 'max_accuracy', 'cosine_ap', 'cosine_f1', 'cosine_accuracy', 'manhattan_ap', 'euclidean_ap', 'dot_ap']) close(task, m, r.metrics[m], 1e-4)
-    const cos = ref.results[task].cosine_scores_used as number[]
-    const labels = data[task].map((p) => p.label)
-    close(task, 'cosine_ap', averagePrecision(labels, cos), 1e-6, 'cosine_ap (function on mteb cosines)')
-    close(task, 'cosine_f1', bestF1AndThreshold(cos, labels, true).f1, 1e-6, 'cosine_f1 (function on mteb cosines)')
-  })
+  it.each([['lcqmc'], ['bq']] as const)(
+    "%s (multilingual-e5-small-q4): max AP, F1, accuracy to 1e-4; AP/F1 functions on mteb's cosines to 1e-6",
+    async (task) => {
+      const r = await runPairClassificationTask({ pairs: data[task], embed: stores['multilingual-e5-small-q4'].embedFn() })
+      for (const m of ['max_ap', 'max_f1', 'max_accuracy', 'cosine_ap', 'cosine_f1', 'cosine_accuracy', 'manhattan_ap', 'euclidean_ap', 'dot_ap'])
+        close(task, m, r.metrics[m], 1e-4)
+      const cos = ref.results[task].cosine_scores_used as number[]
+      const labels = data[task].map((p) => p.label)
+      close(task, 'cosine_ap', averagePrecision(labels, cos), 1e-6, 'cosine_ap (function on mteb cosines)')
+      close(task, 'cosine_f1', bestF1AndThreshold(cos, labels, true).f1, 1e-6, 'cosine_f1 (function on mteb cosines)')
+    },
+  )
 
   it('bitext mining on Tatoeba cmn-eng (multilingual-e5-small-q4): F1 / accuracy / precision / recall to 1e-4', async () => {
     const r = await runBitextTask({ pairs: data.tatoeba, embed: stores['multilingual-e5-small-q4'].embedFn() })
@@ -151,39 +255,71 @@ describe('evaluation metrics equal mteb 2.x on the same vectors', () => {
     expect(r.metrics.reverse_f1).toBeGreaterThan(0.5)
   })
 
-  it.each([['ag', 'all-MiniLM-L6-v2'], ['thuc', 'multilingual-e5-small-q4']] as const)('%s clustering (%s): same bootstrap samples, V-measure function to 1e-6, mean V-measure over 5 seeds within 0.01', async (set, model) => {
-    const task = `${set}-clustering`
-    const rows = data[set]
-    const samples = clusteringBootstrap(rows.length)
-    expect(samples.map((s) => Array.from(s))).toEqual(ref.results[task].bootstrap_indices)
-    const assignments = ref.results[task].assignments as number[][]
-    const perRun = (ref.results[task].v_measures as Record<string, number[]>)['Level 0']
-    samples.forEach((s, run) => {
-      const v = vMeasure(Array.from(s, (i) => rows[i].label), assignments[run]).v_measure
-      expect(Math.abs(v - perRun[run])).toBeLessThanOrEqual(1e-6)
-    })
-    deltas.push(`${task} v_measure function on mteb's 10 assignments: max |Δ| ${Math.max(...samples.map((s, run) => Math.abs(vMeasure(Array.from(s, (i) => rows[i].label), assignments[run]).v_measure - perRun[run]))).toExponential(1)}`)
-    const perSeed = ref.results[task].per_seed as { seed: number; v_measure: number; v_measures: Record<string, number[]> }[]
-    let ours = 0
-    for (const { seed, v_measures } of perSeed) {
-      const r = await runClusteringTask({ rows, embed: stores[model].embedFn(), seed })
-      ours += r.metrics.v_measure / perSeed.length
-      deltas.push(`${task} seed ${seed}: ours ${r.vMeasures.map((v) => v.toFixed(3)).join(' ')} | mteb ${v_measures['Level 0'].map((v) => v.toFixed(3)).join(' ')}`)
-    }
-    const theirs = perSeed.reduce((a, s) => a + s.v_measure, 0) / perSeed.length
-    deltas.push(`${task} v_measure mean over seeds ${CLUSTER_SEEDS.join(', ')}: ours ${ours.toFixed(6)} mteb ${theirs.toFixed(6)} |Δ| ${Math.abs(ours - theirs).toExponential(1)}`)
-    expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(0.01)
-  }, 600_000)
+  it.each([
+    ['ag', 'all-MiniLM-L6-v2'],
+    ['thuc', 'multilingual-e5-small-q4'],
+  ] as const)(
+    '%s clustering (%s): same bootstrap samples, V-measure function to 1e-6, mean V-measure over 5 seeds within 0.01',
+    async (set, model) => {
+      const task = `${set}-clustering`
+      const rows = data[set]
+      const samples = clusteringBootstrap(rows.length)
+      expect(samples.map((s) => Array.from(s))).toEqual(ref.results[task].bootstrap_indices)
+      const assignments = ref.results[task].assignments as number[][]
+      const perRun = (ref.results[task].v_measures as Record<string, number[]>)['Level 0']
+      samples.forEach((s, run) => {
+        const v = vMeasure(
+          Array.from(s, (i) => rows[i].label),
+          assignments[run],
+        ).v_measure
+        expect(Math.abs(v - perRun[run])).toBeLessThanOrEqual(1e-6)
+      })
+      deltas.push(
+        `${task} v_measure function on mteb's 10 assignments: max |Δ| ${Math.max(
+          ...samples.map((s, run) =>
+            Math.abs(
+              vMeasure(
+                Array.from(s, (i) => rows[i].label),
+                assignments[run],
+              ).v_measure - perRun[run],
+            ),
+          ),
+        ).toExponential(1)}`,
+      )
+      const perSeed = ref.results[task].per_seed as { seed: number; v_measure: number; v_measures: Record<string, number[]> }[]
+      let ours = 0
+      for (const { seed, v_measures } of perSeed) {
+        const r = await runClusteringTask({ rows, embed: stores[model].embedFn(), seed })
+        ours += r.metrics.v_measure / perSeed.length
+        deltas.push(
+          `${task} seed ${seed}: ours ${r.vMeasures.map((v) => v.toFixed(3)).join(' ')} | mteb ${v_measures['Level 0'].map((v) => v.toFixed(3)).join(' ')}`,
+        )
+      }
+      const theirs = perSeed.reduce((a, s) => a + s.v_measure, 0) / perSeed.length
+      deltas.push(
+        `${task} v_measure mean over seeds ${CLUSTER_SEEDS.join(', ')}: ours ${ours.toFixed(6)} mteb ${theirs.toFixed(6)} |Δ| ${Math.abs(ours - theirs).toExponential(1)}`,
+      )
+      expect(Math.abs(ours - theirs)).toBeLessThanOrEqual(0.01)
+    },
+    600_000,
+  )
 
-  it.each([['ag', 'all-MiniLM-L6-v2'], ['thuc', 'multilingual-e5-small-q4']] as const)('%s classification (%s): scores of mteb\'s predictions to 1e-6, mean accuracy within 0.01', async (set, model) => {
+  it.each([
+    ['ag', 'all-MiniLM-L6-v2'],
+    ['thuc', 'multilingual-e5-small-q4'],
+  ] as const)("%s classification (%s): scores of mteb's predictions to 1e-6, mean accuracy within 0.01", async (set, model) => {
     const task = `${set}-classification`
     const rows = data[set]
     const test = testRows(rows)
     const predictions = ref.results[task].predictions as (string | number)[][]
     const perExp = ref.results[task].scores_per_experiment as Record<string, number>[]
     predictions.forEach((p, e) => {
-      const s = classificationScores(test.map((r) => r.label), p.map(String))
-      for (const m of ['accuracy', 'f1', 'f1_weighted', 'precision', 'recall'] as const) expect(Math.abs(s[m] - perExp[e][m]), `${m} exp ${e}`).toBeLessThanOrEqual(1e-6)
+      const s = classificationScores(
+        test.map((r) => r.label),
+        p.map(String),
+      )
+      for (const m of ['accuracy', 'f1', 'f1_weighted', 'precision', 'recall'] as const)
+        expect(Math.abs(s[m] - perExp[e][m]), `${m} exp ${e}`).toBeLessThanOrEqual(1e-6)
     })
     const r = await runClassificationTask({ train: trainRows(rows), test, embed: stores[model].embedFn() })
     close(task, 'accuracy', r.metrics.accuracy, 0.01)

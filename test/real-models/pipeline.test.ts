@@ -50,7 +50,9 @@ describe('embedmap run on AG News with all-MiniLM-L6-v2', () => {
     expect(all.rows.length).toBe(800)
     // Original values come back as they were (the formula guard only touches cells starting with = + - @ tab CR).
     const guarded = (v: string) => /^[=+\-@\t\r]/.test(v)
-    all.rows.forEach((row, i) => original.rows[i].forEach((v, j) => expect(row[j]).toBe(guarded(v) && original.columns[j] !== 'label' && original.columns[j] !== 'id' ? `'${v}` : v)))
+    all.rows.forEach((row, i) =>
+      original.rows[i].forEach((v, j) => expect(row[j]).toBe(guarded(v) && original.columns[j] !== 'label' && original.columns[j] !== 'id' ? `'${v}` : v)),
+    )
     for (const row of all.rows) {
       expect(Number.isFinite(Number(row[row.length - 2]))).toBe(true)
       expect(Number.isFinite(Number(row[row.length - 1]))).toBe(true)
@@ -69,9 +71,26 @@ describe('embedmap run on AG News with all-MiniLM-L6-v2', () => {
     expect(hits.filter((h) => /oil|crude|opec|barrel/i.test(h.text)).length).toBeGreaterThanOrEqual(3)
 
     // A selection export writes exactly the rows asked for.
-    const sel = runCli(['export', '--dataset', String(datasetId), '--rows', '5,1,700', '--format', 'jsonl', '--out', path.join(out, 'sel.jsonl'), '--db', db, '--json'])
+    const sel = runCli([
+      'export',
+      '--dataset',
+      String(datasetId),
+      '--rows',
+      '5,1,700',
+      '--format',
+      'jsonl',
+      '--out',
+      path.join(out, 'sel.jsonl'),
+      '--db',
+      db,
+      '--json',
+    ])
     expect(sel.status).toBe(0)
-    const selected = fs.readFileSync(path.join(out, 'sel.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const selected = fs
+      .readFileSync(path.join(out, 'sel.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(selected.map((o) => o.id)).toEqual([original.rows[5][0], original.rows[1][0], original.rows[700][0]])
   }, 600_000)
 })

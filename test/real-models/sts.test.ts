@@ -20,7 +20,13 @@ function splitFile(source: string, split: string, name: string): { file: string;
   const rows = parse(fs.readFileSync(source), { columns: true }) as Record<string, string>[]
   const picked = rows.filter((r) => r.split === split)
   const file = path.join(dir, name)
-  fs.writeFileSync(file, stringify(picked.map((r) => ({ sentence1: r.sentence1, sentence2: r.sentence2, score: r.score })), { header: true }))
+  fs.writeFileSync(
+    file,
+    stringify(
+      picked.map((r) => ({ sentence1: r.sentence1, sentence2: r.sentence2, score: r.score })),
+      { header: true },
+    ),
+  )
   return { file, gold: picked.map((r) => Number(r.score)) }
 }
 
@@ -30,17 +36,38 @@ const splits = {
 }
 
 describe.each(REAL_MODELS)('%s on STS', (id) => {
-  it.each(['en_dev', 'zh_valid'] as const)('%s Spearman within 0.005 of sentence-transformers', (split) => {
-    const { file, gold } = splits[split]
-    expect(gold.length).toBe(split === 'en_dev' ? 1500 : 1458)
-    const r = runCli(['similarity', '--pairs', file, '--a', 'sentence1', '--b', 'sentence2', '--model', realModel(id), '--variant', 'fp32', '--device', 'cpu', '--json', '--db', path.join(dir, 'w.sqlite')])
-    expect(r.stderr).toBe('')
-    expect(r.status).toBe(0)
-    const out = r.json<{ count: number; scores: number[] }>()
-    expect(out.count).toBe(gold.length)
-    const rho = spearman(out.scores, gold)
-    const expected = reference(id).sts[split]
-    console.log(`${id} ${split}: Spearman ${rho.toFixed(4)} (sentence-transformers ${expected})`)
-    expect(Math.abs(rho - expected)).toBeLessThanOrEqual(0.005)
-  }, 600_000)
+  it.each(['en_dev', 'zh_valid'] as const)(
+    '%s Spearman within 0.005 of sentence-transformers',
+    (split) => {
+      const { file, gold } = splits[split]
+      expect(gold.length).toBe(split === 'en_dev' ? 1500 : 1458)
+      const r = runCli([
+        'similarity',
+        '--pairs',
+        file,
+        '--a',
+        'sentence1',
+        '--b',
+        'sentence2',
+        '--model',
+        realModel(id),
+        '--variant',
+        'fp32',
+        '--device',
+        'cpu',
+        '--json',
+        '--db',
+        path.join(dir, 'w.sqlite'),
+      ])
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      const out = r.json<{ count: number; scores: number[] }>()
+      expect(out.count).toBe(gold.length)
+      const rho = spearman(out.scores, gold)
+      const expected = reference(id).sts[split]
+      console.log(`${id} ${split}: Spearman ${rho.toFixed(4)} (sentence-transformers ${expected})`)
+      expect(Math.abs(rho - expected)).toBeLessThanOrEqual(0.005)
+    },
+    600_000,
+  )
 })

@@ -29,7 +29,11 @@ export function analysisOptions(cmd: Command): Command {
     .option('--threshold <s>', 'flag rows whose 0–1 outlier score is at least this')
     .option('--neighbors <n>', 'UMAP n_neighbors', '15')
     .option('--min-dist <d>', 'UMAP min_dist', '0.1')
-    .option('--umap-engine <embedmap|umap-js>', 'UMAP implementation: our typed-array port of umap-learn (default; ~5x faster, scales to 1M rows) or the umap-js library', 'embedmap')
+    .option(
+      '--umap-engine <embedmap|umap-js>',
+      'UMAP implementation: our typed-array port of umap-learn (default; ~5x faster, scales to 1M rows) or the umap-js library',
+      'embedmap',
+    )
     .option('--seed <n>', 'random seed (same seed, same map)', '42')
 }
 
@@ -46,7 +50,12 @@ export async function runAnalysis(client: CliClient, datasetId: number, flags: A
     seed: Number(flags.seed ?? 42),
   })
   const { jobId } = await client.call('analyze.start', input)
-  const finished = await waitForJob(client, jobId, showProgress, 'The analysis did not finish ({state}); finished stages are kept: run the same command to continue.')
+  const finished = await waitForJob(
+    client,
+    jobId,
+    showProgress,
+    'The analysis did not finish ({state}); finished stages are kept: run the same command to continue.',
+  )
   const { runId } = jobResult('analyze', finished)
   return client.call('analysis.summary', { datasetId, runId, top: 10 })
 }
@@ -55,7 +64,10 @@ export function describeSummary(s: AnalysisSummary): string {
   const lines = [
     `Analysis ${s.runId} of dataset ${s.datasetId} (${formatCount(s.rows)} rows, ${s.modelId}):`,
     `  ${s.k} clusters${s.silhouette !== null ? `, silhouette ${s.silhouette.toFixed(3)}` : ''}${s.silhouetteCurve.length ? ` (k chosen from ${s.silhouetteCurve[0].k}–${s.silhouetteCurve[s.silhouetteCurve.length - 1].k})` : ''}`,
-    table(['#', 'size', 'label', 'example'], s.clusters.map((c) => [c.idx, formatCount(c.size), truncate(c.label, 40), truncate(c.exemplars[0]?.text ?? '', 50)])),
+    table(
+      ['#', 'size', 'label', 'example'],
+      s.clusters.map((c) => [c.idx, formatCount(c.size), truncate(c.label, 40), truncate(c.exemplars[0]?.text ?? '', 50)]),
+    ),
     `  ${formatCount(s.anomalies.flaggedCount)} outliers (${s.anomalies.method}); most unusual:`,
     ...s.anomalies.top.slice(0, 5).map((a) => `    row ${a.row} score ${a.score.toFixed(3)}: ${truncate(a.text, 70)}`),
     `  ${formatCount(s.duplicates.groupCount)} groups of near-duplicates (${formatCount(s.duplicates.redundantRows)} rows could go)`,
@@ -91,7 +103,18 @@ export function registerAnalyze(program: Command): void {
             `${formatCount(s.anomalies.flaggedCount)} rows flagged (${s.anomalies.method}, score ≥ ${s.anomalies.threshold.toFixed(3)}).`,
             table(
               ['row', 'score', 'raw', 'why', 'cluster', 'nearest rows', 'text'],
-              top.map((a) => [a.row, a.score.toFixed(3), a.rawDistance.toFixed(3), a.reason ?? '', a.cluster ?? '', a.neighbors.slice(0, 3).map((n) => n.row).join(' '), truncate(a.text, 60)]),
+              top.map((a) => [
+                a.row,
+                a.score.toFixed(3),
+                a.rawDistance.toFixed(3),
+                a.reason ?? '',
+                a.cluster ?? '',
+                a.neighbors
+                  .slice(0, 3)
+                  .map((n) => n.row)
+                  .join(' '),
+                truncate(a.text, 60),
+              ]),
             ),
           ].join('\n'),
         )
@@ -109,7 +132,12 @@ export function registerAnalyze(program: Command): void {
       await withEngine(globals, async (client) => {
         const input = parseChannelInput('rows.neighbors', { datasetId: Number(flags.dataset), row: Number(flags.row), k: Number(flags.k) })
         const hits = await client.call('rows.neighbors', input)
-        emit(globals, hits, () => table(['row', 'similarity', 'text'], hits.map((h) => [h.row, h.similarity.toFixed(3), truncate(h.text, 80)])))
+        emit(globals, hits, () =>
+          table(
+            ['row', 'similarity', 'text'],
+            hits.map((h) => [h.row, h.similarity.toFixed(3), truncate(h.text, 80)]),
+          ),
+        )
       })
     })
 
@@ -125,11 +153,24 @@ export function registerAnalyze(program: Command): void {
       await withEngine(globals, async (client) => {
         if (flags.keyword) {
           const page = await client.call('datasets.rows', { id: Number(flags.dataset), query, limit: Number(flags.k) })
-          emit(globals, page, () => `${table(['row', 'text'], page.rows.map((r) => [r.idx, truncate(r.text, 90)]))}\n${formatCount(page.total)} rows contain '${query}'`)
+          emit(
+            globals,
+            page,
+            () =>
+              `${table(
+                ['row', 'text'],
+                page.rows.map((r) => [r.idx, truncate(r.text, 90)]),
+              )}\n${formatCount(page.total)} rows contain '${query}'`,
+          )
           return
         }
         const r = await client.call('search.semantic', { datasetId: Number(flags.dataset), query, k: Number(flags.k) })
-        emit(globals, r, () => table(['row', 'score', 'text'], r.hits.map((h) => [h.row, h.score.toFixed(3), truncate(h.text, 80)])))
+        emit(globals, r, () =>
+          table(
+            ['row', 'score', 'text'],
+            r.hits.map((h) => [h.row, h.score.toFixed(3), truncate(h.text, 80)]),
+          ),
+        )
       })
     })
 }

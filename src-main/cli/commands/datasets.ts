@@ -33,7 +33,10 @@ export function registerDatasets(program: Command): void {
           [
             `dataset ${d.id}: ${d.name} (${formatCount(d.rowCount)} rows, ${d.status})`,
             `source: ${d.sourcePath} (${d.format}, ${d.encoding})`,
-            table(['#', 'column', 'type', 'median length', ''], d.columns.map((c) => [c.idx, c.name, c.type, c.medianLength, c.idx === d.textColumn ? 'text' : ''])),
+            table(
+              ['#', 'column', 'type', 'median length', ''],
+              d.columns.map((c) => [c.idx, c.name, c.type, c.medianLength, c.idx === d.textColumn ? 'text' : '']),
+            ),
             ...(d.importReport?.warnings ?? []).map((w) => `note: ${w}`),
           ].join('\n'),
         )

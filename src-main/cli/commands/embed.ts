@@ -32,7 +32,12 @@ export function registerEmbed(program: Command): void {
           dims: flags.dims === undefined ? undefined : Number(flags.dims),
         })
         const { jobId } = await client.call('embed.start', input)
-        const finished = await waitForJob(client, jobId, !globals.json, 'Embedding did not finish ({state}); finished vectors are kept: run the same command to continue.')
+        const finished = await waitForJob(
+          client,
+          jobId,
+          !globals.json,
+          'Embedding did not finish ({state}); finished vectors are kept: run the same command to continue.',
+        )
         const { setId } = jobResult('embed', finished)
         const set = (await client.call('embeddings.list', { datasetId: input.datasetId })).find((s) => s.id === setId)!
         const job = finished
@@ -43,7 +48,8 @@ export function registerEmbed(program: Command): void {
             `  ran on ${p?.used ?? '?'}${p?.fallbackReason ? ` (asked for ${p.requested}: ${p.fallbackReason})` : ''}`,
           ]
           if (set.truncatedCount) lines.push(`  note: ${formatCount(set.truncatedCount)} texts were longer than the model takes and were cut.`)
-          if (set.emptyTextCount) lines.push(`  note: ${formatCount(set.emptyTextCount)} rows have empty text; they were embedded as an empty string and sit together on the map.`)
+          if (set.emptyTextCount)
+            lines.push(`  note: ${formatCount(set.emptyTextCount)} rows have empty text; they were embedded as an empty string and sit together on the map.`)
           return lines.join('\n')
         })
       })

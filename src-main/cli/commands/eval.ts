@@ -31,7 +31,12 @@ const opt = (v: unknown) => (typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v
 function taskSpec(kind: string, f: EvalFlags): EvalTaskSpec {
   const need = (name: string) => {
     const v = f[name]
-    if (typeof v !== 'string') throw new EmbedMapError('BAD_INPUT', `eval ${kind} needs --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`, `See \`embedmap eval ${kind} --help\`.`)
+    if (typeof v !== 'string')
+      throw new EmbedMapError(
+        'BAD_INPUT',
+        `eval ${kind} needs --${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`,
+        `See \`embedmap eval ${kind} --help\`.`,
+      )
     return v
   }
   switch (kind) {
@@ -53,7 +58,13 @@ function taskSpec(kind: string, f: EvalFlags): EvalTaskSpec {
     case 'clustering':
       return { kind, file: path.resolve(need('file')), text: opt(f.text), label: opt(f.label) }
     case 'classification':
-      return { kind, file: path.resolve(need('file')), test: typeof f.test === 'string' ? path.resolve(f.test) : undefined, text: opt(f.text), label: opt(f.label) }
+      return {
+        kind,
+        file: path.resolve(need('file')),
+        test: typeof f.test === 'string' ? path.resolve(f.test) : undefined,
+        text: opt(f.text),
+        label: opt(f.label),
+      }
     default:
       return { kind: 'bitext', file: path.resolve(need('file')), source: opt(need('src'))!, target: opt(need('tgt'))! }
   }
@@ -67,8 +78,19 @@ function writeOut(file: string, runs: EvaluationRun[]): void {
     return
   }
   const names = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))]
-  const rows = runs.map((r) => [r.modelId, r.dims ?? '', r.mainMetric, r.mainScore, r.costs.seconds, r.costs.sentencesPerSecond ?? '', ...names.map((n) => r.metrics[n] ?? '')])
-  fs.writeFileSync(file, stringify(rows, { header: true, columns: ['model', 'dims', 'main_metric', 'main_score', 'seconds', 'sentences_per_second', ...names] }))
+  const rows = runs.map((r) => [
+    r.modelId,
+    r.dims ?? '',
+    r.mainMetric,
+    r.mainScore,
+    r.costs.seconds,
+    r.costs.sentencesPerSecond ?? '',
+    ...names.map((n) => r.metrics[n] ?? ''),
+  ])
+  fs.writeFileSync(
+    file,
+    stringify(rows, { header: true, columns: ['model', 'dims', 'main_metric', 'main_score', 'seconds', 'sentences_per_second', ...names] }),
+  )
 }
 
 function describeRuns(runs: EvaluationRun[]): string {
@@ -87,9 +109,22 @@ function describeRuns(runs: EvaluationRun[]): string {
 }
 
 async function runEval(client: CliClient, kind: string, flags: EvalFlags, globals: GlobalOptions): Promise<void> {
-  const input = { task: taskSpec(kind, flags), models: flags.model, baseline: flags.baseline, matryoshka: flags.matryoshka, recompute: !!flags.recompute, device: flags.device, variant: flags.variant }
+  const input = {
+    task: taskSpec(kind, flags),
+    models: flags.model,
+    baseline: flags.baseline,
+    matryoshka: flags.matryoshka,
+    recompute: !!flags.recompute,
+    device: flags.device,
+    variant: flags.variant,
+  }
   const { jobId } = await client.call('eval.start', input)
-  const finished = await waitForJob(client, jobId, !globals.json, 'The evaluation stopped ({state}); finished models are stored: run the same command to continue.')
+  const finished = await waitForJob(
+    client,
+    jobId,
+    !globals.json,
+    'The evaluation stopped ({state}); finished models are stored: run the same command to continue.',
+  )
   const result = jobResult('evaluate', finished)
   const runs = await client.call('eval.runs', { ids: result.runIds })
   // Baseline first, then the models in the order asked, each at its dimensions from largest to smallest.
@@ -97,27 +132,87 @@ async function runEval(client: CliClient, kind: string, flags: EvalFlags, global
   runs.sort((a, b) => order.get(a.id)! - order.get(b.id)!)
   if (flags.out) writeOut(path.resolve(flags.out), runs)
   const reused = new Set(result.reused)
-  emit(globals, { task: kind, data: result.dataLabel, dataFingerprint: result.dataFingerprint, warnings: result.warnings, reused: result.reused, results: runs }, () =>
-    [
-      `eval ${kind} on ${result.dataLabel}`,
-      ...result.warnings.map((w) => `warning: ${w}`),
-      describeRuns(runs),
-      reused.size ? `(${reused.size} result${reused.size > 1 ? 's' : ''} stored earlier for the same data and model were reused; --recompute computes them again)` : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
+  emit(
+    globals,
+    { task: kind, data: result.dataLabel, dataFingerprint: result.dataFingerprint, warnings: result.warnings, reused: result.reused, results: runs },
+    () =>
+      [
+        `eval ${kind} on ${result.dataLabel}`,
+        ...result.warnings.map((w) => `warning: ${w}`),
+        describeRuns(runs),
+        reused.size
+          ? `(${reused.size} result${reused.size > 1 ? 's' : ''} stored earlier for the same data and model were reused; --recompute computes them again)`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
   )
 }
 
 export function registerEval(program: Command): void {
   const evalCmd = program.command('eval').description("evaluate models on your own data with mteb's metrics (beside a lexical baseline)")
   const tasks: [string, string, [string, string][]][] = [
-    ['retrieval', 'queries + corpus + qrels (BEIR-style CSVs): nDCG@10 and more', [['--queries <file>', 'queries (id, text)'], ['--corpus <file>', 'documents (id, [title,] text)'], ['--qrels <file>', 'query id, document id, score'], ['--query-id <col>', 'query id column'], ['--query-text <col>', 'query text column'], ['--doc-id <col>', 'document id column'], ['--doc-text <cols>', 'document text column(s), comma-separated, joined with a space']]],
-    ['sts', 'pairs + gold score: Spearman of cosine', [['--pairs <file>', 'pairs file'], ['--a <col>', 'first text'], ['--b <col>', 'second text'], ['--score <col>', 'gold score']]],
-    ['pairs', 'pairs + binary label: max average precision', [['--pairs <file>', 'pairs file'], ['--a <col>', 'first text'], ['--b <col>', 'second text'], ['--label <col>', '0/1 label']]],
-    ['clustering', 'text + label: V-measure of mini-batch k-means', [['--file <file>', 'data file'], ['--text <col>', 'text column'], ['--label <col>', 'label column']]],
-    ['classification', 'text + label: logistic-regression accuracy', [['--file <file>', 'training file'], ['--test <file>', 'test file (default: 5-fold cross-validation)'], ['--text <col>', 'text column'], ['--label <col>', 'label column']]],
-    ['bitext', 'two parallel columns: nearest-neighbour F1', [['--file <file>', 'data file'], ['--src <col>', 'source-language column'], ['--tgt <col>', 'target-language column']]],
+    [
+      'retrieval',
+      'queries + corpus + qrels (BEIR-style CSVs): nDCG@10 and more',
+      [
+        ['--queries <file>', 'queries (id, text)'],
+        ['--corpus <file>', 'documents (id, [title,] text)'],
+        ['--qrels <file>', 'query id, document id, score'],
+        ['--query-id <col>', 'query id column'],
+        ['--query-text <col>', 'query text column'],
+        ['--doc-id <col>', 'document id column'],
+        ['--doc-text <cols>', 'document text column(s), comma-separated, joined with a space'],
+      ],
+    ],
+    [
+      'sts',
+      'pairs + gold score: Spearman of cosine',
+      [
+        ['--pairs <file>', 'pairs file'],
+        ['--a <col>', 'first text'],
+        ['--b <col>', 'second text'],
+        ['--score <col>', 'gold score'],
+      ],
+    ],
+    [
+      'pairs',
+      'pairs + binary label: max average precision',
+      [
+        ['--pairs <file>', 'pairs file'],
+        ['--a <col>', 'first text'],
+        ['--b <col>', 'second text'],
+        ['--label <col>', '0/1 label'],
+      ],
+    ],
+    [
+      'clustering',
+      'text + label: V-measure of mini-batch k-means',
+      [
+        ['--file <file>', 'data file'],
+        ['--text <col>', 'text column'],
+        ['--label <col>', 'label column'],
+      ],
+    ],
+    [
+      'classification',
+      'text + label: logistic-regression accuracy',
+      [
+        ['--file <file>', 'training file'],
+        ['--test <file>', 'test file (default: 5-fold cross-validation)'],
+        ['--text <col>', 'text column'],
+        ['--label <col>', 'label column'],
+      ],
+    ],
+    [
+      'bitext',
+      'two parallel columns: nearest-neighbour F1',
+      [
+        ['--file <file>', 'data file'],
+        ['--src <col>', 'source-language column'],
+        ['--tgt <col>', 'target-language column'],
+      ],
+    ],
   ]
   for (const [kind, description, options] of tasks) {
     const cmd = evalCmd.command(kind).description(description)
@@ -144,7 +239,14 @@ export function registerEval(program: Command): void {
       const globals = c.optsWithGlobals() as GlobalOptions
       await withEngine(globals, async (client) => {
         const runs = await client.call('eval.runs', { task: flags.task })
-        emit(globals, runs, () => (runs.length ? table(['id', 'task', 'data', 'model', 'metric', 'score', 'date'], runs.map((r) => [r.id, r.task, r.dataLabel, label(r), r.mainMetric, r.mainScore.toFixed(4), r.createdAt.slice(0, 16)])) : 'No evaluations yet.'))
+        emit(globals, runs, () =>
+          runs.length
+            ? table(
+                ['id', 'task', 'data', 'model', 'metric', 'score', 'date'],
+                runs.map((r) => [r.id, r.task, r.dataLabel, label(r), r.mainMetric, r.mainScore.toFixed(4), r.createdAt.slice(0, 16)]),
+              )
+            : 'No evaluations yet.',
+        )
       })
     })
 
@@ -159,7 +261,10 @@ export function registerEval(program: Command): void {
         emit(globals, r, () =>
           [
             `${r.task} · ${r.dataLabel} · ${label(r)} (${r.modelVersion.slice(0, 12)})`,
-            table(['metric', 'value'], Object.entries(r.metrics).map(([k, v]) => [k, v.toFixed(5)])),
+            table(
+              ['metric', 'value'],
+              Object.entries(r.metrics).map(([k, v]) => [k, v.toFixed(5)]),
+            ),
             `${r.costs.seconds.toFixed(1)} s${r.costs.sentencesPerSecond ? `, ${r.costs.sentencesPerSecond.toFixed(0)} texts/s` : ''}${r.costs.sizeBytes ? `, ${Math.round(r.costs.sizeBytes / 1e6)} MB on disk` : ''}`,
             ...r.warnings.map((w) => `warning: ${w}`),
           ].join('\n'),

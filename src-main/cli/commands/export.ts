@@ -17,7 +17,12 @@ export interface ExportFlags {
   force?: boolean
 }
 
-export async function runExport(client: CliClient, datasetId: number, flags: ExportFlags, showProgress: boolean): Promise<{ out: string; rows: number; bytes: number }> {
+export async function runExport(
+  client: CliClient,
+  datasetId: number,
+  flags: ExportFlags,
+  showProgress: boolean,
+): Promise<{ out: string; rows: number; bytes: number }> {
   const input = parseChannelInput('export.start', {
     datasetId,
     what: flags.rows ? 'selection' : flags.what,

@@ -36,11 +36,20 @@ export function registerGpu(program: Command): void {
       try {
         if (process.platform === 'darwin') throw new EmbedMapError('BAD_INPUT', 'macOS has no CUDA; EmbedMap uses CoreML there without any setup.')
         const before = await gpuStatus()
-        if (!before.nvidiaGpus) throw new EmbedMapError('NOT_FOUND', 'No NVIDIA GPU or driver was found (nvidia-smi is missing or failed).', 'Install the NVIDIA driver, then run `embedmap gpu enable` again. EmbedMap keeps working on the CPU meanwhile.')
+        if (!before.nvidiaGpus)
+          throw new EmbedMapError(
+            'NOT_FOUND',
+            'No NVIDIA GPU or driver was found (nvidia-smi is missing or failed).',
+            'Install the NVIDIA driver, then run `embedmap gpu enable` again. EmbedMap keeps working on the CPU meanwhile.',
+          )
         if (!before.ready) {
           const installed = installCudaProvider()
           if (!installed.ok) {
-            throw new EmbedMapError('INTERNAL', `Installing the CUDA provider failed: ${installed.output.split('\n').slice(-3).join(' ')}`, 'It downloads from NuGet: check the internet connection or proxy (GLOBAL_AGENT_HTTPS_PROXY), then run `embedmap gpu enable` again.')
+            throw new EmbedMapError(
+              'INTERNAL',
+              `Installing the CUDA provider failed: ${installed.output.split('\n').slice(-3).join(' ')}`,
+              'It downloads from NuGet: check the internet connection or proxy (GLOBAL_AGENT_HTTPS_PROXY), then run `embedmap gpu enable` again.',
+            )
           }
         }
         const after = await gpuStatus()

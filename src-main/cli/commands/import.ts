@@ -37,35 +37,55 @@ export function registerImport(program: Command): void {
     .option('--preview', 'only show what would be imported (encoding, delimiter, columns, first rows)')
     .action(async (file: string, flags: ImportFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
-      await withEngine(globals, async (client) => {
-        const options = toOptions(flags)
-        if (flags.preview) {
-          const preview = await client.call('import.preview', { path: file, options })
-          emit(globals, preview, () =>
-            [
-              `${preview.path}: ${preview.format}, ${preview.encoding}${preview.delimiter ? `, delimiter ${JSON.stringify(preview.delimiter)}` : ''}`,
-              `text column: ${preview.columns[preview.suggestedTextColumn]?.name}`,
-              table(['#', 'column', 'type'], preview.columns.map((c) => [c.idx, c.name, c.type])),
-              '',
-              table(preview.columns.map((c) => c.name), preview.sampleRows.slice(0, 5).map((r) => r.map((c) => truncate(c, 40)))),
-            ].join('\n'),
+      await withEngine(
+        globals,
+        async (client) => {
+          const options = toOptions(flags)
+          if (flags.preview) {
+            const preview = await client.call('import.preview', { path: file, options })
+            emit(globals, preview, () =>
+              [
+                `${preview.path}: ${preview.format}, ${preview.encoding}${preview.delimiter ? `, delimiter ${JSON.stringify(preview.delimiter)}` : ''}`,
+                `text column: ${preview.columns[preview.suggestedTextColumn]?.name}`,
+                table(
+                  ['#', 'column', 'type'],
+                  preview.columns.map((c) => [c.idx, c.name, c.type]),
+                ),
+                '',
+                table(
+                  preview.columns.map((c) => c.name),
+                  preview.sampleRows.slice(0, 5).map((r) => r.map((c) => truncate(c, 40))),
+                ),
+              ].join('\n'),
+            )
+            return
+          }
+          const { jobId, datasetId } = await client.call('import.start', { path: file, options })
+          const finished = await waitForJob(
+            client,
+            jobId,
+            !globals.json,
+            `The import of ${file} stopped ({state}); run the same command to resume it, or \`embedmap jobs\` to see it.`,
           )
-          return
-        }
-        const { jobId, datasetId } = await client.call('import.start', { path: file, options })
-        const finished = await waitForJob(client, jobId, !globals.json, `The import of ${file} stopped ({state}); run the same command to resume it, or \`embedmap jobs\` to see it.`)
-        const dataset = await client.call('datasets.get', { id: datasetId })
-        emit(globals, { dataset, job: finished }, () => {
-          const lines = [
-            `Imported ${formatCount(dataset.rowCount)} rows into dataset ${dataset.id} (${dataset.name}).`,
-            `  format ${dataset.format}, encoding ${dataset.encoding}${dataset.delimiter ? `, delimiter ${JSON.stringify(dataset.delimiter)}` : ''}`,
-            `  text column: ${dataset.columns[dataset.textColumn]?.name}; metadata: ${dataset.columns.filter((c) => c.idx !== dataset.textColumn).map((c) => `${c.name} (${c.type})`).join(', ') || 'none'}`,
-          ]
-          for (const w of dataset.importReport?.warnings ?? []) lines.push(`  note: ${w}`)
-          for (const r of dataset.importReport?.ragged.examples.slice(0, 5) ?? []) lines.push(`    line ${r.line}: ${r.got} fields, header has ${r.expected}`)
-          return lines.join('\n')
-        })
-      }, { resume: false })
+          const dataset = await client.call('datasets.get', { id: datasetId })
+          emit(globals, { dataset, job: finished }, () => {
+            const lines = [
+              `Imported ${formatCount(dataset.rowCount)} rows into dataset ${dataset.id} (${dataset.name}).`,
+              `  format ${dataset.format}, encoding ${dataset.encoding}${dataset.delimiter ? `, delimiter ${JSON.stringify(dataset.delimiter)}` : ''}`,
+              `  text column: ${dataset.columns[dataset.textColumn]?.name}; metadata: ${
+                dataset.columns
+                  .filter((c) => c.idx !== dataset.textColumn)
+                  .map((c) => `${c.name} (${c.type})`)
+                  .join(', ') || 'none'
+              }`,
+            ]
+            for (const w of dataset.importReport?.warnings ?? []) lines.push(`  note: ${w}`)
+            for (const r of dataset.importReport?.ragged.examples.slice(0, 5) ?? []) lines.push(`    line ${r.line}: ${r.got} fields, header has ${r.expected}`)
+            return lines.join('\n')
+          })
+        },
+        { resume: false },
+      )
     })
 }
 

@@ -19,7 +19,10 @@ export function registerRows(program: Command): void {
         const page = await client.call('datasets.rows', input)
         emit(globals, page, () =>
           [
-            table(['row', 'line', ...d.columns.map((c) => (c.idx === d.textColumn ? `${c.name} *` : c.name))], page.rows.map((r) => [r.idx, r.line, ...r.cells.map((c) => truncate(c, 60))])),
+            table(
+              ['row', 'line', ...d.columns.map((c) => (c.idx === d.textColumn ? `${c.name} *` : c.name))],
+              page.rows.map((r) => [r.idx, r.line, ...r.cells.map((c) => truncate(c, 60))]),
+            ),
             `${formatCount(page.rows.length)} of ${formatCount(page.total)} rows (* text column)`,
           ].join('\n'),
         )

@@ -45,12 +45,24 @@ export function registerRun(program: Command): void {
         const ext = flags.format === 'jsonl' ? 'jsonl' : flags.format
         const files: Record<string, string> = {}
         for (const what of ['all', 'clusters', 'anomalies', 'duplicates']) {
-          const r = await runExport(client, datasetId, { what, format: flags.format, out: path.join(flags.out, `${what === 'all' ? 'rows' : what}.${ext}`), force: true }, false)
+          const r = await runExport(
+            client,
+            datasetId,
+            { what, format: flags.format, out: path.join(flags.out, `${what === 'all' ? 'rows' : what}.${ext}`), force: true },
+            false,
+          )
           files[what] = r.out
         }
         const summaryFile = path.join(flags.out, 'summary.json')
         fs.writeFileSync(summaryFile, JSON.stringify(summary, null, 2) + '\n')
-        emit(globals, { datasetId, summary, files: { ...files, summary: summaryFile } }, () => `${describeSummary(summary)}\n\nFiles in ${path.resolve(flags.out)}: ${Object.values(files).map((f) => path.basename(f)).join(', ')}, summary.json`)
+        emit(
+          globals,
+          { datasetId, summary, files: { ...files, summary: summaryFile } },
+          () =>
+            `${describeSummary(summary)}\n\nFiles in ${path.resolve(flags.out)}: ${Object.values(files)
+              .map((f) => path.basename(f))
+              .join(', ')}, summary.json`,
+        )
       })
     })
 }

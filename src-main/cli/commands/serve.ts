@@ -21,7 +21,11 @@ export function registerServe(program: Command): void {
       try {
         const rendererDir = resolveRendererDir(path.join(repoRoot, 'out', 'renderer'))
         if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-          throw new EmbedMapError('NOT_FOUND', `The app's web files are not built (${rendererDir} is missing).`, 'Run `npm run build` once, then `embedmap serve` again.')
+          throw new EmbedMapError(
+            'NOT_FOUND',
+            `The app's web files are not built (${rendererDir} is missing).`,
+            'Run `npm run build` once, then `embedmap serve` again.',
+          )
         }
         const port = Number(flags.port)
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new EmbedMapError('BAD_INPUT', `--port must be 0–65535, not '${flags.port}'.`)

@@ -31,15 +31,31 @@ export function registerSimilarity(program: Command): void {
     .action(async (textA: string | undefined, textB: string | undefined, flags: SimilarityFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
       await withEngine(globals, async (client) => {
-        if (flags.pairs && (!flags.a || !flags.b)) throw new EmbedMapError('BAD_INPUT', '--pairs needs --a COL and --b COL.', 'Name the two text columns, e.g. --a sentence1 --b sentence2.')
+        if (flags.pairs && (!flags.a || !flags.b))
+          throw new EmbedMapError('BAD_INPUT', '--pairs needs --a COL and --b COL.', 'Name the two text columns, e.g. --a sentence1 --b sentence2.')
         const model = { model: flags.model, device: flags.device, variant: flags.variant } as const
         if (flags.pairs) {
-          const r = await client.call('similarity.pairs', { ...model, path: flags.pairs, a: flags.a!, b: flags.b!, out: flags.out, overwrite: flags.force ?? false })
-          emit(globals, r, () => `${formatCount(r.count)} pairs scored with ${r.model.id}; mean similarity ${r.mean.toFixed(4)}${r.out ? `; written to ${r.out}` : ''}.`)
+          const r = await client.call('similarity.pairs', {
+            ...model,
+            path: flags.pairs,
+            a: flags.a!,
+            b: flags.b!,
+            out: flags.out,
+            overwrite: flags.force ?? false,
+          })
+          emit(
+            globals,
+            r,
+            () => `${formatCount(r.count)} pairs scored with ${r.model.id}; mean similarity ${r.mean.toFixed(4)}${r.out ? `; written to ${r.out}` : ''}.`,
+          )
           return
         }
         if (textA === undefined || textB === undefined) {
-          throw new EmbedMapError('BAD_INPUT', 'Give two texts, or --pairs FILE --a COL --b COL.', 'Example: embedmap similarity "今天天气很好" "The weather is nice today"')
+          throw new EmbedMapError(
+            'BAD_INPUT',
+            'Give two texts, or --pairs FILE --a COL --b COL.',
+            'Example: embedmap similarity "今天天气很好" "The weather is nice today"',
+          )
         }
         const r = await client.call('similarity.texts', { ...model, a: [textA], b: [textB] })
         emit(globals, { model: r.model, similarity: r.scores[0] }, () => r.scores[0].toFixed(4))

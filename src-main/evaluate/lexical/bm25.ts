@@ -20,7 +20,10 @@ export class Bm25Index {
   private readonly avgLength: number
   readonly size: number
 
-  constructor(docs: readonly string[], private readonly opts: Bm25Options = {}) {
+  constructor(
+    docs: readonly string[],
+    private readonly opts: Bm25Options = {},
+  ) {
     this.size = docs.length
     this.docLength = new Float32Array(docs.length)
     const lists = new Map<string, { doc: number[]; tf: number[] }>()

@@ -29,7 +29,11 @@ export function fitTfidf(texts: readonly string[], opts: TfidfOptions = {}): Tfi
   }
   const max = opts.maxFeatures ?? 4096
   // most frequent first, ties alphabetical (sklearn's max_features rule), then the kept ones sorted
-  const kept = [...freq.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([f]) => f).sort()
+  const kept = [...freq.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, max)
+    .map(([f]) => f)
+    .sort()
   const vocabulary = new Map(kept.map((f, i) => [f, i]))
   const N = texts.length
   const idf = Float64Array.from(kept, (f) => Math.log((1 + N) / (1 + (df.get(f) ?? 0))) + 1)

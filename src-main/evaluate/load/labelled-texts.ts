@@ -21,10 +21,22 @@ export async function loadLabelledTexts(cols: LabelledColumns): Promise<{ text: 
   requireNonEmpty(t, 1, 'Every row needs a label; remove the unlabelled rows.')
   const rows = t.rows.map((r) => ({ text: r.values[0], label: r.values[1] }))
   const labels = new Set(rows.map((r) => r.label))
-  if (labels.size < 2) throw badInput(t.file, undefined, `column '${t.columns[1]}' has one class only ('${rows[0].label}')`, 'Clustering and classification need at least two different labels.')
+  if (labels.size < 2)
+    throw badInput(
+      t.file,
+      undefined,
+      `column '${t.columns[1]}' has one class only ('${rows[0].label}')`,
+      'Clustering and classification need at least two different labels.',
+    )
   const max = cols.maxLabels ?? 1000
   if (labels.size > max || (labels.size === rows.length && rows.length > 20)) {
-    throw badInput(t.file, undefined, `column '${t.columns[1]}' has ${labels.size.toLocaleString('en')} distinct values in ${rows.length.toLocaleString('en')} rows: that looks like an id or a text, not a class label`, `Pick a label column with a few classes (at most ${max.toLocaleString('en')}).`, { distinct: labels.size, rows: rows.length })
+    throw badInput(
+      t.file,
+      undefined,
+      `column '${t.columns[1]}' has ${labels.size.toLocaleString('en')} distinct values in ${rows.length.toLocaleString('en')} rows: that looks like an id or a text, not a class label`,
+      `Pick a label column with a few classes (at most ${max.toLocaleString('en')}).`,
+      { distinct: labels.size, rows: rows.length },
+    )
   }
   return rows
 }

@@ -17,7 +17,13 @@ export async function loadParallelTexts(cols: ParallelColumns): Promise<{ source
   const broken = t.rows.filter((r) => (r.values[0] === '') !== (r.values[1] === '') || r.values[0] === '')
   if (broken.length) {
     const lines = broken.slice(0, 5).map((r) => r.line)
-    throw badInput(t.file, lines[0], `${broken.length} row(s) are not parallel: one or both of '${t.columns[0]}' / '${t.columns[1]}' is empty (lines ${lines.join(', ')}${broken.length > 5 ? ', …' : ''})`, 'Each row must hold a sentence and its translation; remove or complete the broken rows.', { count: broken.length, lines })
+    throw badInput(
+      t.file,
+      lines[0],
+      `${broken.length} row(s) are not parallel: one or both of '${t.columns[0]}' / '${t.columns[1]}' is empty (lines ${lines.join(', ')}${broken.length > 5 ? ', …' : ''})`,
+      'Each row must hold a sentence and its translation; remove or complete the broken rows.',
+      { count: broken.length, lines },
+    )
   }
   return t.rows.map((r) => ({ source: r.values[0], target: r.values[1] }))
 }

@@ -27,9 +27,19 @@ export function pickColumn(file: string, columns: readonly string[], choice: Col
       const i = lower.indexOf(name.toLowerCase())
       if (i !== -1) return i
     }
-    throw badInput(file, undefined, `no ${what} column (looked for ${choice.map((c) => `'${c}'`).join(', ')}; columns: ${columns.map((c) => `'${c}'`).join(', ')})`, `Name the ${what} column explicitly.`, { columns })
+    throw badInput(
+      file,
+      undefined,
+      `no ${what} column (looked for ${choice.map((c) => `'${c}'`).join(', ')}; columns: ${columns.map((c) => `'${c}'`).join(', ')})`,
+      `Name the ${what} column explicitly.`,
+      { columns },
+    )
   }
-  return resolveTextColumn(file, columns.map((name) => ({ name })), choice as string | number)
+  return resolveTextColumn(
+    file,
+    columns.map((name) => ({ name })),
+    choice as string | number,
+  )
 }
 
 export async function readTable(file: string, choices: ColumnChoice[], what: string[]): Promise<Table> {
@@ -50,9 +60,15 @@ export function requireNonEmpty(table: Table, col: number, hint: string): void {
   const empty = table.rows.filter((r) => r.values[col] === '')
   if (empty.length === 0) return
   const lines = empty.slice(0, 5).map((r) => r.line)
-  throw badInput(table.file, lines[0], `column '${table.columns[col]}' is empty on ${empty.length} row${empty.length > 1 ? 's' : ''} (lines ${lines.join(', ')}${empty.length > 5 ? ', …' : ''})`, hint, {
-    column: table.columns[col],
-    count: empty.length,
-    lines,
-  })
+  throw badInput(
+    table.file,
+    lines[0],
+    `column '${table.columns[col]}' is empty on ${empty.length} row${empty.length > 1 ? 's' : ''} (lines ${lines.join(', ')}${empty.length > 5 ? ', …' : ''})`,
+    hint,
+    {
+      column: table.columns[col],
+      count: empty.length,
+      lines,
+    },
+  )
 }

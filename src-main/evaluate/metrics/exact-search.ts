@@ -92,7 +92,9 @@ export function exactTopK(queries: Float32Array, corpus: Float32Array, d: number
     }
     for (let q = 0; q < i1 - i0; q++) {
       const n = size[q]
-      const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => (worse(heapS[q * K + a], heapI[q * K + a], heapS[q * K + b], heapI[q * K + b]) ? 1 : -1))
+      const order = Array.from({ length: n }, (_, t) => t).sort((a, b) =>
+        worse(heapS[q * K + a], heapI[q * K + a], heapS[q * K + b], heapI[q * K + b]) ? 1 : -1,
+      )
       const row = (i0 + q) * K
       order.forEach((t, r) => {
         indices[row + r] = heapI[q * K + t]

@@ -38,7 +38,11 @@ function sortedRows(scores: ArrayLike<number>, higherIsPositive: boolean): numbe
   return order.sort((a, b) => (higherIsPositive ? scores[b] - scores[a] : scores[a] - scores[b]))
 }
 
-export function bestAccuracyAndThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>, higherIsPositive: boolean): { accuracy: number; threshold: number } {
+export function bestAccuracyAndThreshold(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  higherIsPositive: boolean,
+): { accuracy: number; threshold: number } {
   const rows = sortedRows(scores, higherIsPositive)
   let negativesLeft = 0
   for (let i = 0; i < labels.length; i++) if (labels[i] === 0) negativesLeft++
@@ -57,7 +61,11 @@ export function bestAccuracyAndThreshold(scores: ArrayLike<number>, labels: Arra
   return { accuracy: best, threshold }
 }
 
-export function bestF1AndThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>, higherIsPositive: boolean): { f1: number; precision: number; recall: number; threshold: number } {
+export function bestF1AndThreshold(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  higherIsPositive: boolean,
+): { f1: number; precision: number; recall: number; threshold: number } {
   const rows = sortedRows(scores, higherIsPositive)
   let total = 0
   for (let i = 0; i < labels.length; i++) if (labels[i] === 1) total++

@@ -30,7 +30,7 @@ export const MTEB_K_VALUES = [1, 3, 5, 10, 20, 100, 1000] as const
 
 /** Sorts hits the way trec_eval does: score descending, ties by document id descending (byte order). */
 export function rankHits(hits: RankedHit[]): RankedHit[] {
-  return hits.slice().sort((a, b) => (b.score - a.score) || compareIdsDescending(a.docId, b.docId))
+  return hits.slice().sort((a, b) => b.score - a.score || compareIdsDescending(a.docId, b.docId))
 }
 
 /** strcmp order on UTF-8 bytes, reversed. Plain `<` on JS strings compares UTF-16 units, which differs only for astral characters. */
@@ -100,7 +100,14 @@ export function retrievalScores(runs: ReadonlyMap<string, readonly RankedHit[]>,
     perQuery.push({ queryId, metrics: queryMetrics(ranked, judged, kValues) })
   }
   const metrics: Record<string, number> = {}
-  const names: [keyof QueryMetrics, string][] = [['ndcg', 'ndcg'], ['map', 'map'], ['recall', 'recall'], ['precision', 'precision'], ['mrr', 'mrr'], ['hitRate', 'hit_rate']]
+  const names: [keyof QueryMetrics, string][] = [
+    ['ndcg', 'ndcg'],
+    ['map', 'map'],
+    ['recall', 'recall'],
+    ['precision', 'precision'],
+    ['mrr', 'mrr'],
+    ['hitRate', 'hit_rate'],
+  ]
   for (const [key, name] of names) {
     kValues.forEach((k, i) => {
       let s = 0

@@ -33,8 +33,14 @@ function directionMetrics(top: TopK, n: number): Record<string, number> {
 
 export async function runBitextTask(input: BitextInput): Promise<TaskResult> {
   const n = input.pairs.length
-  const s = await input.embed(input.pairs.map((p) => p.source), 'symmetric')
-  const t = await input.embed(input.pairs.map((p) => p.target), 'symmetric')
+  const s = await input.embed(
+    input.pairs.map((p) => p.source),
+    'symmetric',
+  )
+  const t = await input.embed(
+    input.pairs.map((p) => p.target),
+    'symmetric',
+  )
   const d = rowWidth(s, n, 'vectors')
   const S = normalizeRowsCopy(s, d)
   const T = normalizeRowsCopy(t, d)

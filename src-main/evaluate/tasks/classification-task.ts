@@ -67,12 +67,18 @@ function rows(X: Float32Array, d: number, idx: readonly number[]): Float32Array 
 export async function runClassificationTask(input: ClassificationInput): Promise<ClassificationResult> {
   const seed = input.seed ?? 42
   const perLabel = input.samplesPerLabel ?? 8
-  const trainX = await input.embed(input.train.map((r) => r.text), 'symmetric')
+  const trainX = await input.embed(
+    input.train.map((r) => r.text),
+    'symmetric',
+  )
   const d = rowWidth(trainX, input.train.length, 'vectors')
   const trainLabels = input.train.map((r) => r.label)
   const experiments: { trainIdx: number[]; testX: Float32Array; testLabels: string[] }[] = []
   if (input.test) {
-    const testX = await input.embed(input.test.map((r) => r.text), 'symmetric')
+    const testX = await input.embed(
+      input.test.map((r) => r.text),
+      'symmetric',
+    )
     const testLabels = input.test.map((r) => r.label)
     const order = trainLabels.map((_, i) => i)
     for (let e = 0; e < (input.nExperiments ?? 10); e++) experiments.push({ trainIdx: undersample(order, trainLabels, perLabel, seed), testX, testLabels })
@@ -86,10 +92,16 @@ export async function runClassificationTask(input: ClassificationInput): Promise
     }
   }
   const perExperiment = experiments.map(({ trainIdx, testX, testLabels }) => {
-    const model = fitLogisticRegression(rows(trainX, d, trainIdx), d, trainIdx.map((i) => trainLabels[i]), { maxIter: input.maxIter ?? 100 })
+    const model = fitLogisticRegression(
+      rows(trainX, d, trainIdx),
+      d,
+      trainIdx.map((i) => trainLabels[i]),
+      { maxIter: input.maxIter ?? 100 },
+    )
     return classificationScores(testLabels, predictLogisticRegression(model, testX).map(String))
   })
   const metrics: Record<string, number> = {}
-  for (const key of Object.keys(perExperiment[0] ?? {}) as (keyof ClassificationScores)[]) metrics[key] = perExperiment.reduce((a, s) => a + s[key], 0) / perExperiment.length
+  for (const key of Object.keys(perExperiment[0] ?? {}) as (keyof ClassificationScores)[])
+    metrics[key] = perExperiment.reduce((a, s) => a + s[key], 0) / perExperiment.length
   return { metrics, mainMetric: 'accuracy', mainScore: metrics.accuracy, warnings: [], perExperiment }
 }

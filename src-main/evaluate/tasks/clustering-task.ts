@@ -36,7 +36,10 @@ export function clusteringBootstrap(n: number, runs = 10, size = 16_384, seed = 
 
 export async function runClusteringTask(input: ClusteringInput): Promise<ClusteringResult> {
   const n = input.rows.length
-  const X = await input.embed(input.rows.map((r) => r.text), 'symmetric')
+  const X = await input.embed(
+    input.rows.map((r) => r.text),
+    'symmetric',
+  )
   const d = rowWidth(X, n, 'vectors')
   const k = new Set(input.rows.map((r) => r.label)).size
   const seed = input.seed ?? 42
@@ -45,7 +48,12 @@ export async function runClusteringTask(input: ClusteringInput): Promise<Cluster
     const Xs = new Float32Array(sample.length * d)
     sample.forEach((row, i) => Xs.set(X.subarray(row * d, row * d + d), i * d))
     const assignment = miniBatchKMeans(Xs, d, { k, seed, batchSize: input.batchSize ?? 512 })
-    vMeasures.push(vMeasure(Array.from(sample, (row) => input.rows[row].label), assignment).v_measure)
+    vMeasures.push(
+      vMeasure(
+        Array.from(sample, (row) => input.rows[row].label),
+        assignment,
+      ).v_measure,
+    )
   }
   const mean = vMeasures.reduce((a, b) => a + b, 0) / vMeasures.length
   const std = Math.sqrt(vMeasures.reduce((a, b) => a + (b - mean) ** 2, 0) / vMeasures.length)

@@ -14,13 +14,24 @@ export interface PairClassificationInput {
 }
 
 export async function runPairClassificationTask(input: PairClassificationInput): Promise<TaskResult> {
-  const a = await input.embed(input.pairs.map((p) => p.a), 'symmetric')
-  const b = await input.embed(input.pairs.map((p) => p.b), 'symmetric')
+  const a = await input.embed(
+    input.pairs.map((p) => p.a),
+    'symmetric',
+  )
+  const b = await input.embed(
+    input.pairs.map((p) => p.b),
+    'symmetric',
+  )
   const d = rowWidth(a, input.pairs.length, 'vectors')
   const s = pairScores(a, b, d)
   const labels = input.pairs.map((p) => p.label)
   const metrics: Record<string, number> = {}
-  const functions: [string, Float64Array, boolean][] = [['cosine', s.cosine, true], ['manhattan', s.manhattan, false], ['euclidean', s.euclidean, false], ['dot', s.dot, true]]
+  const functions: [string, Float64Array, boolean][] = [
+    ['cosine', s.cosine, true],
+    ['manhattan', s.manhattan, false],
+    ['euclidean', s.euclidean, false],
+    ['dot', s.dot, true],
+  ]
   for (const [name, scores, higherIsPositive] of functions) {
     for (const [k, v] of Object.entries(pairMetrics(scores, labels, higherIsPositive))) metrics[`${name}_${k}`] = v
   }

@@ -39,16 +39,27 @@ export async function runRetrievalTask(input: RetrievalInput): Promise<Retrieval
   const kValues = input.kValues ?? MTEB_K_VALUES
   const kMax = Math.max(...kValues)
   const queries = input.queries.filter((q) => input.qrels.has(q.id))
-  if (queries.length < input.queries.length) warnings.push(`${input.queries.length - queries.length} of ${input.queries.length} queries have no qrels and were not evaluated`)
+  if (queries.length < input.queries.length)
+    warnings.push(`${input.queries.length - queries.length} of ${input.queries.length} queries have no qrels and were not evaluated`)
   const docIds = input.corpus.map((d) => d.id)
   const tieRank = descendingIdRanks(docIds)
   let top: TopK
   if (input.lexical === 'bm25') {
-    top = new Bm25Index(input.corpus.map((d) => d.text)).topK(queries.map((q) => q.text), kMax, tieRank)
+    top = new Bm25Index(input.corpus.map((d) => d.text)).topK(
+      queries.map((q) => q.text),
+      kMax,
+      tieRank,
+    )
   } else {
     if (!input.embed) throw new Error('runRetrievalTask: give `embed` or `lexical`')
-    const qv = await input.embed(queries.map((q) => q.text), 'query')
-    const cv = await input.embed(input.corpus.map((d) => d.text), 'document')
+    const qv = await input.embed(
+      queries.map((q) => q.text),
+      'query',
+    )
+    const cv = await input.embed(
+      input.corpus.map((d) => d.text),
+      'document',
+    )
     const d = rowWidth(qv, queries.length, 'query vectors')
     if (rowWidth(cv, input.corpus.length, 'corpus vectors') !== d) throw new Error('query and corpus vectors differ in width')
     top = exactTopK(normalizeRowsCopy(qv, d), normalizeRowsCopy(cv, d), d, kMax, tieRank)

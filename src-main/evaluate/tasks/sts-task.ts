@@ -12,8 +12,14 @@ export interface StsInput {
 }
 
 export async function runStsTask(input: StsInput): Promise<TaskResult> {
-  const a = await input.embed(input.pairs.map((p) => p.a), 'symmetric')
-  const b = await input.embed(input.pairs.map((p) => p.b), 'symmetric')
+  const a = await input.embed(
+    input.pairs.map((p) => p.a),
+    'symmetric',
+  )
+  const b = await input.embed(
+    input.pairs.map((p) => p.b),
+    'symmetric',
+  )
   const d = rowWidth(a, input.pairs.length, 'vectors')
   const s = pairScores(a, b, d)
   const gold = input.pairs.map((p) => p.score)

@@ -76,7 +76,14 @@ export function AddLocalModel({
       <div className="disclosure__body">
         <label className="field">
           <span className="field__label">Name (optional)</span>
-          <input type="text" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder="the folder name" data-testid="local-model-name" />
+          <input
+            type="text"
+            value={name}
+            maxLength={100}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="the folder name"
+            data-testid="local-model-name"
+          />
         </label>
         {source.kind === 'native' ? (
           <div className="form-actions">
@@ -87,9 +94,12 @@ export function AddLocalModel({
         ) : (
           <>
             <p className="muted" data-testid="local-model-howto">
-              A folder with <code>model.onnx</code> and <code>tokenizer.json</code>. For safety the browser page cannot open folders on this machine; add it from a terminal with the same workspace:
+              A folder with <code>model.onnx</code> and <code>tokenizer.json</code>. For safety the browser page cannot open folders on this machine; add it
+              from a terminal with the same workspace:
             </p>
-            <pre className="code" data-testid="local-model-command">{command}</pre>
+            <pre className="code" data-testid="local-model-command">
+              {command}
+            </pre>
             <div className="form-actions">
               <button ref={focusRef} type="button" className="btn" onClick={reload} data-testid="local-model-refresh">
                 I added it — refresh the list

@@ -13,17 +13,7 @@ import type { Variant } from './AdvancedOptions'
  * A catalog model that is not on disk yet: one button to fetch it, then live byte progress (MB done / total, rate,
  * ETA, cancel) from the job's events, and the engine's error with its hint when it fails (offline, gated, …).
  */
-export function DownloadModel({
-  model,
-  variant,
-  jobs,
-  onUseLocalFolder,
-}: {
-  model: ModelEntry
-  variant: Variant | ''
-  jobs: Job[]
-  onUseLocalFolder(): void
-}) {
+export function DownloadModel({ model, variant, jobs, onUseLocalFolder }: { model: ModelEntry; variant: Variant | ''; jobs: Job[]; onUseLocalFolder(): void }) {
   const jobId = useDownloadJobId(model.id)
   const job = jobId === undefined ? undefined : jobs.find((j) => j.id === jobId)
   const [pulling, setPulling] = useState(false)
@@ -53,8 +43,7 @@ export function DownloadModel({
           </>
         ) : (
           <>
-            <strong>{model.displayName}</strong> is not on this machine yet. It is downloaded once from the Hugging Face Hub{size} and kept in
-            the model cache.
+            <strong>{model.displayName}</strong> is not on this machine yet. It is downloaded once from the Hugging Face Hub{size} and kept in the model cache.
           </>
         )}
       </p>

@@ -46,7 +46,11 @@ function ProviderLine({ provider }: { provider: ProviderInfoView }) {
   const { used, note } = providerParts(provider)
   const fallback = isFallback(provider)
   return (
-    <p className={`embedding-set__provider${fallback ? ' embedding-set__provider--fallback' : ''}`} data-testid="embedding-set-provider" data-used={provider.used}>
+    <p
+      className={`embedding-set__provider${fallback ? ' embedding-set__provider--fallback' : ''}`}
+      data-testid="embedding-set-provider"
+      data-used={provider.used}
+    >
       Ran on <strong>{used}</strong>
       {note && (fallback ? <span className="embedding-set__reason"> — {note}</span> : <span className="muted"> {note}</span>)}
     </p>

@@ -23,7 +23,11 @@ export function groupModels(models: ModelEntry[], datasetLanguage: string | null
   const recommended = models.filter((m) => m.recommended)
   const groups: ModelGroup[] = [
     { key: 'recommended', label: `Recommended for this dataset${datasetLanguage ? ` (${datasetLanguage})` : ''}`, models: byPreference(recommended) },
-    { key: 'catalog', label: recommended.length ? 'Other catalog models' : 'Catalog models', models: byPreference(models.filter((m) => !m.recommended && m.source === 'catalog')) },
+    {
+      key: 'catalog',
+      label: recommended.length ? 'Other catalog models' : 'Catalog models',
+      models: byPreference(models.filter((m) => !m.recommended && m.source === 'catalog')),
+    },
     { key: 'local', label: 'Local folders', models: byPreference(models.filter((m) => !m.recommended && m.source === 'local')) },
   ]
   return groups.filter((g) => g.models.length > 0)

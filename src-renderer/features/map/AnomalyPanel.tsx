@@ -35,14 +35,22 @@ export function AnomalyPanel({
   const barW = PLOT_W / BINS
   return (
     <div className="map-anomaly" data-testid="anomaly-panel">
-      <p className="muted">
-        Scores{method ? ` (${method})` : ''}: 0 = usual, 1 = most unusual. Rows at or above the threshold are flagged.
-      </p>
-      <svg className="map-anomaly__hist" viewBox={`0 0 ${PLOT_W} ${PLOT_H}`} role="img" aria-label="Histogram of anomaly scores" data-testid="anomaly-histogram">
+      <p className="muted">Scores{method ? ` (${method})` : ''}: 0 = usual, 1 = most unusual. Rows at or above the threshold are flagged.</p>
+      <svg
+        className="map-anomaly__hist"
+        viewBox={`0 0 ${PLOT_W} ${PLOT_H}`}
+        role="img"
+        aria-label="Histogram of anomaly scores"
+        data-testid="anomaly-histogram"
+      >
         {Array.from(hist, (count, b) => {
           const h = (Math.log1p(count) / maxLog) * (PLOT_H - 2)
           const flaggedBin = (b + 1) / BINS > threshold
-          return <rect key={b} x={b * barW + 0.5} y={PLOT_H - h} width={barW - 1} height={h} className={flaggedBin ? 'is-flagged' : undefined}><title>{`${(b / BINS).toFixed(2)}–${((b + 1) / BINS).toFixed(2)}: ${count} rows`}</title></rect>
+          return (
+            <rect key={b} x={b * barW + 0.5} y={PLOT_H - h} width={barW - 1} height={h} className={flaggedBin ? 'is-flagged' : undefined}>
+              <title>{`${(b / BINS).toFixed(2)}–${((b + 1) / BINS).toFixed(2)}: ${count} rows`}</title>
+            </rect>
+          )
         })}
         <line x1={threshold * PLOT_W} x2={threshold * PLOT_W} y1={0} y2={PLOT_H} className="map-anomaly__cut" />
       </svg>

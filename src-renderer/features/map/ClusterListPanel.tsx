@@ -14,7 +14,18 @@ function clusterInfos(points: DecodedPoints, summary: AnalysisSummary | undefine
   return points.clusters
     .map((c) => {
       const s = bySummary.get(c.idx)
-      return { idx: c.idx, size: c.size, label: s?.label ?? c.label, name: s?.name ?? null, keywords: s ? s.keywords.slice(0, 6).map((k) => k.term).join(', ') : c.label }
+      return {
+        idx: c.idx,
+        size: c.size,
+        label: s?.label ?? c.label,
+        name: s?.name ?? null,
+        keywords: s
+          ? s.keywords
+              .slice(0, 6)
+              .map((k) => k.term)
+              .join(', ')
+          : c.label,
+      }
     })
     .sort((a, b) => b.size - a.size)
 }
@@ -53,9 +64,21 @@ export function ClusterListPanel({
       {error && <ErrorMessage error={error} title="Could not rename the cluster" onDismiss={() => setError(undefined)} />}
       <ul className="map-clusters__list">
         {clusters.map((c) => (
-          <li key={c.idx} className={`map-clusters__item${hidden.has(c.idx) ? ' is-hidden' : ''}`} data-testid="cluster-item" data-cluster={c.idx} data-hidden={hidden.has(c.idx)}>
+          <li
+            key={c.idx}
+            className={`map-clusters__item${hidden.has(c.idx) ? ' is-hidden' : ''}`}
+            data-testid="cluster-item"
+            data-cluster={c.idx}
+            data-hidden={hidden.has(c.idx)}
+          >
             <label className="map-clusters__show" title={hidden.has(c.idx) ? 'Show on the map' : 'Hide from the map'}>
-              <input type="checkbox" checked={!hidden.has(c.idx)} onChange={() => onToggleHidden(c.idx)} data-testid="cluster-visible" aria-label={`Show cluster ${c.label}`} />
+              <input
+                type="checkbox"
+                checked={!hidden.has(c.idx)}
+                onChange={() => onToggleHidden(c.idx)}
+                data-testid="cluster-visible"
+                aria-label={`Show cluster ${c.label}`}
+              />
               <span className="swatch" style={{ background: cssColor(clusterColor(c.idx)) }} />
             </label>
             {editing === c.idx ? (
@@ -66,7 +89,15 @@ export function ClusterListPanel({
                   void rename(c.idx, draft.trim() || null)
                 }}
               >
-                <input autoFocus value={draft} onChange={(e) => setDraft(e.target.value)} maxLength={200} aria-label={`Name of cluster ${c.idx}`} data-testid="cluster-name-input" placeholder={c.keywords} />
+                <input
+                  autoFocus
+                  value={draft}
+                  onChange={(e) => setDraft(e.target.value)}
+                  maxLength={200}
+                  aria-label={`Name of cluster ${c.idx}`}
+                  data-testid="cluster-name-input"
+                  placeholder={c.keywords}
+                />
                 <button type="submit" className="btn btn--small btn--primary" data-testid="cluster-name-save">
                   Save
                 </button>
@@ -97,7 +128,13 @@ export function ClusterListPanel({
                 >
                   Rename
                 </button>
-                <button type="button" className="btn btn--small btn--ghost" data-testid="cluster-select" aria-label={`Select the rows of ${c.name ?? c.label}`} onClick={() => onSelectCluster(c.idx)}>
+                <button
+                  type="button"
+                  className="btn btn--small btn--ghost"
+                  data-testid="cluster-select"
+                  aria-label={`Select the rows of ${c.name ?? c.label}`}
+                  onClick={() => onSelectCluster(c.idx)}
+                >
                   Select
                 </button>
               </span>

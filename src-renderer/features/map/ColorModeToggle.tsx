@@ -56,7 +56,13 @@ export function ColorModeToggle({
         </select>
       )}
       {column && NUMERIC.has(column.type) && onDomain && (
-        <select className="select select--small" aria-label="Colour scale" data-testid="map-color-domain" value={domain} onChange={(e) => onDomain(e.target.value as NumericDomain)}>
+        <select
+          className="select select--small"
+          aria-label="Colour scale"
+          data-testid="map-color-domain"
+          value={domain}
+          onChange={(e) => onDomain(e.target.value as NumericDomain)}
+        >
           <option value="quantile">quantiles</option>
           <option value="linear">linear</option>
         </select>

@@ -204,12 +204,15 @@ export const MapCanvas = memo(function MapCanvas({
     setFlight({ ...again.view, ...again.limits, transitionDuration: 0 })
     onViewChange?.(positionOf(again.view.target, again.view.zoom, width, height))
   }, [width, height]) // eslint-disable-line react-hooks/exhaustive-deps
-  const fly = useCallback((to: FitViewState) => {
-    const { width: w, height: h, insets: i } = frame.current
-    const limits = zoomLimits(fitExtent(extent, w, h, undefined, i).zoom)
-    // No animation for automated browsers: tests must not wait on transitions.
-    setFlight({ ...to, ...limits, transitionDuration: navigator.webdriver ? 0 : 500 })
-  }, [extent, setFlight])
+  const fly = useCallback(
+    (to: FitViewState) => {
+      const { width: w, height: h, insets: i } = frame.current
+      const limits = zoomLimits(fitExtent(extent, w, h, undefined, i).zoom)
+      // No animation for automated browsers: tests must not wait on transitions.
+      setFlight({ ...to, ...limits, transitionDuration: navigator.webdriver ? 0 : 500 })
+    },
+    [extent, setFlight],
+  )
   useImperativeHandle(
     handleRef,
     () => ({
@@ -237,31 +240,34 @@ export const MapCanvas = memo(function MapCanvas({
   )
   const ringRow = hovered !== null && !(gl?.software && points.n > SOFTWARE_HOVER_RING_MAX) ? hovered : null
   const layers = useMemo(
-    () => gl === null ? [] : [
-      ...(density ? [densityLayer(density, appearance.theme)] : []),
-      pointsLayer(data, appearance),
-      ...(ringRow !== null ? [hoveredPointLayer(points.coords, ringRow, radiusPx, appearance.theme)] : []),
-      // Only while a row is selected: an empty layer would still compile its shader before the first frame.
-      ...(selected !== null
-        ? [
-            new ScatterplotLayer<number>({
-              id: 'selection',
-              data: [selected],
-              getPosition: (row) => [points.coords[2 * row], points.coords[2 * row + 1]],
-              radiusUnits: 'pixels',
-              getRadius: pointRadius(points.n) + 4,
-              stroked: true,
-              filled: false,
-              lineWidthUnits: 'pixels',
-              getLineWidth: 2,
-              getLineColor: DECK_THEMES[appearance.theme].selection,
-              updateTriggers: { getLineColor: appearance.theme },
-            }),
-          ]
-        : []),
-      ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
-      labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
-    ],
+    () =>
+      gl === null
+        ? []
+        : [
+            ...(density ? [densityLayer(density, appearance.theme)] : []),
+            pointsLayer(data, appearance),
+            ...(ringRow !== null ? [hoveredPointLayer(points.coords, ringRow, radiusPx, appearance.theme)] : []),
+            // Only while a row is selected: an empty layer would still compile its shader before the first frame.
+            ...(selected !== null
+              ? [
+                  new ScatterplotLayer<number>({
+                    id: 'selection',
+                    data: [selected],
+                    getPosition: (row) => [points.coords[2 * row], points.coords[2 * row + 1]],
+                    radiusUnits: 'pixels',
+                    getRadius: pointRadius(points.n) + 4,
+                    stroked: true,
+                    filled: false,
+                    lineWidthUnits: 'pixels',
+                    getLineWidth: 2,
+                    getLineColor: DECK_THEMES[appearance.theme].selection,
+                    updateTriggers: { getLineColor: appearance.theme },
+                  }),
+                ]
+              : []),
+            ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
+            labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
+          ],
     [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey],
   )
 
@@ -269,7 +275,12 @@ export const MapCanvas = memo(function MapCanvas({
     // Compiled out of normal builds (the condition folds to false and test-hook.ts is dropped); only the e2e tests'
     // renderer, built with VITE_EMBEDMAP_TEST_HOOKS=1, lets automated browsers reach the map.
     if (import.meta.env.VITE_EMBEDMAP_TEST_HOOKS !== '1') return
-    return installTestHook(() => deckRef.current?.deck, () => boxRef.current?.getBoundingClientRect() ?? null, points, pickAt, () => {
+    return installTestHook(
+      () => deckRef.current?.deck,
+      () => boxRef.current?.getBoundingClientRect() ?? null,
+      points,
+      pickAt,
+      () => {
         // What deck.gl draws now (its viewport), not what this component last asked for.
         const { width: w, height: h, insets: i } = frame.current
         const viewport = deckRef.current?.deck?.getViewports()[0]
@@ -284,7 +295,8 @@ export const MapCanvas = memo(function MapCanvas({
           coverage: viewCoverage(points.coords, target, zoom, cw, ch),
           flightCentre: flightCentre.current,
         }
-      })
+      },
+    )
   }, [points, pickAt, extent])
 
   return (

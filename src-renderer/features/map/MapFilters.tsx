@@ -49,7 +49,15 @@ export function MapFilters({ look, n }: { look: MapLook; n: number }) {
         </select>
       </div>
       {look.filters.map((f) => (
-        <FilterCard key={f.column} filter={f} column={look.metaColumns.find((c) => c.idx === f.column)} values={look.columns.get(f.column)} look={look} onChange={update} onRemove={() => remove(f.column)} />
+        <FilterCard
+          key={f.column}
+          filter={f}
+          column={look.metaColumns.find((c) => c.idx === f.column)}
+          values={look.columns.get(f.column)}
+          look={look}
+          onChange={update}
+          onRemove={() => remove(f.column)}
+        />
       ))}
     </section>
   )
@@ -83,7 +91,13 @@ function FilterCard({
       {!hist ? (
         <p className="muted">Loading…</p>
       ) : filter.type === 'categorical' ? (
-        <CategoryBars hist={hist} include={filter.include} onToggle={(key) => onChange({ ...filter, include: filter.include.includes(key) ? filter.include.filter((k) => k !== key) : [...filter.include, key] })} />
+        <CategoryBars
+          hist={hist}
+          include={filter.include}
+          onToggle={(key) =>
+            onChange({ ...filter, include: filter.include.includes(key) ? filter.include.filter((k) => k !== key) : [...filter.include, key] })
+          }
+        />
       ) : (
         <RangeBars hist={hist} filter={filter} onChange={onChange} />
       )}
@@ -132,7 +146,13 @@ function RangeBars({ hist, filter, onChange }: { hist: Histogram; filter: Extrac
         {hist.bins.map((b, i) => {
           const inRange = b.hi! >= (filter.min ?? -Infinity) && b.lo! <= (filter.max ?? Infinity)
           return (
-            <span key={i} className={`map-hist__col${inRange ? ' is-on' : ''}`} title={`${b.lo}–${b.hi}: ${hist.counts[i]}`} data-testid="map-hist-bin" data-count={hist.counts[i]}>
+            <span
+              key={i}
+              className={`map-hist__col${inRange ? ' is-on' : ''}`}
+              title={`${b.lo}–${b.hi}: ${hist.counts[i]}`}
+              data-testid="map-hist-bin"
+              data-count={hist.counts[i]}
+            >
               <span className="map-hist__total" style={{ height: `${(100 * hist.totals[i]) / max}%` }} />
               <span className="map-hist__count" style={{ height: `${(100 * hist.counts[i]) / max}%` }} />
             </span>

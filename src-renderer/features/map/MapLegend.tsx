@@ -3,7 +3,8 @@ import { categoryColor, MISSING_COLOR, OTHER_COLOR, TOP_CATEGORIES, viridis, typ
 import type { ColumnValues, DecodedPoints } from '../../map/decode'
 import type { ColorBy } from './useMapLook'
 
-const ramp = (color: (t: number) => readonly [number, number, number]) => `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => cssColor(color(t))).join(', ')})`
+const ramp = (color: (t: number) => readonly [number, number, number]) =>
+  `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((t) => cssColor(color(t))).join(', ')})`
 
 /** Number formatting for legend ends; date columns are days since 1970. */
 function formatValue(v: number, unit: 'number' | 'date'): string {
@@ -52,7 +53,12 @@ export function MapLegend({
         </div>
       )
     }
-    if (!column) return <div className="map-legend muted" data-testid="map-legend" data-mode="column">Loading the column…</div>
+    if (!column)
+      return (
+        <div className="map-legend muted" data-testid="map-legend" data-mode="column">
+          Loading the column…
+        </div>
+      )
     if ('values' in column) {
       const { unit, missing } = column.header
       const b = scale?.breaks

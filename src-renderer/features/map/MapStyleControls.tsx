@@ -31,7 +31,15 @@ export function MapStyleControls({ look, n }: { look: MapLook; n: number }) {
       </label>
       <label className="map-style__field">
         <span className="muted">Opacity</span>
-        <input type="range" min={0.05} max={1} step={0.05} value={appearance.opacity} data-testid="map-opacity" onChange={(e) => look.setAppearance({ opacity: Number(e.target.value) })} />
+        <input
+          type="range"
+          min={0.05}
+          max={1}
+          step={0.05}
+          value={appearance.opacity}
+          data-testid="map-opacity"
+          onChange={(e) => look.setAppearance({ opacity: Number(e.target.value) })}
+        />
       </label>
       <label className="map-style__field">
         <input type="checkbox" checked={appearance.density} data-testid="map-density" onChange={(e) => look.setAppearance({ density: e.target.checked })} />
@@ -47,7 +55,14 @@ export function MapStyleControls({ look, n }: { look: MapLook; n: number }) {
       >
         {appearance.theme === 'light' ? 'Dark' : 'Light'} theme
       </button>
-      <button type="button" className="btn btn--small" data-testid="map-save-view" data-state={saveState} disabled={saveState === 'saving'} onClick={() => void save()}>
+      <button
+        type="button"
+        className="btn btn--small"
+        data-testid="map-save-view"
+        data-state={saveState}
+        disabled={saveState === 'saving'}
+        onClick={() => void save()}
+      >
         {saveState === 'saved' ? 'View saved' : saveState === 'failed' ? 'Save failed — retry' : 'Save view with dataset'}
       </button>
     </div>

@@ -34,7 +34,13 @@ export function MapTooltip({
   return (
     <div className="map-tooltip" role="tooltip" data-testid="map-tooltip" data-row={row} style={tooltipPlacement(x, y, width, height)}>
       <div className="map-tooltip__text" data-testid="map-tooltip-text" data-loaded={text !== undefined}>
-        {text === undefined ? <span className="muted">{failed ? 'Could not load the text' : 'Loading…'}</span> : text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS)}…` : text}
+        {text === undefined ? (
+          <span className="muted">{failed ? 'Could not load the text' : 'Loading…'}</span>
+        ) : text.length > MAX_CHARS ? (
+          `${text.slice(0, MAX_CHARS)}…`
+        ) : (
+          text
+        )}
       </div>
       <div className="map-tooltip__meta">
         <span className="swatch" style={{ background: cssColor(clusterColor(idx)) }} />
@@ -42,7 +48,9 @@ export function MapTooltip({
         <span className="swatch" style={{ background: cssColor(anomalyColor(score)) }} />
         <span data-testid="map-tooltip-score">score {score.toFixed(2)}</span>
         {points.flags[row] === 1 && <span className="badge badge--warn">outlier</span>}
-        <span className="muted" data-testid="map-tooltip-row">{rowLabel(row)}</span>
+        <span className="muted" data-testid="map-tooltip-row">
+          {rowLabel(row)}
+        </span>
       </div>
     </div>
   )

@@ -265,10 +265,24 @@ export function MapView({
         <ColorModeToggle value={look.colorBy} onChange={look.setColorBy} columns={look.metaColumns} domain={look.domain} onDomain={look.setDomain} />
         <MapStyleControls look={look} n={points.n} />
         <span className="map-view__toolbar-end">
-          <button type="button" className="btn btn--small" data-testid="map-undo" disabled={!history.past.length} title="Undo a selection or filter change (Ctrl+Z)" onClick={() => step('undo')}>
+          <button
+            type="button"
+            className="btn btn--small"
+            data-testid="map-undo"
+            disabled={!history.past.length}
+            title="Undo a selection or filter change (Ctrl+Z)"
+            onClick={() => step('undo')}
+          >
             Undo
           </button>
-          <button type="button" className="btn btn--small" data-testid="map-redo" disabled={!history.future.length} title="Redo (Ctrl+Shift+Z)" onClick={() => step('redo')}>
+          <button
+            type="button"
+            className="btn btn--small"
+            data-testid="map-redo"
+            disabled={!history.future.length}
+            title="Redo (Ctrl+Shift+Z)"
+            onClick={() => step('redo')}
+          >
             Redo
           </button>
           <button
@@ -281,7 +295,14 @@ export function MapView({
           >
             {explore.fullscreen ? 'Exit full screen' : 'Full screen'}
           </button>
-          <button type="button" className="btn btn--small" data-testid="map-help-toggle" title="Keyboard shortcuts (?)" aria-expanded={helpOpen} onClick={() => setHelpOpen((o) => !o)}>
+          <button
+            type="button"
+            className="btn btn--small"
+            data-testid="map-help-toggle"
+            title="Keyboard shortcuts (?)"
+            aria-expanded={helpOpen}
+            onClick={() => setHelpOpen((o) => !o)}
+          >
             ?
           </button>
         </span>
@@ -312,7 +333,13 @@ export function MapView({
           {tool !== 'pan' && <SelectionOverlay tool={tool} onGesture={applyGesture} />}
           {size && tool === 'pan' && <HoverTooltip store={hoverStore} datasetId={datasetId} points={points} width={size.width} height={size.height} />}
           <div className={`map-legend-box${legendOpen ? ' is-open' : ''}`}>
-            <button type="button" className="map-legend-box__toggle" data-testid="map-legend-toggle" aria-expanded={legendOpen} onClick={() => setLegendOpen((o) => !o)}>
+            <button
+              type="button"
+              className="map-legend-box__toggle"
+              data-testid="map-legend-toggle"
+              aria-expanded={legendOpen}
+              onClick={() => setLegendOpen((o) => !o)}
+            >
               {legendOpen ? '◂ Legend' : 'Legend ▸'}
             </button>
             {legendOpen && (
@@ -323,8 +350,20 @@ export function MapView({
                 scale={look.scale}
                 error={look.error?.message}
                 hidden={hidden}
-                onCluster={(idx, only) => setHidden((h) => (only ? isolateCluster(points.clusters.map((c) => c.idx), h, idx) : toggleCluster(h, idx)))}
-                onCategory={(value) => look.colorBy.by === 'column' && changeFilters((fs) => isolateCategory(fs, look.colorBy.by === 'column' ? look.colorBy.column : -1, value))}
+                onCluster={(idx, only) =>
+                  setHidden((h) =>
+                    only
+                      ? isolateCluster(
+                          points.clusters.map((c) => c.idx),
+                          h,
+                          idx,
+                        )
+                      : toggleCluster(h, idx),
+                  )
+                }
+                onCategory={(value) =>
+                  look.colorBy.by === 'column' && changeFilters((fs) => isolateCategory(fs, look.colorBy.by === 'column' ? look.colorBy.column : -1, value))
+                }
               />
             )}
           </div>
@@ -339,7 +378,10 @@ export function MapView({
               <SidebarTabs
                 value={tab}
                 onChange={showTab}
-                badges={{ selection: selectionRows.length ? selectionRows.length.toLocaleString('en-US') : undefined, search: search ? String(search.hits.length) : undefined }}
+                badges={{
+                  selection: selectionRows.length ? selectionRows.length.toLocaleString('en-US') : undefined,
+                  search: search ? String(search.hits.length) : undefined,
+                }}
               />
               <button
                 type="button"
@@ -354,9 +396,18 @@ export function MapView({
             </div>
             {dockOpen && (
               <div className="map-side__panel" role="tabpanel" id={`map-tabpanel-${tab}`} aria-labelledby={`map-tab-${tab}`}>
-                {tab === 'search' && <SearchPanel datasetId={datasetId} points={points} result={search} onResult={setSearch} onOpen={open} inputRef={searchRef} />}
+                {tab === 'search' && (
+                  <SearchPanel datasetId={datasetId} points={points} result={search} onResult={setSearch} onOpen={open} inputRef={searchRef} />
+                )}
                 {tab === 'selection' && (
-                  <SelectionPanel datasetId={datasetId} points={points} rows={selectionRows} clusterName={clusterName} onOpen={open} onClear={() => changeSelection(null)} />
+                  <SelectionPanel
+                    datasetId={datasetId}
+                    points={points}
+                    rows={selectionRows}
+                    clusterName={clusterName}
+                    onOpen={open}
+                    onClear={() => changeSelection(null)}
+                  />
                 )}
                 {tab === 'clusters' && (
                   <ClusterListPanel

@@ -27,7 +27,9 @@ export function PointDetails({
   return (
     <section className="panel map-details" data-testid="map-details" data-row={row} aria-label={`Row ${rowNumber(row)}`}>
       <header className="map-details__head">
-        <h3 className="panel__title" data-testid="map-details-title">Row {rowNumber(row).toLocaleString('en-US')}</h3>
+        <h3 className="panel__title" data-testid="map-details-title">
+          Row {rowNumber(row).toLocaleString('en-US')}
+        </h3>
         <button type="button" className="btn btn--small" data-testid="map-details-close" onClick={onClose}>
           Close
         </button>

@@ -43,8 +43,18 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
       }}
     >
       <label htmlFor={`${id}-k`}>Clusters (k)</label>
-      <input id={`${id}-k`} value={k} onChange={(e) => setK(e.target.value)} placeholder="auto" aria-invalid={!kValid} aria-describedby={`${id}-k-help`} data-testid="rerun-k" />
-      <span id={`${id}-k-help`} className="muted map-rerun__help">“auto” or a number (1–1000)</span>
+      <input
+        id={`${id}-k`}
+        value={k}
+        onChange={(e) => setK(e.target.value)}
+        placeholder="auto"
+        aria-invalid={!kValid}
+        aria-describedby={`${id}-k-help`}
+        data-testid="rerun-k"
+      />
+      <span id={`${id}-k-help`} className="muted map-rerun__help">
+        “auto” or a number (1–1000)
+      </span>
       <label htmlFor={`${id}-anomaly`}>Anomaly method</label>
       <select id={`${id}-anomaly`} value={anomaly} onChange={(e) => setAnomaly(e.target.value as Method)} data-testid="rerun-anomaly">
         {METHODS.map((m) => (
@@ -54,9 +64,27 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
         ))}
       </select>
       <label htmlFor={`${id}-nn`}>UMAP neighbours</label>
-      <input id={`${id}-nn`} type="number" min={2} max={200} step={1} value={nNeighbors} onChange={(e) => setNNeighbors(Number(e.target.value))} data-testid="rerun-nneighbors" />
+      <input
+        id={`${id}-nn`}
+        type="number"
+        min={2}
+        max={200}
+        step={1}
+        value={nNeighbors}
+        onChange={(e) => setNNeighbors(Number(e.target.value))}
+        data-testid="rerun-nneighbors"
+      />
       <label htmlFor={`${id}-md`}>UMAP min distance</label>
-      <input id={`${id}-md`} type="number" min={0} max={1} step={0.05} value={minDist} onChange={(e) => setMinDist(Number(e.target.value))} data-testid="rerun-mindist" />
+      <input
+        id={`${id}-md`}
+        type="number"
+        min={0}
+        max={1}
+        step={0.05}
+        value={minDist}
+        onChange={(e) => setMinDist(Number(e.target.value))}
+        data-testid="rerun-mindist"
+      />
       <button type="submit" className="btn btn--small btn--primary" disabled={!kValid || (job !== undefined && isActive(job))} data-testid="rerun-start">
         Run analysis
       </button>

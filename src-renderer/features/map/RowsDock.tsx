@@ -46,7 +46,11 @@ export function RowsDock({
   const count = table.rows ? table.rows.length : (all.total ?? dataset.rowCount)
   const onSelect = useCallback((row: Row) => onOpen(row.idx), [onOpen])
   const label =
-    table.source !== 'all' ? `${formatInt(count)} ${SOURCE_LABEL[table.source]}` : query ? `${formatInt(count)} of ${formatInt(dataset.rowCount)} rows contain “${query}”` : `${formatInt(count)} rows`
+    table.source !== 'all'
+      ? `${formatInt(count)} ${SOURCE_LABEL[table.source]}`
+      : query
+        ? `${formatInt(count)} of ${formatInt(dataset.rowCount)} rows contain “${query}”`
+        : `${formatInt(count)} rows`
   return (
     <section className={`rows-dock${expanded ? ' is-open' : ''}`} data-testid="rows-dock" data-source={table.source} data-count={count} aria-label="Rows table">
       <button type="button" className="rows-dock__bar" data-testid="rows-dock-toggle" aria-expanded={expanded} onClick={() => onExpanded(!expanded)}>

@@ -10,7 +10,17 @@ function describeParams(p: Record<string, unknown>): string {
 }
 
 /** The run behind the map: its silhouette curve, a picker for earlier runs, and a form to run again with other settings. */
-export function RunPanel({ datasetId, summary, runId, onPickRun }: { datasetId: number; summary: AnalysisSummary | undefined; runId: number; onPickRun(runId: number): void }) {
+export function RunPanel({
+  datasetId,
+  summary,
+  runId,
+  onPickRun,
+}: {
+  datasetId: number
+  summary: AnalysisSummary | undefined
+  runId: number
+  onPickRun(runId: number): void
+}) {
   const pickId = useId()
   const runs = useQuery('analysis.runs', { datasetId }, String(datasetId))
   useEngineEvent((e) => {

@@ -106,7 +106,15 @@ export function SearchPanel({
       </form>
       <div className="segmented" role="radiogroup" aria-label="Search mode" data-testid="search-mode" data-mode={mode}>
         {(['semantic', 'keyword'] as const).map((m) => (
-          <button key={m} type="button" role="radio" aria-checked={mode === m} className={`btn btn--small${mode === m ? ' btn--primary' : ''}`} data-testid={`search-mode-${m}`} onClick={() => setMode(m)}>
+          <button
+            key={m}
+            type="button"
+            role="radio"
+            aria-checked={mode === m}
+            className={`btn btn--small${mode === m ? ' btn--primary' : ''}`}
+            data-testid={`search-mode-${m}`}
+            onClick={() => setMode(m)}
+          >
             {m === 'semantic' ? 'Meaning' : 'Keyword'}
           </button>
         ))}

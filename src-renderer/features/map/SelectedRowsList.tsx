@@ -8,7 +8,17 @@ import { useRowsByIndex } from './useRowsByIndex'
 const ITEM_HEIGHT = 28
 
 /** The selected rows, virtualized (only the visible ones exist and are fetched); click one to open its details. */
-export function SelectedRowsList({ datasetId, points, rows, onOpen }: { datasetId: number; points: DecodedPoints; rows: Int32Array; onOpen(row: number): void }) {
+export function SelectedRowsList({
+  datasetId,
+  points,
+  rows,
+  onOpen,
+}: {
+  datasetId: number
+  points: DecodedPoints
+  rows: Int32Array
+  onOpen(row: number): void
+}) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const { ensure, rowAt } = useRowsByIndex(datasetId, rows)
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ITEM_HEIGHT, overscan: 10 })
@@ -27,7 +37,12 @@ export function SelectedRowsList({ datasetId, points, rows, onOpen }: { datasetI
           const row = rows[item.index]
           const loaded = rowAt(item.index)
           return (
-            <div key={item.key} role="listitem" className="map-rows__item" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ITEM_HEIGHT, transform: `translateY(${item.start}px)` }}>
+            <div
+              key={item.key}
+              role="listitem"
+              className="map-rows__item"
+              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ITEM_HEIGHT, transform: `translateY(${item.start}px)` }}
+            >
               <button type="button" className="map-rows__button" data-testid="selection-row" data-row={row} onClick={() => onOpen(row)} title={loaded?.text}>
                 <span className="swatch" style={{ background: cssColor(clusterColor(points.cluster[row])) }} />
                 <span className="muted map-rows__num">{rowNumber(row)}</span>

@@ -4,7 +4,8 @@ import type { SelectionOp } from '../../map/selection'
 export type SelectTool = 'pan' | 'lasso' | 'box'
 
 /** A finished gesture, in canvas-local pixels: a lasso's path or a box's two corners. */
-export type SelectGesture = { kind: 'lasso'; path: number[]; op: SelectionOp } | { kind: 'box'; x0: number; y0: number; x1: number; y1: number; op: SelectionOp }
+export type SelectGesture =
+  { kind: 'lasso'; path: number[]; op: SelectionOp } | { kind: 'box'; x0: number; y0: number; x1: number; y1: number; op: SelectionOp }
 
 /** Points of a lasso closer than this (pixels) to the previous one are skipped: a smooth path, fewer edges. */
 const MIN_STEP_PX = 3

@@ -9,7 +9,11 @@ export function SilhouettePlot({ curve, chosenK }: { curve: { k: number; silhoue
   if (g.points.length === 0) return <p className="muted">No silhouette curve: k was given, not searched.</p>
   return (
     <figure className="map-silhouette" data-testid="silhouette-plot" data-points={g.points.length}>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Silhouette score for k from ${g.points[0].k} to ${g.points[g.points.length - 1].k}; k = ${chosenK} chosen`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`Silhouette score for k from ${g.points[0].k} to ${g.points[g.points.length - 1].k}; k = ${chosenK} chosen`}
+      >
         <path d={g.path} className="map-silhouette__line" />
         {g.points.map((p) => (
           <circle key={p.k} cx={p.x} cy={p.y} r={p.k === chosenK ? 4 : 2} className={p.k === chosenK ? 'is-chosen' : undefined}>

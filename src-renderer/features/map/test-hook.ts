@@ -57,7 +57,9 @@ export function installTestHook(
     deck: () => getDeck() ?? null,
     view,
     dimmedRows() {
-      const layer = getDeck()?.props.layers.flat().find((l) => l && typeof l === 'object' && 'id' in l && l.id === POINTS_LAYER_ID)
+      const layer = getDeck()
+        ?.props.layers.flat()
+        .find((l) => l && typeof l === 'object' && 'id' in l && l.id === POINTS_LAYER_ID)
       const colors = (layer as { props: { data: PointsData } } | undefined)?.props.data.attributes.getFillColor.value
       if (!colors) return []
       const dim = DECK_THEMES[(document.documentElement.dataset.theme as Theme) ?? 'light'].dimmed

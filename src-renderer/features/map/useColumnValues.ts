@@ -10,7 +10,13 @@ export function useColumnValues(datasetId: number, wanted: readonly number[]) {
   const key = [...new Set(wanted)].sort((a, b) => a - b).join(',')
   useEffect(() => {
     let live = true
-    const missing = key === '' ? [] : key.split(',').map(Number).filter((c) => !columns.has(c))
+    const missing =
+      key === ''
+        ? []
+        : key
+            .split(',')
+            .map(Number)
+            .filter((c) => !columns.has(c))
     for (const column of missing) {
       invoke('datasets.column', { id: datasetId, column }).then(
         (bytes) => {

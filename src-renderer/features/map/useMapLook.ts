@@ -74,7 +74,10 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
   const colors = useMemo(() => dimColors(baseColors, match, DECK_THEMES[appearance.theme].dimmed), [baseColors, match, appearance.theme])
 
   // Stable between renders (hover re-renders the view): a new object would rebuild every deck.gl layer.
-  const shownAppearance = useMemo(() => ({ ...appearance, pointSize: appearance.pointSize !== null && appearance.pointSize <= 0.1 ? null : appearance.pointSize }), [appearance])
+  const shownAppearance = useMemo(
+    () => ({ ...appearance, pointSize: appearance.pointSize !== null && appearance.pointSize <= 0.1 ? null : appearance.pointSize }),
+    [appearance],
+  )
 
   useEffect(() => {
     document.documentElement.dataset.theme = appearance.theme
@@ -111,7 +114,10 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
     clearTimeout(writeTimer.current)
     writeTimer.current = setTimeout(() => rememberRef.current(), 400)
   }, [])
-  const initialPosition = useMemo<StoredPosition | null>(() => (initial ? { target: initial.target, zoom: initial.zoom, bounds: initial.bounds } : null), [initial])
+  const initialPosition = useMemo<StoredPosition | null>(
+    () => (initial ? { target: initial.target, zoom: initial.zoom, bounds: initial.bounds } : null),
+    [initial],
+  )
 
   return {
     // Also wait for the dataset's columns: they add the filter strip above the map, and a canvas mounted before that

@@ -71,12 +71,7 @@ export function RowsTable({
             #
           </div>
           {columns.map((c) => (
-            <div
-              key={c.idx}
-              role="columnheader"
-              className={`cell${c.idx === textColumn ? ' cell--text' : ''}`}
-              title={`${c.name} (${c.type})`}
-            >
+            <div key={c.idx} role="columnheader" className={`cell${c.idx === textColumn ? ' cell--text' : ''}`} title={`${c.name} (${c.type})`}>
               {c.name}
               <span className="cell__type">{c.type}</span>
             </div>
@@ -136,15 +131,7 @@ const RowView = memo(function RowView({
   if (row.emptyText) classes.push('row--empty')
   if (selected) classes.push('row--selected')
   return (
-    <div
-      className={classes.join(' ')}
-      role="row"
-      style={style}
-      data-testid="row"
-      data-row-idx={row.idx}
-      aria-selected={selected}
-      onClick={() => onSelect(row)}
-    >
+    <div className={classes.join(' ')} role="row" style={style} data-testid="row" data-row-idx={row.idx} aria-selected={selected} onClick={() => onSelect(row)}>
       <div className="cell cell--num" role="cell" title={`Row ${row.idx + 1}, line ${row.line} of the file`}>
         {row.ragged && (
           <span className="marker marker--ragged" title="This record had a different number of fields than the header">

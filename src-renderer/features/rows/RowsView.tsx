@@ -61,8 +61,7 @@ export function RowsView({ dataset }: { dataset: Dataset }) {
         <div className="notice" data-testid="import-report">
           {report.ragged.count > 0 && (
             <span>
-              <span className="marker marker--ragged">⚠</span> {formatInt(report.ragged.count)} rows had a different number of fields than the
-              header
+              <span className="marker marker--ragged">⚠</span> {formatInt(report.ragged.count)} rows had a different number of fields than the header
               {report.ragged.examples[0] &&
                 ` (e.g. line ${report.ragged.examples[0].line}: ${report.ragged.examples[0].got} instead of ${report.ragged.examples[0].expected})`}
               .

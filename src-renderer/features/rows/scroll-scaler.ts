@@ -79,7 +79,11 @@ export class ScrollScaler {
   }
 
   /** For the virtualizer's `scrollToFn` option: scroll to a virtual offset. */
-  scrollTo = (offset: number, { adjustments = 0, behavior }: { adjustments?: number; behavior?: ScrollBehavior }, instance: Virtualizer<HTMLDivElement, Element>) => {
+  scrollTo = (
+    offset: number,
+    { adjustments = 0, behavior }: { adjustments?: number; behavior?: ScrollBehavior },
+    instance: Virtualizer<HTMLDivElement, Element>,
+  ) => {
     const el = instance.scrollElement
     if (!el) return
     const { realMax, virtualMax } = this.limits(el)

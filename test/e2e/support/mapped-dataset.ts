@@ -33,13 +33,21 @@ export interface MappedWorkspace {
  * model folder is given) → analyze, then start `embedmap serve` and Chromium. `before` runs after the analysis and
  * before the server starts, for a test's own extra datasets.
  */
-export async function mappedAgNews(opts: { rows: number; prefix: string; model?: string; before?(w: Pick<MappedWorkspace, 'tmp' | 'csv' | 'cli'>): void }): Promise<MappedWorkspace> {
+export async function mappedAgNews(opts: {
+  rows: number
+  prefix: string
+  model?: string
+  before?(w: Pick<MappedWorkspace, 'tmp' | 'csv' | 'cli'>): void
+}): Promise<MappedWorkspace> {
   await ensureRendererBuilt()
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `embedmap-e2e-${opts.prefix}-`))
   fs.mkdirSync(artifactsDir, { recursive: true })
   const db = path.join(tmp, 'w.sqlite')
   const csv = path.join(tmp, `ag_news_${opts.rows}.csv`)
-  const lines = fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8').split('\n').slice(0, opts.rows + 1)
+  const lines = fs
+    .readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8')
+    .split('\n')
+    .slice(0, opts.rows + 1)
   fs.writeFileSync(csv, lines.join('\n') + '\n')
   const records = parse(fs.readFileSync(csv), { columns: true }) as Record<string, string>[]
   if (records.length !== opts.rows) throw new Error(`expected ${opts.rows} rows in ${csv}, read ${records.length}`)

@@ -38,7 +38,12 @@ describe('anomalies', () => {
 
   it('cluster-centroid uses the k-means centroids and reports clusters', async () => {
     const km = await kmeans(X, { k: 3, seed: 0 })
-    const r = await anomalies(X, { method: 'cluster-centroid', assignments: km.assignments, centroids: km.centroids, flag: { by: 'contamination', fraction: 6 / X.n } })
+    const r = await anomalies(X, {
+      method: 'cluster-centroid',
+      assignments: km.assignments,
+      centroids: km.centroids,
+      flag: { by: 'contamination', fraction: 6 / X.n },
+    })
     expect(Array.from(r.flagged).sort((a, b) => a - b)).toEqual(outliers)
     expect(r.explanations[0].cluster).toBe(km.assignments[r.explanations[0].row])
     await expect(anomalies(X, { method: 'cluster-centroid' })).rejects.toMatchObject({ code: 'BAD_INPUT' })

@@ -14,9 +14,9 @@ describe('duplicates', () => {
   const g = gaussian(seededRandom(2))
   for (let i = 40; i < 60; i++) {
     const src = (i - 40) % 10
-    for (let t = 0; t < d; t++) data[i * d + t] = base.data[src * d + t] + 0.02 * g() / Math.sqrt(d)
+    for (let t = 0; t < d; t++) data[i * d + t] = base.data[src * d + t] + (0.02 * g()) / Math.sqrt(d)
   }
-  for (let i = 60; i < 65; i++) for (let t = 0; t < d; t++) data[i * d + t] = base.data[(20 + i - 60) * d + t] * 0.9 + 0.5 * g() / Math.sqrt(d)
+  for (let i = 60; i < 65; i++) for (let t = 0; t < d; t++) data[i * d + t] = base.data[(20 + i - 60) * d + t] * 0.9 + (0.5 * g()) / Math.sqrt(d)
   normalizeRows({ data, n, d })
   const X = { data, n, d }
   const texts = Array.from({ length: n }, (_, i) => `text number ${i}`)
@@ -56,7 +56,10 @@ describe('duplicates', () => {
 
   it('works on texts alone', async () => {
     const r = await duplicates(null, { texts: ['A b', 'a  B', 'c', 'Ｃ'] })
-    expect(r.groups.map((gr) => gr.rows)).toEqual([[0, 1], [2, 3]])
+    expect(r.groups.map((gr) => gr.rows)).toEqual([
+      [0, 1],
+      [2, 3],
+    ])
     expect(normalizeText(' Ｈｅｌｌｏ\tWORLD ')).toBe('hello world')
   })
 })

@@ -67,7 +67,9 @@ export function bruteKnn(X: Matrix, k: number): { indices: Int32Array; distances
       for (let t = 0; t < d; t++) s += data[i * d + t] * data[j * d + t]
       dist[j] = 1 - s
     }
-    const order = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i).sort((a, b) => dist[a] - dist[b] || a - b)
+    const order = Array.from({ length: n }, (_, j) => j)
+      .filter((j) => j !== i)
+      .sort((a, b) => dist[a] - dist[b] || a - b)
     for (let t = 0; t < k; t++) {
       indices[i * k + t] = order[t]
       distances[i * k + t] = dist[order[t]]

@@ -45,7 +45,9 @@ describe('clusterKeywords (c-TF-IDF)', () => {
   })
 
   it('on real news, labels each class by its own words, not by the wire names every class shares', async () => {
-    const rows = (parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as { text: string; category: string }[]).slice(0, 2000)
+    const rows = (
+      parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as { text: string; category: string }[]
+    ).slice(0, 2000)
     const cats = [...new Set(rows.map((r) => r.category))].sort()
     const r = await clusterKeywords(
       rows.map((x) => x.text),
@@ -59,14 +61,24 @@ describe('clusterKeywords (c-TF-IDF)', () => {
     expect(top['Sci/Tech']).toContain('microsoft')
     expect(top.Business).toContain('oil')
     // plain c-TF-IDF (as BERTopic) is still there on request, and does rank the wire names first
-    const plain = await clusterKeywords(rows.map((x) => x.text), Int32Array.from(rows, (x) => cats.indexOf(x.category)), { topN: 5, distinctive: false })
+    const plain = await clusterKeywords(
+      rows.map((x) => x.text),
+      Int32Array.from(rows, (x) => cats.indexOf(x.category)),
+      { topN: 5, distinctive: false },
+    )
     expect(plain.some((c) => c.keywords.slice(0, 2).some((k) => k.term === 'ap' || k.term === 'reuters'))).toBe(true)
   })
 
   it('on real Chinese news titles, labels are words (no lone characters such as 图) that name each class', async () => {
-    const rows = (parse(fs.readFileSync(path.join(sharedData, 'zh_thucnews_titles', 'thucnews_titles_test.csv')), { columns: true }) as { text: string; category: string }[]).slice(0, 3000)
+    const rows = (
+      parse(fs.readFileSync(path.join(sharedData, 'zh_thucnews_titles', 'thucnews_titles_test.csv')), { columns: true }) as { text: string; category: string }[]
+    ).slice(0, 3000)
     const cats = [...new Set(rows.map((r) => r.category))].sort()
-    const r = await clusterKeywords(rows.map((x) => x.text), Int32Array.from(rows, (x) => cats.indexOf(x.category)), { topN: 5 })
+    const r = await clusterKeywords(
+      rows.map((x) => x.text),
+      Int32Array.from(rows, (x) => cats.indexOf(x.category)),
+      { topN: 5 },
+    )
     const top = Object.fromEntries(r.map((c) => [cats[c.cluster], c.keywords.map((k) => k.term)]))
     for (const words of Object.values(top)) for (const w of words) expect([...w].length).toBeGreaterThan(1)
     expect(top['教育']).toContain('高考')

@@ -32,7 +32,9 @@ for (const name of ['ag_news', 'thucnews']) {
       }
       const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length
       const skl: number[] = ref.kmeans.ariBySeed ?? [ref.kmeans.ari]
-      console.log(`[${name}] ARI ours ${aris.map((a) => a.toFixed(4)).join(' ')} (mean ${mean(aris).toFixed(4)}); sklearn ${skl.map((a) => a.toFixed(4)).join(' ')} (mean ${mean(skl).toFixed(4)})`)
+      console.log(
+        `[${name}] ARI ours ${aris.map((a) => a.toFixed(4)).join(' ')} (mean ${mean(aris).toFixed(4)}); sklearn ${skl.map((a) => a.toFixed(4)).join(' ')} (mean ${mean(skl).toFixed(4)})`,
+      )
       expect(aris[0]).toBeGreaterThanOrEqual(ref.kmeans.ari - 0.02)
       expect(Math.abs(mean(aris) - mean(skl))).toBeLessThanOrEqual(0.02)
     })

@@ -3,7 +3,10 @@ import { keywordFilter, searchTopK } from '../../../src-main/analyze/search'
 import { randomUnit } from './helpers'
 
 describe('search', () => {
-  for (const [n, d] of [[500, 16], [20000, 256]] as const) {
+  for (const [n, d] of [
+    [500, 16],
+    [20000, 256],
+  ] as const) {
     it(`top-k by dot product equals a full sort (${n}×${d})`, async () => {
       const X = randomUnit(n, d, 4)
       const q = X.data.slice(7 * d, 8 * d)

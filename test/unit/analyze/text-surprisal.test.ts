@@ -9,7 +9,10 @@ const news = (parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag
   .slice(0, 300)
   .map((r) => r.text)
 
-const top = (x: Float32Array, n: number) => Array.from(x.keys()).sort((a, b) => x[b] - x[a]).slice(0, n)
+const top = (x: Float32Array, n: number) =>
+  Array.from(x.keys())
+    .sort((a, b) => x[b] - x[a])
+    .slice(0, n)
 
 describe('textSurprisal', () => {
   it('ranks another script and random characters above every news row', async () => {
@@ -19,7 +22,7 @@ describe('textSurprisal', () => {
     for (const v of s) expect(Number.isFinite(v)).toBe(true)
   })
 
-  it("does not let a row explain itself (leave-one-out): a unique string scores as unusual although it is in the training rows", async () => {
+  it('does not let a row explain itself (leave-one-out): a unique string scores as unusual although it is in the training rows', async () => {
     const odd = 'ϞϟϠϡ ϢϣϤϥ ϦϧϨϩ'
     const s = await textSurprisal([...news, odd])
     expect(top(s, 1)).toEqual([news.length])
@@ -33,7 +36,9 @@ describe('textSurprisal', () => {
     // a model trained on a third of the rows still orders the rows much like the full one
     const rank = (x: Float32Array) => {
       const r = new Float64Array(x.length)
-      Array.from(x.keys()).sort((a, b) => x[a] - x[b]).forEach((i, j) => (r[i] = j))
+      Array.from(x.keys())
+        .sort((a, b) => x[a] - x[b])
+        .forEach((i, j) => (r[i] = j))
       return r
     }
     const a = rank(full)

@@ -47,7 +47,12 @@ describe('app:// protocol', () => {
   })
 
   it('never serves a file outside the renderer folder', async () => {
-    for (const url of ['app://embedmap/../secret.txt', 'app://embedmap/%2e%2e/secret.txt', 'app://embedmap/link.txt', 'app://embedmap/assets/%2e%2e%2f%2e%2e%2fsecret.txt']) {
+    for (const url of [
+      'app://embedmap/../secret.txt',
+      'app://embedmap/%2e%2e/secret.txt',
+      'app://embedmap/link.txt',
+      'app://embedmap/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+    ]) {
       const r = await get(url)
       expect(r.status, url).toBeGreaterThanOrEqual(400)
       expect(await r.text(), url).not.toContain('TOP SECRET')

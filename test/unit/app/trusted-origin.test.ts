@@ -25,7 +25,14 @@ describe('isTrustedRendererUrl', () => {
     expect(isTrustedRendererUrl('app://embedmap/assets/x.js')).toBe(true)
   })
   it('refuses other app hosts, file: and web pages', () => {
-    for (const url of ['app://embedmap.evil/', 'app://other/index.html', 'file:///work/out/renderer/index.html', 'https://embedmap/', 'app://x@embedmap/', '']) {
+    for (const url of [
+      'app://embedmap.evil/',
+      'app://other/index.html',
+      'file:///work/out/renderer/index.html',
+      'https://embedmap/',
+      'app://x@embedmap/',
+      '',
+    ]) {
       expect(isTrustedRendererUrl(url)).toBe(false)
     }
   })

@@ -1,13 +1,29 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { approxDownloadBytes, defaultModelId, defaultVariantOf, findCatalogModelByRepo, getCatalogModel, listCatalogModels, parseCatalog } from '../../../src-main/embed/catalog'
+import {
+  approxDownloadBytes,
+  defaultModelId,
+  defaultVariantOf,
+  findCatalogModelByRepo,
+  getCatalogModel,
+  listCatalogModels,
+  parseCatalog,
+} from '../../../src-main/embed/catalog'
 import { repoRoot } from '../../helpers/tmp'
 
 describe('model catalog', () => {
   it('has the required models, all valid', () => {
     const ids = listCatalogModels().map((m) => m.id)
-    for (const id of ['all-MiniLM-L6-v2', 'bge-small-en-v1.5', 'bge-small-zh-v1.5', 'bge-large-zh-v1.5', 'multilingual-e5-small', 'bge-m3', 'nomic-embed-text-v1.5']) {
+    for (const id of [
+      'all-MiniLM-L6-v2',
+      'bge-small-en-v1.5',
+      'bge-small-zh-v1.5',
+      'bge-large-zh-v1.5',
+      'multilingual-e5-small',
+      'bge-m3',
+      'nomic-embed-text-v1.5',
+    ]) {
       expect(ids).toContain(id)
     }
   })

@@ -92,7 +92,9 @@ describe('Embedder on a tiny BERT-shaped model', () => {
   })
 
   it('restores the caller order after sorting by length, across many batches', async () => {
-    const texts = Array.from({ length: 37 }, (_, i) => (i % 3 === 0 ? 'hello world '.repeat(1 + (i % 7)) : i % 3 === 1 ? 'cat' : '你好世界 '.repeat(1 + (i % 5))))
+    const texts = Array.from({ length: 37 }, (_, i) =>
+      i % 3 === 0 ? 'hello world '.repeat(1 + (i % 7)) : i % 3 === 1 ? 'cat' : '你好世界 '.repeat(1 + (i % 5)),
+    )
     const small = await Embedder.load(mean.dir, { device: 'cpu', maxBatch: 4, tokenBudget: 64 })
     try {
       const all = await small.embed(texts)
@@ -127,7 +129,15 @@ describe('Embedder on a tiny BERT-shaped model', () => {
   })
 
   it('survives emoji, control characters, lone surrogates, mixed scripts and unknown words', async () => {
-    const weird = ['😀🎉👍🏽', '\u0000\u0001\u0007\u001b[31m red', 'x\ud800y \udc00', 'Hello 世界 мир عالم 🌍', '\t\n\r  ', 'supercalifragilistic', '﷽'.repeat(50)]
+    const weird = [
+      '😀🎉👍🏽',
+      '\u0000\u0001\u0007\u001b[31m red',
+      'x\ud800y \udc00',
+      'Hello 世界 мир عالم 🌍',
+      '\t\n\r  ',
+      'supercalifragilistic',
+      '﷽'.repeat(50),
+    ]
     const { vectors } = await e.embed(weird)
     expect(vectors.length).toBe(weird.length * HIDDEN)
     for (let i = 0; i < weird.length; i++) {
@@ -297,7 +307,10 @@ describe('load errors', () => {
 
   it('a Git LFS pointer instead of the model', async () => {
     const m = writeTinyModel(path.join(root, 'lfs'))
-    fs.writeFileSync(m.onnxFiles.fp32!, 'version https://git-lfs.github.com/spec/v1\noid sha256:0b44a9d7b51c3c62626640cda0e2c2f70fdacdc25bbbd68038369d14ebdf4c39\nsize 470216568\n')
+    fs.writeFileSync(
+      m.onnxFiles.fp32!,
+      'version https://git-lfs.github.com/spec/v1\noid sha256:0b44a9d7b51c3c62626640cda0e2c2f70fdacdc25bbbd68038369d14ebdf4c39\nsize 470216568\n',
+    )
     await expectError(Embedder.load(m.dir, { device: 'cpu' }), 'BAD_INPUT', /Git LFS pointer/)
   })
 
@@ -310,7 +323,11 @@ describe('load errors', () => {
 
   it('a tokenizer whose ids do not fit the embedding table', async () => {
     const m = writeTinyModel(path.join(root, 'mismatch'), { vocabRows: 60 })
-    await expectError(Embedder.load(m.dir, { device: 'cpu' }), 'BAD_INPUT', /tokenizer .* does not match the model: it makes token ids up to 94, but the embedding table in model\.onnx has 60 rows/)
+    await expectError(
+      Embedder.load(m.dir, { device: 'cpu' }),
+      'BAD_INPUT',
+      /tokenizer .* does not match the model: it makes token ids up to 94, but the embedding table in model\.onnx has 60 rows/,
+    )
   })
 
   it('a graph with no token-level and no sentence_embedding output', async () => {

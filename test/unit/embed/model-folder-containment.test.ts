@@ -84,7 +84,11 @@ describe('paths a model folder names stay inside it', () => {
       expect(scanOnnx(m.onnxFiles.fp32!).externalLocations).toEqual([location])
       const err = refusal(() => resolveModelFolder(m.dir))
       expect(err.code).toBe('BAD_INPUT')
-      expect(err.message).toMatch(new RegExp(`^${m.onnxFiles.fp32!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} names external tensor data at "${location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}", (which is outside the model folder|an absolute path)\\.$`))
+      expect(err.message).toMatch(
+        new RegExp(
+          `^${m.onnxFiles.fp32!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} names external tensor data at "${location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}", (which is outside the model folder|an absolute path)\\.$`,
+        ),
+      )
       expect(err.hint).not.toMatch(/download/i)
     }
   })

@@ -3,8 +3,18 @@ import { checkDims, float16ToFloat32, l2NormalizeRows, layerNormRows, pool, trun
 
 // batch 2, seq 3, dim 2; row 0 has 2 real tokens, row 1 has 3
 const hidden = new Float32Array([
-  1, 2, 3, 4, 100, 100, // row 0: (1,2) (3,4) pad
-  5, 6, 7, 8, 9, 10, // row 1
+  1,
+  2,
+  3,
+  4,
+  100,
+  100, // row 0: (1,2) (3,4) pad
+  5,
+  6,
+  7,
+  8,
+  9,
+  10, // row 1
 ])
 const mask = new BigInt64Array([1n, 1n, 0n, 1n, 1n, 1n])
 

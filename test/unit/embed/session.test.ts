@@ -4,7 +4,11 @@ import { createSession, physicalCoreCount, planProviders, providerEnvironment, t
 import { writeTinyModel } from '../../helpers/tiny-model'
 import { tmpDir } from '../../helpers/tmp'
 
-const env = (platform: NodeJS.Platform, supported: string[], cudaInstalled = false): ProviderEnvironment => ({ platform, supported: new Set(supported), cudaInstalled })
+const env = (platform: NodeJS.Platform, supported: string[], cudaInstalled = false): ProviderEnvironment => ({
+  platform,
+  supported: new Set(supported),
+  cudaInstalled,
+})
 
 describe('planProviders', () => {
   it('auto: CUDA on Linux only when its provider is installed', () => {
@@ -44,17 +48,20 @@ describe('createSession', () => {
     }
   })
 
-  it.skipIf(providerEnvironment().cudaInstalled)('records a provider that fails to start and still runs on CPU (real onnxruntime on this machine)', async () => {
-    // Pretend the CUDA library is installed: onnxruntime itself then fails to load it here.
-    const s = await createSession(m.onnxFiles.fp32!, { device: 'cuda', threads: 1 }, env(process.platform, ['cpu', 'cuda'], true))
-    try {
-      expect(s.provider.used).toBe('cpu')
-      expect(s.provider.fallbackReason).toMatch(/cuda failed to start/)
-      expect(s.threads).toBe(1)
-    } finally {
-      await s.session.release()
-    }
-  })
+  it.skipIf(providerEnvironment().cudaInstalled)(
+    'records a provider that fails to start and still runs on CPU (real onnxruntime on this machine)',
+    async () => {
+      // Pretend the CUDA library is installed: onnxruntime itself then fails to load it here.
+      const s = await createSession(m.onnxFiles.fp32!, { device: 'cuda', threads: 1 }, env(process.platform, ['cpu', 'cuda'], true))
+      try {
+        expect(s.provider.used).toBe('cpu')
+        expect(s.provider.fallbackReason).toMatch(/cuda failed to start/)
+        expect(s.threads).toBe(1)
+      } finally {
+        await s.session.release()
+      }
+    },
+  )
 
   it('auto on a machine without accelerators runs on CPU and says why', async () => {
     const s = await createSession(m.onnxFiles.fp32!, { device: 'auto' })

@@ -26,18 +26,43 @@ function blobs(centres: number[][], n: number, spread: number, seed = 1) {
 
 describe('learners', () => {
   it('logistic regression separates three blobs (softmax) and two blobs (sigmoid), converging within max_iter', () => {
-    const three = blobs([[2, 0, 0], [0, 2, 0], [0, 0, 2]], 30, 1)
+    const three = blobs(
+      [
+        [2, 0, 0],
+        [0, 2, 0],
+        [0, 0, 2],
+      ],
+      30,
+      1,
+    )
     const m3 = fitLogisticRegression(three.X, three.d, three.labels)
     expect(m3.converged).toBe(true)
     expect(predictLogisticRegression(m3, three.X)).toEqual(three.labels)
-    const two = blobs([[1, 1], [-1, -1]], 20, 1)
+    const two = blobs(
+      [
+        [1, 1],
+        [-1, -1],
+      ],
+      20,
+      1,
+    )
     const m2 = fitLogisticRegression(two.X, two.d, two.labels)
     expect(m2.params.length).toBe(3) // one weight row + intercept
     expect(predictLogisticRegression(m2, two.X)).toEqual(two.labels)
   })
 
   it('mini-batch k-means recovers well separated blobs', () => {
-    const b = blobs([[5, 0], [0, 5], [-5, -5], [5, 5]], 200, 1, 7)
+    const b = blobs(
+      [
+        [5, 0],
+        [0, 5],
+        [-5, -5],
+        [5, 5],
+      ],
+      200,
+      1,
+      7,
+    )
     const labels = miniBatchKMeans(b.X, b.d, { k: 4, seed: 42, batchSize: 64 })
     expect(vMeasure(b.labels, labels).v_measure).toBeGreaterThan(0.99)
   })
@@ -52,9 +77,19 @@ describe('lexical baselines', () => {
     const idx = new Bm25Index(['the cat sat on the mat', 'dogs bark loudly', '我的银行卡丢了', '今天天气很好'])
     expect(idx.topK(['cat on a mat', '银行卡丢失'], 1).indices).toEqual(Int32Array.from([0, 2]))
     const r = await runRetrievalTask({
-      queries: [{ id: 'q1', text: 'barking dogs' }, { id: 'q2', text: '天气' }],
-      corpus: [{ id: 'a', text: 'the cat sat on the mat' }, { id: 'b', text: 'dogs bark loudly' }, { id: 'c', text: '今天天气很好' }],
-      qrels: new Map([['q1', new Map([['b', 1]])], ['q2', new Map([['c', 1]])]]),
+      queries: [
+        { id: 'q1', text: 'barking dogs' },
+        { id: 'q2', text: '天气' },
+      ],
+      corpus: [
+        { id: 'a', text: 'the cat sat on the mat' },
+        { id: 'b', text: 'dogs bark loudly' },
+        { id: 'c', text: '今天天气很好' },
+      ],
+      qrels: new Map([
+        ['q1', new Map([['b', 1]])],
+        ['q2', new Map([['c', 1]])],
+      ]),
       lexical: 'bm25',
     })
     expect(r.metrics.ndcg_at_10).toBe(1)

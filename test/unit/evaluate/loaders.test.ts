@@ -14,7 +14,10 @@ const file = (name: string, text: string) => {
 }
 
 async function badInput(p: Promise<unknown>): Promise<EmbedMapError> {
-  const err = await p.then(() => null, (e: unknown) => e)
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  )
   expect(err).toBeInstanceOf(EmbedMapError)
   expect((err as EmbedMapError).code).toBe('BAD_INPUT')
   return err as EmbedMapError
@@ -27,19 +30,30 @@ describe('BEIR files', () => {
   it('joins title and text, and reports qrels naming unknown ids with counts instead of crashing', async () => {
     const qrels = file('qrels.csv', 'query_id,doc_id,score\nq1,d1,1\nq2,d2,1\nq3,d1,1\nq1,d7,1\nq1,d8,2\n')
     const b = await loadBeir({ queries, corpus, qrels })
-    expect(b.corpus).toEqual([{ id: 'd1', text: 'Cells A cell is the unit of life.' }, { id: 'd2', text: 'Rayleigh scattering.' }])
+    expect(b.corpus).toEqual([
+      { id: 'd1', text: 'Cells A cell is the unit of life.' },
+      { id: 'd2', text: 'Rayleigh scattering.' },
+    ])
     expect(b.dropped).toEqual({ unknownQueries: 1, unknownDocs: 2 })
     expect(b.warnings[0]).toMatch(/3 of 5 qrels rows .*1 unknown queries, 2 unknown documents; e\.g\. line 4: query 'q3'/)
     expect(b.qrels.get('q1')).toEqual(new Map([['d1', 1]]))
   })
 
   it('qrels matching nothing, non-integer scores, empty query texts, duplicate ids', async () => {
-    expect((await badInput(loadBeir({ queries, corpus, qrels: file('q0.csv', 'query_id,doc_id,score\nx,y,1\n') }))).message).toMatch(/none of its 1 rows matches/)
-    expect((await badInput(loadBeir({ queries, corpus, qrels: file('q1.csv', 'query_id,doc_id,score\nq1,d1,high\n') }))).message).toMatch(/q1\.csv, line 2: score 'high'/)
+    expect((await badInput(loadBeir({ queries, corpus, qrels: file('q0.csv', 'query_id,doc_id,score\nx,y,1\n') }))).message).toMatch(
+      /none of its 1 rows matches/,
+    )
+    expect((await badInput(loadBeir({ queries, corpus, qrels: file('q1.csv', 'query_id,doc_id,score\nq1,d1,high\n') }))).message).toMatch(
+      /q1\.csv, line 2: score 'high'/,
+    )
     const emptyQ = file('qe.csv', 'query_id,text\nq1,\nq2,ok\n')
-    expect((await badInput(loadBeir({ queries: emptyQ, corpus, qrels: file('q2.csv', 'query_id,doc_id,score\nq2,d1,1\n') }))).message).toMatch(/qe\.csv, line 2: column 'text' is empty on 1 row/)
+    expect((await badInput(loadBeir({ queries: emptyQ, corpus, qrels: file('q2.csv', 'query_id,doc_id,score\nq2,d1,1\n') }))).message).toMatch(
+      /qe\.csv, line 2: column 'text' is empty on 1 row/,
+    )
     const dup = file('cd.csv', 'doc_id,text\nd1,a\nd1,b\n')
-    expect((await badInput(loadBeir({ queries, corpus: dup, qrels: file('q3.csv', 'query_id,doc_id,score\nq1,d1,1\n') }))).message).toMatch(/cd\.csv, line 3: document id 'd1' appears again \(first on line 2\)/)
+    expect((await badInput(loadBeir({ queries, corpus: dup, qrels: file('q3.csv', 'query_id,doc_id,score\nq1,d1,1\n') }))).message).toMatch(
+      /cd\.csv, line 3: document id 'd1' appears again \(first on line 2\)/,
+    )
   })
 })
 
@@ -50,8 +64,12 @@ describe('pairs, labels, parallel rows', () => {
   })
 
   it('binary labels: a non-binary value and one class only', async () => {
-    expect((await badInput(loadLabelledPairs({ file: file('l1.csv', 'sentence1,sentence2,label\na,b,1\nc,d,2\n') }))).message).toMatch(/line 3: label '2' is not binary/)
-    expect((await badInput(loadLabelledPairs({ file: file('l2.csv', 'sentence1,sentence2,label\na,b,1\nc,d,1\n') }))).message).toMatch(/all 2 pairs have label 1/)
+    expect((await badInput(loadLabelledPairs({ file: file('l1.csv', 'sentence1,sentence2,label\na,b,1\nc,d,2\n') }))).message).toMatch(
+      /line 3: label '2' is not binary/,
+    )
+    expect((await badInput(loadLabelledPairs({ file: file('l2.csv', 'sentence1,sentence2,label\na,b,1\nc,d,1\n') }))).message).toMatch(
+      /all 2 pairs have label 1/,
+    )
   })
 
   it('one-class labels, empty labels, and a label column with 10,000 distinct values', async () => {

@@ -10,12 +10,27 @@ import { MT19937, numpyLegacyShuffle, pythonChoices, pythonRandom } from '../../
 
 describe('retrieval metrics (trec_eval semantics)', () => {
   it('ranks equal scores by document id descending', () => {
-    expect(rankHits([{ docId: 'a', score: 1 }, { docId: 'c', score: 1 }, { docId: 'b', score: 2 }]).map((h) => h.docId)).toEqual(['b', 'c', 'a'])
+    expect(
+      rankHits([
+        { docId: 'a', score: 1 },
+        { docId: 'c', score: 1 },
+        { docId: 'b', score: 2 },
+      ]).map((h) => h.docId),
+    ).toEqual(['b', 'c', 'a'])
   })
 
   it('graded gain, log2(rank+1) discount, MAP over all relevant documents', () => {
-    const judged = new Map([['d1', 2], ['d2', 1], ['d3', 1], ['d9', 0]])
-    const ranked = [{ docId: 'd2', score: 3 }, { docId: 'x', score: 2 }, { docId: 'd1', score: 1 }]
+    const judged = new Map([
+      ['d1', 2],
+      ['d2', 1],
+      ['d3', 1],
+      ['d9', 0],
+    ])
+    const ranked = [
+      { docId: 'd2', score: 3 },
+      { docId: 'x', score: 2 },
+      { docId: 'd1', score: 1 },
+    ]
     const m = queryMetrics(ranked, judged, [1, 3])
     // DCG@3 = 1/log2(2) + 2/log2(4) = 2; IDCG@3 = 2 + 1/log2(3) + 1/log2(4)
     expect(m.ndcg[1]).toBeCloseTo(2 / (2 + 1 / Math.log2(3) + 0.5), 12)
@@ -28,8 +43,15 @@ describe('retrieval metrics (trec_eval semantics)', () => {
   })
 
   it('drops queries with no hits and queries absent from the qrels', () => {
-    const qrels = new Map([['q1', new Map([['d1', 1]])], ['q2', new Map([['d1', 1]])]])
-    const runs = new Map([['q1', [{ docId: 'd1', score: 1 }]], ['q2', []], ['q3', [{ docId: 'd1', score: 1 }]]])
+    const qrels = new Map([
+      ['q1', new Map([['d1', 1]])],
+      ['q2', new Map([['d1', 1]])],
+    ])
+    const runs = new Map([
+      ['q1', [{ docId: 'd1', score: 1 }]],
+      ['q2', []],
+      ['q3', [{ docId: 'd1', score: 1 }]],
+    ])
     const s = retrievalScores(runs, qrels, [1, 10])
     expect(s.evaluatedQueries).toBe(1)
     expect(s.metrics.ndcg_at_10).toBe(1)

@@ -109,7 +109,15 @@ async function runCase(name: string, n: number, dir: string): Promise<CaseResult
   const t0 = performance.now()
   const res = writeOnce
     ? await writeOnce()
-    : await exportRows({ format, out, columns: COLUMNS, extraColumns: EXTRAS, vectorDims: dims || undefined, rows: rows(n, dims), parquet: { rowGroupRows: groupRows } })
+    : await exportRows({
+        format,
+        out,
+        columns: COLUMNS,
+        extraColumns: EXTRAS,
+        vectorDims: dims || undefined,
+        rows: rows(n, dims),
+        parquet: { rowGroupRows: groupRows },
+      })
   const seconds = (performance.now() - t0) / 1000
   if (res.rows !== n) throw new Error(`${name}: wrote ${res.rows} rows, expected ${n}`)
   const pyarrow = process.env.PYARROW_PYTHON
@@ -147,10 +155,16 @@ async function parquetWasmWriter(out: string, n: number, dims: number): Promise<
         const col = (j: number) => c.cells.map((r) => r[j])
         const vecType = new arrow.FixedSizeList(dims || 1, new arrow.Field('element', new arrow.Float32(), false))
         const data: Record<string, unknown> = {
-          id: arrow.vectorFromArray(col(0).map((v) => BigInt(v)), new arrow.Int64()),
+          id: arrow.vectorFromArray(
+            col(0).map((v) => BigInt(v)),
+            new arrow.Int64(),
+          ),
           text: arrow.vectorFromArray(col(1), new arrow.Utf8()),
           score: arrow.vectorFromArray(col(2).map(Number), new arrow.Float64()),
-          flag: arrow.vectorFromArray(col(3).map((v) => v === 'true'), new arrow.Bool()),
+          flag: arrow.vectorFromArray(
+            col(3).map((v) => v === 'true'),
+            new arrow.Bool(),
+          ),
           when: arrow.vectorFromArray(col(4), new arrow.Utf8()),
           category: arrow.vectorFromArray(col(5), new arrow.Utf8()),
           cluster: arrow.vectorFromArray(Int32Array.from(c.cl)),
@@ -160,7 +174,11 @@ async function parquetWasmWriter(out: string, n: number, dims: number): Promise<
           x: arrow.vectorFromArray(Float32Array.from(c.x)),
           y: arrow.vectorFromArray(Float32Array.from(c.y)),
         }
-        if (dims) data.vector = arrow.vectorFromArray(c.v.map((v) => Array.from(v)), vecType)
+        if (dims)
+          data.vector = arrow.vectorFromArray(
+            c.v.map((v) => Array.from(v)),
+            vecType,
+          )
         const table = new arrow.Table(data)
         const wasmTable = pw.Table.fromIPCStream(arrow.tableToIPC(table, 'stream'))
         const out = wasmTable.recordBatches()
@@ -214,13 +232,37 @@ async function main(): Promise<void> {
   const cases = arg('cases', 'csv,jsonl,parquet,parquet-vec').split(',')
   const self = fileURLToPath(import.meta.url)
   console.log(`Exporting ${n.toLocaleString('en')} rows (6 columns + 6 extras, ~130 chars of text per row) in chunks of ${CHUNK}; Node ${process.version}`)
-  console.log('case'.padEnd(18), 'seconds'.padStart(8), 'rows/s'.padStart(10), 'file MB'.padStart(9), 'baseline RSS MB'.padStart(16), 'peak RSS MB'.padStart(12))
+  console.log(
+    'case'.padEnd(18),
+    'seconds'.padStart(8),
+    'rows/s'.padStart(10),
+    'file MB'.padStart(9),
+    'baseline RSS MB'.padStart(16),
+    'peak RSS MB'.padStart(12),
+  )
   for (const c of cases) {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--case', c, '--rows', String(n), '--dims', arg('dims', '384'), '--group-rows', arg('group-rows', String(GROUP_ROWS))], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 1 << 24,
-    })
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        self,
+        '--case',
+        c,
+        '--rows',
+        String(n),
+        '--dims',
+        arg('dims', '384'),
+        '--group-rows',
+        arg('group-rows', String(GROUP_ROWS)),
+      ],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 24,
+      },
+    )
     const line = r.stdout.trim().split('\n').at(-1) ?? ''
     if (r.status !== 0 || !line.startsWith('{')) {
       console.log(c.padEnd(18), `failed (exit ${r.status}) ${line}`)
@@ -230,7 +272,9 @@ async function main(): Promise<void> {
     console.log(
       (c.endsWith('-vec') ? `${c} (${arg('dims', '384')}-d)` : c).padEnd(18),
       x.seconds.toFixed(2).padStart(8),
-      Math.round(x.rows / x.seconds).toLocaleString('en').padStart(10),
+      Math.round(x.rows / x.seconds)
+        .toLocaleString('en')
+        .padStart(10),
       (x.bytes / 2 ** 20).toFixed(1).padStart(9),
       String(x.baselineRssMB).padStart(16),
       String(x.peakRssMB).padStart(12),

@@ -73,7 +73,19 @@ describe('CSV and JSON Lines round trip through our importer', () => {
       { name: 'b', type: 'text' },
       { name: 'extra_1', type: 'text' },
     ]
-    await exportRows({ format: 'csv', out, columns: cols, rows: [{ cells: [['x', 'y'], ['p', 'q', 'r']] }] })
+    await exportRows({
+      format: 'csv',
+      out,
+      columns: cols,
+      rows: [
+        {
+          cells: [
+            ['x', 'y'],
+            ['p', 'q', 'r'],
+          ],
+        },
+      ],
+    })
     expect((await importBack(out)).rows).toEqual([
       ['x', 'y', ''],
       ['p', 'q', 'r'],
@@ -92,7 +104,15 @@ describe('CSV and JSON Lines round trip through our importer', () => {
       out,
       columns: cols,
       extraColumns: ['cluster', 'anomaly_score', 'is_anomaly', 'x'],
-      rows: [{ cells: [['007', '1.50', 'TRUE']], cluster: Int32Array.of(3), anomalyScore: Float32Array.of(NaN), isAnomaly: Uint8Array.of(1), x: Float32Array.of(0.1) }],
+      rows: [
+        {
+          cells: [['007', '1.50', 'TRUE']],
+          cluster: Int32Array.of(3),
+          anomalyScore: Float32Array.of(NaN),
+          isAnomaly: Uint8Array.of(1),
+          x: Float32Array.of(0.1),
+        },
+      ],
     })
     const text = readFileSync(out, 'utf8')
     expect(text).toBe('{"n":"007","2024":"1.50","b":"TRUE","cluster":3,"anomaly_score":null,"is_anomaly":true,"x":0.1}\n')
@@ -105,7 +125,7 @@ describe('CSV formula guard', () => {
     { name: 'num', type: 'number' },
     { name: 'int', type: 'integer' },
   ]
-  const dangerous = ['=SUM(A1)', '+1', '-cmd', '@x', '\tx', '\rx', '=cmd|\' /C calc\'!A0', '-3']
+  const dangerous = ['=SUM(A1)', '+1', '-cmd', '@x', '\tx', '\rx', "=cmd|' /C calc'!A0", '-3']
   const rows: ExportChunk[] = [
     {
       cells: dangerous.map((d, i) => [d, i % 2 ? '-3.5' : '+2.25e3', i % 2 ? '-42' : '+7']),
@@ -124,7 +144,9 @@ describe('CSV formula guard', () => {
       expect(back.rows[i][3]).toBe("'" + dangerous[i])
     }
     // in the file itself, every text cell starts with the apostrophe (inside quotes where the cell needs them)
-    const lines = readFileSync(out, 'utf8').split(/\r\n(?=')|\r\n(?=")/).slice(1)
+    const lines = readFileSync(out, 'utf8')
+      .split(/\r\n(?=')|\r\n(?=")/)
+      .slice(1)
     expect(lines.length).toBe(dangerous.length)
     for (const line of lines) expect(line).toMatch(/^"?'/)
   })
@@ -339,8 +361,7 @@ describe('row counts across chunk boundaries', () => {
           parquet: { rowGroupRows: 50 },
         })
         expect(res.rows).toBe(257)
-        const ids =
-          format === 'parquet' ? (await readParquet(out)).rows.map((r) => String(r.id)) : (await importBack(out)).rows.map((r) => r[0])
+        const ids = format === 'parquet' ? (await readParquet(out)).rows.map((r) => String(r.id)) : (await importBack(out)).rows.map((r) => r[0])
         expect(ids).toEqual(table.cells.map((c) => c[0]))
       }
     })

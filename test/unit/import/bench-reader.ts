@@ -121,7 +121,10 @@ async function main(): Promise<void> {
   for (const c of cases) {
     let best: Record<string, unknown> | undefined
     for (let r = 0; r < repeat; r++) {
-      const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, '--child', c, String(n)], { encoding: 'utf8' }).trim()) as Record<string, unknown>
+      const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, '--child', c, String(n)], { encoding: 'utf8' }).trim()) as Record<
+        string,
+        unknown
+      >
       if (!best || (out.seconds as number) < (best.seconds as number)) best = out
     }
     console.log(JSON.stringify(best))

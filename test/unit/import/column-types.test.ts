@@ -3,7 +3,31 @@ import { ColumnTypeInferrer, headerLooksLikeData, suggestTextColumn, valueType }
 
 describe('valueType', () => {
   it('classifies single values', () => {
-    expect(['', '  ', '0', '-12', '+7', '0001', '3.5', '-.5', '1e9', '2.5E-3', 'true', 'FALSE', '2024-03-05', '2024/3/5', '2024-03-05T10:20:30Z', '2024-03-05 10:20', '2024-13-05', '1,5', 'abc', '12abc', 'NaN'].map(valueType)).toEqual([
+    expect(
+      [
+        '',
+        '  ',
+        '0',
+        '-12',
+        '+7',
+        '0001',
+        '3.5',
+        '-.5',
+        '1e9',
+        '2.5E-3',
+        'true',
+        'FALSE',
+        '2024-03-05',
+        '2024/3/5',
+        '2024-03-05T10:20:30Z',
+        '2024-03-05 10:20',
+        '2024-13-05',
+        '1,5',
+        'abc',
+        '12abc',
+        'NaN',
+      ].map(valueType),
+    ).toEqual([
       'empty',
       'empty',
       'integer',
@@ -114,7 +138,10 @@ describe('headerLooksLikeData', () => {
       // survey export: long question headers over long answers, next to a numeric rating column
       [
         ['Timestamp', 'How satisfied are you with the product overall?', 'Anything else you would like to tell us about it?'],
-        rowsOf(['2024-01-02 10:00', '4', 'The product is great but the manual could be clearer in places.'], ['2024-01-03 11:00', '5', 'Shipping took a long time, otherwise I am very happy with it.']),
+        rowsOf(
+          ['2024-01-02 10:00', '4', 'The product is great but the manual could be clearer in places.'],
+          ['2024-01-03 11:00', '5', 'Shipping took a long time, otherwise I am very happy with it.'],
+        ),
       ],
       [['text'], rowsOf(['一架飞机要起飞了。一架飞机正在起飞。很好'], ['一个男人在吹一支大笛子。'])],
       [['评论', '标签'], rowsOf(['这家酒店的服务很好，房间也很干净，下次还会再来。', '1'], ['隔音效果太差了，晚上一直能听到走廊里的说话声。', '0'])],
@@ -124,11 +151,24 @@ describe('headerLooksLikeData', () => {
   })
 
   it('fires on data rows', () => {
-    expect(headerLooksLikeData(['0', 'Business', 'Fears for pension after talks'], rowsOf(['1', 'Sci/Tech', 'The race is on'], ['2', 'Sports', 'Olympic swimmers set records'])).data).toBe(true)
     expect(
-      headerLooksLikeData(['The hotel was close to the station and the staff were friendly.'], rowsOf(['Breakfast was fine but the coffee was cold every morning.'], ['I would not stay here again, the room smelled of smoke.'])).data,
+      headerLooksLikeData(
+        ['0', 'Business', 'Fears for pension after talks'],
+        rowsOf(['1', 'Sci/Tech', 'The race is on'], ['2', 'Sports', 'Olympic swimmers set records']),
+      ).data,
     ).toBe(true)
-    expect(headerLooksLikeData(['这家酒店的位置非常好，离地铁站只有五分钟的路程。'], rowsOf(['房间很干净，服务员态度也很热情，早餐的种类比较丰富。'], ['隔音效果太差了，晚上一直能听到走廊里的说话声。'])).data).toBe(true)
+    expect(
+      headerLooksLikeData(
+        ['The hotel was close to the station and the staff were friendly.'],
+        rowsOf(['Breakfast was fine but the coffee was cold every morning.'], ['I would not stay here again, the room smelled of smoke.']),
+      ).data,
+    ).toBe(true)
+    expect(
+      headerLooksLikeData(
+        ['这家酒店的位置非常好，离地铁站只有五分钟的路程。'],
+        rowsOf(['房间很干净，服务员态度也很热情，早餐的种类比较丰富。'], ['隔音效果太差了，晚上一直能听到走廊里的说话声。']),
+      ).data,
+    ).toBe(true)
     expect(headerLooksLikeData(['2024-01-01', 'sunny'], rowsOf(['2024-01-02', 'rain'], ['2024-01-03', 'snow'])).data).toBe(true)
   })
 })

@@ -76,7 +76,10 @@ describe('CsvRecords (csv-parse with start lines)', () => {
 
   it("csv-parse's own info.lines counts a CRLF inside quotes as two lines (CsvRecords corrects for it)", () => {
     // If this starts failing, csv-parse fixed its count: drop the correction in csv-records.ts.
-    const recs = csvParseSync('a\r\n"x\r\ny"\r\nb\r\n', { info: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as { record: string[]; info: { lines: number } }[]
+    const recs = csvParseSync('a\r\n"x\r\ny"\r\nb\r\n', { info: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as {
+      record: string[]
+      info: { lines: number }
+    }[]
     expect(recs.map((r) => r.info.lines)).toEqual([1, 4, 5])
     expect(parseChunks(['a\r\n"x\r\ny"\r\nb\r\n']).map((r) => r.line)).toEqual([1, 2, 4])
   })

@@ -7,7 +7,14 @@ const SAMPLE = 'id,text\n1,Café 中文 東京タワー 서울 🚀 “q”\r\n2
 describe('chunk decoders', () => {
   for (const enc of ['utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'shift_jis', 'euc-kr', 'big5']) {
     it(`${enc}: one byte at a time gives the same text as all at once`, () => {
-      const text = enc === 'shift_jis' ? SAMPLE.replace(/[^\x00-\x7f東京タワー]/g, '') : enc === 'euc-kr' ? SAMPLE.replace(/[^\x00-\x7f서울]/g, '') : enc === 'big5' ? SAMPLE.replace(/[^\x00-\x7f東京中文]/g, '') : SAMPLE
+      const text =
+        enc === 'shift_jis'
+          ? SAMPLE.replace(/[^\x00-\x7f東京タワー]/g, '')
+          : enc === 'euc-kr'
+            ? SAMPLE.replace(/[^\x00-\x7f서울]/g, '')
+            : enc === 'big5'
+              ? SAMPLE.replace(/[^\x00-\x7f東京中文]/g, '')
+              : SAMPLE
       const bytes = enc === 'utf-8' ? Buffer.from(text) : iconv.encode(text, enc)
       const dec = createChunkDecoder(enc)
       let out = ''
@@ -54,7 +61,26 @@ describe('helpers', () => {
   })
 
   it('normalizeEncoding maps common labels to iconv-lite ones', () => {
-    expect(['UTF8', 'utf-8', 'GBK', 'gb2312', 'GB18030', 'Big5', 'Shift_JIS', 'sjis', 'EUC-KR', 'latin1', 'ISO-8859-1', 'cp1252', 'UTF-16', 'utf16be', 'koi8-r', 'nope'].map(normalizeEncoding)).toEqual([
+    expect(
+      [
+        'UTF8',
+        'utf-8',
+        'GBK',
+        'gb2312',
+        'GB18030',
+        'Big5',
+        'Shift_JIS',
+        'sjis',
+        'EUC-KR',
+        'latin1',
+        'ISO-8859-1',
+        'cp1252',
+        'UTF-16',
+        'utf16be',
+        'koi8-r',
+        'nope',
+      ].map(normalizeEncoding),
+    ).toEqual([
       'utf-8',
       'utf-8',
       'gb18030',

@@ -6,7 +6,11 @@ import { FIXTURE_DIR } from '../../fixtures/import/make-fixtures'
 
 export const fx = (name: string) => join(FIXTURE_DIR, name)
 
-export async function readAll(path: string, opts: ImportOptions = {}, batchSize?: number): Promise<{ sniff: SourceSniff; reader: RecordReader; records: ParsedRecord[]; batches: number }> {
+export async function readAll(
+  path: string,
+  opts: ImportOptions = {},
+  batchSize?: number,
+): Promise<{ sniff: SourceSniff; reader: RecordReader; records: ParsedRecord[]; batches: number }> {
   const sniff = await sniffSource(path, opts)
   const reader = createRecordReader(sniff, opts)
   const records: ParsedRecord[] = []

@@ -115,7 +115,12 @@ console.log(JSON.stringify({ ...out, maxRssMB: process.resourceUsage().maxRSS / 
 `,
     )
     const run = (file: string) =>
-      JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script, file], { cwd: resolve(__dirname, '../../..'), encoding: 'utf8' }).trim().split('\n').pop() ?? '{}')
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx', script, file], { cwd: resolve(__dirname, '../../..'), encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .pop() ?? '{}',
+      )
     const baseline = run(fx('utf8.csv'))
     expect(baseline.rows).toBe(6)
     const res = run(big)

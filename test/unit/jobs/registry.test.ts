@@ -5,9 +5,26 @@ import type { JobRow } from '../../../src-main/store/jobs-repo'
 
 function row(kind: string, params: unknown, result: unknown = null): JobRow {
   return {
-    id: 7, kind, datasetId: 1, state: 'succeeded', params: params as Record<string, unknown>, lockKey: null, done: 0, total: null, checkpoint: {},
-    result, error: null, ownerPid: null, ownerStarted: null, heartbeatAt: null, cancelRequested: false, attempts: 1,
-    createdAt: '', startedAt: null, updatedAt: null, finishedAt: null,
+    id: 7,
+    kind,
+    datasetId: 1,
+    state: 'succeeded',
+    params: params as Record<string, unknown>,
+    lockKey: null,
+    done: 0,
+    total: null,
+    checkpoint: {},
+    result,
+    error: null,
+    ownerPid: null,
+    ownerStarted: null,
+    heartbeatAt: null,
+    cancelRequested: false,
+    attempts: 1,
+    createdAt: '',
+    startedAt: null,
+    updatedAt: null,
+    finishedAt: null,
   }
 }
 
@@ -34,7 +51,9 @@ describe('typed job registry', () => {
 
   it('declares embed → analyze as a follow-up only when asked, with the set it filled', () => {
     expect(jobOps.followUps(row('embed', embedParams, embedResult))).toEqual([])
-    expect(jobOps.followUps(row('embed', { ...embedParams, analyzeAfter: true }, embedResult))).toEqual([{ channel: 'analyze.start', input: { datasetId: 1, setId: 3 } }])
+    expect(jobOps.followUps(row('embed', { ...embedParams, analyzeAfter: true }, embedResult))).toEqual([
+      { channel: 'analyze.start', input: { datasetId: 1, setId: 3 } },
+    ])
   })
 
   it('reads results back through the kind’s schema', () => {

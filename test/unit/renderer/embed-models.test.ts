@@ -44,7 +44,10 @@ describe('model picker logic', () => {
   })
 
   it('leaves out empty groups and names the catalog plainly when nothing is recommended', () => {
-    const groups = groupModels(catalog.map((m) => ({ ...m, recommended: false })), null)
+    const groups = groupModels(
+      catalog.map((m) => ({ ...m, recommended: false })),
+      null,
+    )
     expect(groups.map((g) => g.label)).toEqual(['Catalog models'])
     expect(groups[0].models[0].id).toBe('e5')
   })

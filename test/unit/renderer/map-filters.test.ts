@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { CATEGORY_MISSING } from '../../../src-main/contract'
 import type { ColumnValues } from '../../../src-renderer/map/decode'
-import { countMatches, crossFilterHistogram, dimColors, failCounts, isActive, matchMask, MISSING_KEY, OTHER_KEY, passMask } from '../../../src-renderer/map/filters'
+import {
+  countMatches,
+  crossFilterHistogram,
+  dimColors,
+  failCounts,
+  isActive,
+  matchMask,
+  MISSING_KEY,
+  OTHER_KEY,
+  passMask,
+} from '../../../src-renderer/map/filters'
 
 const M = CATEGORY_MISSING
 // Six rows: colour (categorical) and price (numeric).
@@ -45,7 +55,7 @@ describe('metadata filters', () => {
     expect(dimColors(base, null, [0, 0, 0, 0])).toBe(base)
   })
 
-  it("counts each histogram over the rows that pass all the OTHER filters", () => {
+  it('counts each histogram over the rows that pass all the OTHER filters', () => {
     const red = passMask({ type: 'categorical', column: 1, include: ['red'] }, colour)
     const cheap = passMask({ type: 'numeric', column: 2, min: 0, max: 6 }, price)
     const fails = failCounts([red, cheap], 6)

@@ -14,7 +14,7 @@ describe('cluster label decluttering', () => {
 
   it('shows more labels as the zoom grows, never fewer, and kept labels never overlap', () => {
     let seed = 7
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647
     const labels = Array.from({ length: 300 }, (_, i) => l(`cluster ${i} ${'x'.repeat(i % 9)}`, rnd() * 100, rnd() * 100, Math.floor(rnd() * 1000)))
     let previous = 0
     for (const zoom of [-2, 0, 1, 2, 3, 4, 6]) {

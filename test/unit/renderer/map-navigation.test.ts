@@ -13,7 +13,10 @@ function grid(): Float32Array {
 }
 
 /** Screen position under an OrthographicView with flipY. */
-const project = (v: { target: number[]; zoom: number }, w: number, h: number, x: number, y: number) => [(x - v.target[0]) * 2 ** v.zoom + w / 2, (y - v.target[1]) * 2 ** v.zoom + h / 2]
+const project = (v: { target: number[]; zoom: number }, w: number, h: number, x: number, y: number) => [
+  (x - v.target[0]) * 2 ** v.zoom + w / 2,
+  (y - v.target[1]) * 2 ** v.zoom + h / 2,
+]
 
 describe('map navigation: fit', () => {
   it('fits the data inside the canvas with the margin, limited by the tighter axis', () => {

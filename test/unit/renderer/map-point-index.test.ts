@@ -19,7 +19,7 @@ function bruteForce(coords: Float32Array, x: number, y: number, radius: number, 
 }
 
 function seeded(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff)
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 }
 
 describe('CPU point picking (uniform grid)', () => {

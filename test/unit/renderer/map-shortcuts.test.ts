@@ -20,7 +20,12 @@ describe('map keyboard shortcuts', () => {
   })
 
   it('ignores shortcuts while typing; Escape only leaves the field', () => {
-    for (const target of [{ targetTag: 'input' }, { targetTag: 'INPUT', targetType: 'search' }, { targetTag: 'TEXTAREA' }, { targetTag: 'DIV', targetEditable: true }]) {
+    for (const target of [
+      { targetTag: 'input' },
+      { targetTag: 'INPUT', targetType: 'search' },
+      { targetTag: 'TEXTAREA' },
+      { targetTag: 'DIV', targetEditable: true },
+    ]) {
       expect(isTyping(target)).toBe(true)
       expect(routeShortcut({ key: 'l', ...target })).toBeNull()
       expect(routeShortcut({ key: '/', ...target })).toBeNull()

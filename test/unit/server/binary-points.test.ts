@@ -18,7 +18,13 @@ const N = 100_000
 function post(channel: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: server.port, method: 'POST', path: `/api/invoke/${channel}`, headers: { Host: `127.0.0.1:${server.port}`, 'Content-Type': 'application/json', ...headers } },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method: 'POST',
+        path: `/api/invoke/${channel}`,
+        headers: { Host: `127.0.0.1:${server.port}`, 'Content-Type': 'application/json', ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
@@ -39,7 +45,11 @@ beforeEach(async () => {
   const cluster = new Int32Array(N).map((_, i) => (i % 7) - 1)
   engine.overrides.set('analysis.points', (input) => {
     if ((input as { datasetId: number }).datasetId !== 1) throw new EmbedMapError('NOT_FOUND', 'Dataset 2 has not been analyzed yet.')
-    return encodeFrame('points', { runId: 4, n: N, clusters: [{ idx: 0, size: 10, label: 'a', x: 1, y: 2 }] }, { coords, cluster, anomaly: new Float32Array(N).fill(0.25), flags: new Uint8Array(N) })
+    return encodeFrame(
+      'points',
+      { runId: 4, n: N, clusters: [{ idx: 0, size: 10, label: 'a', x: 1, y: 2 }] },
+      { coords, cluster, anomaly: new Float32Array(N).fill(0.25), flags: new Uint8Array(N) },
+    )
   })
   server = await startServer({ engine, port: 0, rendererDir: path.join(dir, 'renderer') })
 })

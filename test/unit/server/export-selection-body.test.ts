@@ -95,23 +95,51 @@ describe('export.start over HTTP', () => {
   it('sends a contiguous selection as ranges', async () => {
     const rows = [...Array.from({ length: 500_000 }, (_, i) => i + 10), 900_000, 3]
     const selection = compactSelection(rows)
-    expect(selection).toEqual({ ranges: [[3, 4], [10, 500_010], [900_000, 900_001]] })
+    expect(selection).toEqual({
+      ranges: [
+        [3, 4],
+        [10, 500_010],
+        [900_000, 900_001],
+      ],
+    })
     const res = await post('export.start', JSON.stringify({ datasetId: 1, what: 'selection', ...selection, out: 'r.csv' }))
     expect(json(res).ok).toBe(true)
   })
 
   it('refuses overlapping or unsorted ranges, naming the range', async () => {
-    const reply = json(await post('export.start', JSON.stringify({ datasetId: 1, what: 'selection', ranges: [[0, 10], [5, 20]], out: 'x.csv' })))
+    const reply = json(
+      await post(
+        'export.start',
+        JSON.stringify({
+          datasetId: 1,
+          what: 'selection',
+          ranges: [
+            [0, 10],
+            [5, 20],
+          ],
+          out: 'x.csv',
+        }),
+      ),
+    )
     expect(reply.ok).toBe(false)
     expect(reply.error.message).toMatch(/range 1 \[5, 20\] overlaps/)
   })
 
   it('parses hand-written lists like 1,2,5-9 into merged ranges', () => {
-    expect(parseRowList('1,2,5-9')).toEqual([[1, 3], [5, 10]])
-    expect(parseRowList('9, 3-4 ,4')).toEqual([[3, 5], [9, 10]])
+    expect(parseRowList('1,2,5-9')).toEqual([
+      [1, 3],
+      [5, 10],
+    ])
+    expect(parseRowList('9, 3-4 ,4')).toEqual([
+      [3, 5],
+      [9, 10],
+    ])
     expect(parseRowList('1,x')).toBeNull()
     expect(parseRowList('9-3')).toBeNull()
-    expect(rowsToRanges([5, 1, 2, 2, 3])).toEqual([[1, 4], [5, 6]])
+    expect(rowsToRanges([5, 1, 2, 2, 3])).toEqual([
+      [1, 4],
+      [5, 6],
+    ])
   })
 
   it('names only the first 20 problems of a body full of bad row numbers, with the count', async () => {
@@ -159,7 +187,9 @@ describe('export.start over HTTP', () => {
       expect(r.status).toBe(413)
       expect(JSON.parse(r.body).error.message).toMatch(/larger than the 1 MB limit/)
       expect(r.ms).toBeLessThan(2_000)
-      console.log(`20 MB export.start body (${chunked ? 'chunked' : 'Content-Length'}): 413 in ${r.ms.toFixed(0)} ms, RSS +${((process.memoryUsage().rss - rssBefore) / 1e6).toFixed(0)} MB`)
+      console.log(
+        `20 MB export.start body (${chunked ? 'chunked' : 'Content-Length'}): 413 in ${r.ms.toFixed(0)} ms, RSS +${((process.memoryUsage().rss - rssBefore) / 1e6).toFixed(0)} MB`,
+      )
       const info = await post('app.info', '{}')
       expect(info.status).toBe(200)
     }

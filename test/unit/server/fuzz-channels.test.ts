@@ -46,9 +46,37 @@ function prng(seed: number) {
 }
 
 const KEYS = [
-  'id', 'datasetId', 'runId', 'setId', 'path', 'options', 'rows', 'ranges', 'bitmap', 'out', 'what', 'format', 'offset', 'limit',
-  'column', 'view', 'query', 'k', 'row', 'name', 'modelId', 'variant', 'activeOnly', 'cluster', 'top', 'textColumn',
-  'maxFieldBytes', 'encoding', 'delimiter', '__proto__', 'constructor',
+  'id',
+  'datasetId',
+  'runId',
+  'setId',
+  'path',
+  'options',
+  'rows',
+  'ranges',
+  'bitmap',
+  'out',
+  'what',
+  'format',
+  'offset',
+  'limit',
+  'column',
+  'view',
+  'query',
+  'k',
+  'row',
+  'name',
+  'modelId',
+  'variant',
+  'activeOnly',
+  'cluster',
+  'top',
+  'textColumn',
+  'maxFieldBytes',
+  'encoding',
+  'delimiter',
+  '__proto__',
+  'constructor',
 ]
 
 function hostileValue(rand: () => number, depth = 0): unknown {
@@ -57,10 +85,30 @@ function hostileValue(rand: () => number, depth = 0): unknown {
   const deep = (n: number) => `@@DEEP${n}@@`
   const choices: (() => unknown)[] = [
     () => pick([0, 1, 2, -1, 1.5, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), 1e308, -0]),
-    () => pick(['', 'a', '../../../etc/passwd', '/etc/passwd', path.join(dir, 'uploads', 'fuzz', 'small.csv'), dir, '\u0000', '%00', 'x'.repeat(20_000), '__proto__', 'cluster:99999999999', '1,2,5-9', 'csv', 'selection', '🇯🇵'.repeat(100), '<script>', 'all']),
+    () =>
+      pick([
+        '',
+        'a',
+        '../../../etc/passwd',
+        '/etc/passwd',
+        path.join(dir, 'uploads', 'fuzz', 'small.csv'),
+        dir,
+        '\u0000',
+        '%00',
+        'x'.repeat(20_000),
+        '__proto__',
+        'cluster:99999999999',
+        '1,2,5-9',
+        'csv',
+        'selection',
+        '🇯🇵'.repeat(100),
+        '<script>',
+        'all',
+      ]),
     () => pick([null, true, false]),
     () => deep(1 + Math.floor(rand() * 100_000)),
-    () => Array.from({ length: Math.floor(rand() * 50) }, () => (rand() < 0.5 ? Math.floor(rand() * 10) - 3 : [Math.floor(rand() * 10), Math.floor(rand() * 10)])),
+    () =>
+      Array.from({ length: Math.floor(rand() * 50) }, () => (rand() < 0.5 ? Math.floor(rand() * 10) - 3 : [Math.floor(rand() * 10), Math.floor(rand() * 10)])),
     () => (depth > 2 ? {} : Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 4) }, () => [pick(KEYS), hostileValue(rand, depth + 1)]))),
   ]
   return pick(choices)()
@@ -81,7 +129,14 @@ function hostileBody(rand: () => number): string {
 
 describe('fuzzing every channel', () => {
   it('answers 300 random and hostile bodies without a 5xx and keeps answering app.info', async () => {
-    const imported = json(await request(server.port, { method: 'POST', path: '/api/invoke/import.start', headers: auth, body: JSON.stringify({ path: path.join(dir, 'uploads', 'fuzz', 'small.csv') }) }))
+    const imported = json(
+      await request(server.port, {
+        method: 'POST',
+        path: '/api/invoke/import.start',
+        headers: auth,
+        body: JSON.stringify({ path: path.join(dir, 'uploads', 'fuzz', 'small.csv') }),
+      }),
+    )
     expect(imported.ok).toBe(true)
     const rand = prng(9)
     const t0 = Date.now()

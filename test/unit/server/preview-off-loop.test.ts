@@ -39,7 +39,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const post = (channel: string, body: unknown) => request(server.port, { method: 'POST', path: `/api/invoke/${channel}`, headers: auth, body: JSON.stringify(body) })
+const post = (channel: string, body: unknown) =>
+  request(server.port, { method: 'POST', path: `/api/invoke/${channel}`, headers: auth, body: JSON.stringify(body) })
 
 describe('import.preview of a wide file', () => {
   it('leaves the server answering other requests while it runs', async () => {

@@ -30,7 +30,7 @@ describe('sanitizeFileName', () => {
     expect(emoji.endsWith('.tsv')).toBe(true)
     const stem = emoji.slice(0, -4)
     expect(stem.length % '🇯🇵👨‍👩‍👧'.length === 0 || stem.endsWith('🇯🇵')).toBe(true)
-    expect(('🇯🇵👨‍👩‍👧'.repeat(40)).startsWith(stem)).toBe(true)
+    expect('🇯🇵👨‍👩‍👧'.repeat(40).startsWith(stem)).toBe(true)
     const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(stem)].map((g) => g.segment)
     expect(graphemes.every((g) => g === '🇯🇵' || g === '👨‍👩‍👧')).toBe(true)
     expect(sanitizeFileName('é'.repeat(300))).toBe('é'.repeat(100))

@@ -123,7 +123,12 @@ describe('startServer', () => {
   })
 
   it('requires the bearer token on every API route', async () => {
-    const bad: Record<string, string>[] = [{}, { Authorization: 'Bearer wrong' }, { Authorization: `Basic ${server.token}` }, { Authorization: `Bearer ${server.token}x` }]
+    const bad: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer wrong' },
+      { Authorization: `Basic ${server.token}` },
+      { Authorization: `Bearer ${server.token}x` },
+    ]
     for (const headers of bad) {
       const res = await invoke('app.info', {}, headers)
       expect(res.status).toBe(401)
@@ -280,8 +285,20 @@ describe('startServer', () => {
     viaQuery.close()
     await new Promise((r) => viaQuery.once('close', r))
     const job = {
-      id: 1, kind: 'import', datasetId: 1, state: 'running', title: 'Import x.csv', done: 5, total: 10, rate: 2, etaSeconds: 2.5,
-      error: null, result: null, createdAt: 'now', startedAt: 'now', finishedAt: null,
+      id: 1,
+      kind: 'import',
+      datasetId: 1,
+      state: 'running',
+      title: 'Import x.csv',
+      done: 5,
+      total: 10,
+      rate: 2,
+      etaSeconds: 2.5,
+      error: null,
+      result: null,
+      createdAt: 'now',
+      startedAt: 'now',
+      finishedAt: null,
     } as const
     const next = nextMessage(viaProtocol)
     engine.emit({ type: 'job', job })

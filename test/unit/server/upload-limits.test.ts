@@ -100,8 +100,20 @@ describe('upload cleanup', () => {
     const d = engine.addSyntheticDataset(2, 'a')
     engine.datasets.set(d.id, { ...d, sourcePath: a } satisfies Dataset)
     const job: Job = {
-      id: 1, kind: 'import', datasetId: d.id, state: 'succeeded', title: 'Import a.csv', done: 2, total: 2, rate: null, etaSeconds: null,
-      error: null, result: null, createdAt: 'now', startedAt: 'now', finishedAt: 'now',
+      id: 1,
+      kind: 'import',
+      datasetId: d.id,
+      state: 'succeeded',
+      title: 'Import a.csv',
+      done: 2,
+      total: 2,
+      rate: null,
+      etaSeconds: null,
+      error: null,
+      result: null,
+      createdAt: 'now',
+      startedAt: 'now',
+      finishedAt: 'now',
     }
     engine.emit({ type: 'job', job })
     const deadline = Date.now() + 2000
@@ -119,8 +131,20 @@ describe('upload cleanup', () => {
     const copy = engine.addSyntheticDataset(2, 'a copy')
     engine.datasets.set(copy.id, { ...copy, sourcePath: a, status: 'importing' })
     const job: Job = {
-      id: 1, kind: 'import', datasetId: done.id, state: 'succeeded', title: 'Import a.csv', done: 2, total: 2, rate: null, etaSeconds: null,
-      error: null, result: null, createdAt: 'now', startedAt: 'now', finishedAt: 'now',
+      id: 1,
+      kind: 'import',
+      datasetId: done.id,
+      state: 'succeeded',
+      title: 'Import a.csv',
+      done: 2,
+      total: 2,
+      rate: null,
+      etaSeconds: null,
+      error: null,
+      result: null,
+      createdAt: 'now',
+      startedAt: 'now',
+      finishedAt: 'now',
     }
     engine.emit({ type: 'job', job })
     await new Promise((r) => setTimeout(r, 300))

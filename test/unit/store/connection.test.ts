@@ -31,7 +31,19 @@ describe('openStore', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion)
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name)
-    for (const t of ['datasets', 'dataset_columns', 'rows', 'models', 'embedding_sets', 'embeddings', 'projections', 'clusterings', 'clusters', 'anomaly_runs', 'jobs']) {
+    for (const t of [
+      'datasets',
+      'dataset_columns',
+      'rows',
+      'models',
+      'embedding_sets',
+      'embeddings',
+      'projections',
+      'clusterings',
+      'clusters',
+      'anomaly_runs',
+      'jobs',
+    ]) {
       expect(tables).toContain(t)
     }
     db.close()
@@ -50,7 +62,11 @@ describe('openStore', () => {
   it('deletes rows with their dataset (foreign keys enforced)', () => {
     const db = openStore(path.join(dir, 'c.sqlite'))
     const id = Number(
-      db.prepare(`INSERT INTO datasets (name, source_path, source_size, source_mtime, format, encoding, text_column, status) VALUES ('d', '/x', 1, 1, 'csv', 'utf-8', 0, 'ready')`).run().lastInsertRowid,
+      db
+        .prepare(
+          `INSERT INTO datasets (name, source_path, source_size, source_mtime, format, encoding, text_column, status) VALUES ('d', '/x', 1, 1, 'csv', 'utf-8', 0, 'ready')`,
+        )
+        .run().lastInsertRowid,
     )
     db.prepare(`INSERT INTO rows (dataset_id, idx, line, text, cells) VALUES (?, 0, 2, 't', '["t"]')`).run(id)
     db.prepare(`DELETE FROM datasets WHERE id = ?`).run(id)

@@ -41,7 +41,9 @@ function makeVersion1Workspace(file: string): void {
      VALUES (1, 'import', 1, 'succeeded', ?, 'import:/data/old-news.csv', 3, 3, ?, 1, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z')`,
   ).run(JSON.stringify({ path: '/data/old-news.csv', options: {}, textColumn: 1 }), JSON.stringify({ rows: 3 }))
   db.prepare(`INSERT INTO embedding_sets (id, dataset_id, model_id, model_version, dims, status) VALUES (1, 1, 'old-model', 'v1', 4, 'ready')`).run()
-  db.prepare(`INSERT INTO anomaly_runs (id, set_id, method, scores, threshold, flagged_count) VALUES (1, 1, 'knn', ?, 0.5, 1)`).run(Buffer.from(new Float32Array([0.1, 0.9, 0.2]).buffer))
+  db.prepare(`INSERT INTO anomaly_runs (id, set_id, method, scores, threshold, flagged_count) VALUES (1, 1, 'knn', ?, 0.5, 1)`).run(
+    Buffer.from(new Float32Array([0.1, 0.9, 0.2]).buffer),
+  )
   db.close()
 }
 

@@ -29,7 +29,13 @@ describe('two processes creating the same new workspace', () => {
     const start = Date.now() + 8_000
     const script = path.join(repoRoot, 'test', 'helpers', 'race-open-store.ts')
     const both = await Promise.all([0, 1].map(() => run(['--import', 'tsx', script, String(start), '150', ...dbs])))
-    const rounds = both.flatMap((r) => r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { round: number; ok: boolean; error?: string }))
+    const rounds = both.flatMap((r) =>
+      r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { round: number; ok: boolean; error?: string }),
+    )
     const failed = rounds.filter((r) => !r.ok)
     console.log(`workspace race: ${rounds.length - failed.length}/${rounds.length} opens succeeded over ${ROUNDS} rounds`)
     expect(both.map((r) => r.stderr.trim())).toEqual(['', ''])
