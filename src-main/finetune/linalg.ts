@@ -70,7 +70,7 @@ export function topKByDot(queries: Float32Array, corpus: Float32Array, d: number
         const base = q * kk
         for (let c = c0; c < c1; c++) {
           const s = tile[to + c - c0]
-          let size = sizes[q]
+          const size = sizes[q]
           if (size === kk && s <= heapS[base + kk - 1]) continue
           // Insert keeping descending order; equal scores go after existing (lower index first).
           let pos = size < kk ? size : kk - 1
@@ -81,7 +81,7 @@ export function topKByDot(queries: Float32Array, corpus: Float32Array, d: number
           }
           heapS[base + pos] = s
           indices[base + pos] = c
-          if (size < kk) sizes[q] = ++size
+          if (size < kk) sizes[q] = size + 1
         }
       }
     }

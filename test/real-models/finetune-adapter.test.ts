@@ -26,8 +26,8 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
   const docRow = new Map(corpus.map((d, i) => [d.id, i]))
   const queryRow = new Map(queries.map((q, i) => [q.id, i]))
   let d = 0
-  let qVecs = new Float32Array(0)
-  let cVecs = new Float32Array(0)
+  let qVecs: Float32Array = new Float32Array(0)
+  let cVecs: Float32Array = new Float32Array(0)
 
   beforeAll(async () => {
     const t = performance.now()

@@ -55,7 +55,7 @@ describe('pairsFromBeir', () => {
     // A query with two positives keeps both on its side.
     const q0 = r.train.concat(r.eval).filter((p) => p.group === 'q0')
     expect(q0.length).toBe(2)
-    expect(new Set(q0.map((p) => r.evalQueryIds.includes('q0')))).toEqual(new Set([r.evalQueryIds.includes('q0')]))
+    expect(r.trainQueryIds.includes('q0')).not.toBe(r.evalQueryIds.includes('q0'))
   })
   it('qrels that match nothing say so', () => {
     expect(() => pairsFromBeir({ queries, corpus, qrels: [{ queryId: 'x', docId: 'y', score: 1 }] })).toThrow(/None of the 1 qrels/)
