@@ -82,10 +82,10 @@ export interface AdapterResult {
 }
 
 export const ADAPTER_DEFAULTS = {
-  epochs: 20,
+  epochs: 10,
   batchSize: 32,
   learningRate: 1e-3,
-  identityPenalty: 0.1,
+  identityPenalty: 0.01,
   patience: 3,
   metric: 'ndcg10' as RetrievalMetricName,
   seed: 42,
