@@ -9,7 +9,9 @@
  *    (hard-negatives.ts): in-batch negatives of a small data set are too easy to teach anything;
  *  - batches without false negatives (batches.ts): no shared positive, negative or group in a batch;
  *  - an L2 penalty λ‖W − I‖²: with corpus-wide negatives and few pairs, W otherwise overfits the
- *    training queries (it has d² free parameters);
+ *    training queries (it has d² free parameters). SciFact, MiniLM, 70/30 query split, held-out
+ *    nDCG@10 0.693 at the base: λ 0 peaks at 0.779 (epoch 3) and then declines; λ 0.003 → 0.786
+ *    (epoch 7); λ 0.01 → 0.779 after 5 epochs, still rising; λ 1 → 0.705. Default λ 0.01, 10 epochs;
  *  - Adam, and early stopping on the held-out split's nDCG@10 (heldout-eval.ts): the best epoch's W
  *    is returned, never a worse one than the base model (epoch 0 competes too).
  * Everything random is seeded: the same inputs and seed give the same W.
