@@ -125,7 +125,9 @@ export function trainAdapter(data: AdapterTrainData, opts: AdapterOptions = {}):
     else groupPositives.set(groupOf(i), [data.positives[i]])
   }
   const positiveLists = Array.from({ length: m }, (_, i) => groupPositives.get(groupOf(i)) as number[])
-  const mined = data.hardNegatives ?? mineHardNegatives({ dims: d, anchors: data.anchors, corpus: data.corpus, positives: positiveLists }, { ...ADAPTER_DEFAULTS.mining, seed, ...opts.mining })
+  const mined =
+    data.hardNegatives ??
+    mineHardNegatives({ dims: d, anchors: data.anchors, corpus: data.corpus, positives: positiveLists }, { ...ADAPTER_DEFAULTS.mining, seed, ...opts.mining })
   const k = mined.numNegatives
   if (mined.indices.length !== m * k) throw new EmbedMapError('BAD_INPUT', `Hard negatives: expected ${m} × ${k} rows, got ${mined.indices.length}`)
   // Anchors short of negatives get random corpus rows (not their positives): the loss needs k per anchor.
@@ -150,7 +152,13 @@ export function trainAdapter(data: AdapterTrainData, opts: AdapterOptions = {}):
   const W = identity(d)
   let best = { epoch: 0, weights: W.slice(), value: -Infinity }
   const logs: AdapterEpochLog[] = []
-  const evaluate = (weights: Float32Array) => (data.heldout ? evaluateRetrieval(d, applyAdapter(weights, data.corpus, d), { queries: applyAdapter(weights, data.heldout.queries, d), relevant: data.heldout.relevant }) : undefined)
+  const evaluate = (weights: Float32Array) =>
+    data.heldout
+      ? evaluateRetrieval(d, applyAdapter(weights, data.corpus, d), {
+          queries: applyAdapter(weights, data.heldout.queries, d),
+          relevant: data.heldout.relevant,
+        })
+      : undefined
   const before = evaluate(W)
   if (before) best = { epoch: 0, weights: W.slice(), value: before[metric] }
   logs.push({ epoch: 0, loss: NaN, heldout: before, ms: performance.now() - t0 })
@@ -169,12 +177,19 @@ export function trainAdapter(data: AdapterTrainData, opts: AdapterOptions = {}):
       if (batch.length < 2) continue // one anchor has no in-batch negatives; its hard negatives alone would skew the step
       const b = batch.length
       const xa = gatherRows(data.anchors, d, batch)
-      const xp = gatherRows(data.corpus, d, batch.map((i) => data.positives[i]))
+      const xp = gatherRows(
+        data.corpus,
+        d,
+        batch.map((i) => data.positives[i]),
+      )
       const negRows: number[] = []
       for (const i of batch) for (let j = 0; j < k; j++) negRows.push(negatives[i * k + j])
       const xn = gatherRows(data.corpus, d, negRows)
       // Cosine inside the loss normalises W x, so the loss sees exactly normalize(W x).
-      const g = mnrlLossAndGradient({ dims: d, anchors: matmulRowsByWt(W, xa, d), positives: matmulRowsByWt(W, xp, d), negatives: matmulRowsByWt(W, xn, d) }, { scale: opts.scale ?? DEFAULT_SCALE, matryoshka: opts.matryoshka })
+      const g = mnrlLossAndGradient(
+        { dims: d, anchors: matmulRowsByWt(W, xa, d), positives: matmulRowsByWt(W, xp, d), negatives: matmulRowsByWt(W, xn, d) },
+        { scale: opts.scale ?? DEFAULT_SCALE, matryoshka: opts.matryoshka },
+      )
       lossSum += g.loss
       // ∂loss/∂W = Σ_r g_r x_rᵀ over every row that went through W, plus the identity penalty's 2λ(W − I).
       for (let i = 0; i < d * d; i++) grad[i] = 2 * lambda * (W[i] - (i % (d + 1) === 0 ? 1 : 0))

@@ -76,7 +76,8 @@ export function mineHardNegatives(input: MineInput, opts: MineOptions = {}): Min
   if (input.positives.length !== m) throw new EmbedMapError('BAD_INPUT', `${m} anchors but ${input.positives.length} positive lists`)
   const numNegatives = opts.numNegatives ?? 3
   const rangeMin = opts.rangeMin ?? 0
-  if (!(Number.isInteger(numNegatives) && numNegatives >= 1)) throw new EmbedMapError('BAD_INPUT', `numNegatives must be a whole number ≥ 1, got ${numNegatives}`)
+  if (!(Number.isInteger(numNegatives) && numNegatives >= 1))
+    throw new EmbedMapError('BAD_INPUT', `numNegatives must be a whole number ≥ 1, got ${numNegatives}`)
   if (!(Number.isInteger(rangeMin) && rangeMin >= 0)) throw new EmbedMapError('BAD_INPUT', `rangeMin must be a whole number ≥ 0, got ${rangeMin}`)
   let maxPositives = 0
   for (const p of input.positives) maxPositives = Math.max(maxPositives, p.length)
@@ -85,7 +86,11 @@ export function mineHardNegatives(input: MineInput, opts: MineOptions = {}): Min
   const rangeMax = opts.rangeMax ?? rangeMin + numNegatives * (filtered ? 10 : 1) + maxPositives
   if (rangeMin >= rangeMax) throw new EmbedMapError('BAD_INPUT', `rangeMin (${rangeMin}) must be smaller than rangeMax (${rangeMax})`)
   if (numNegatives > rangeMax - rangeMin) {
-    throw new EmbedMapError('BAD_INPUT', `Cannot mine ${numNegatives} negatives per anchor from a window of ${rangeMax - rangeMin} (rangeMin ${rangeMin}, rangeMax ${rangeMax})`, 'lower the number of negatives or rangeMin, or raise rangeMax')
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `Cannot mine ${numNegatives} negatives per anchor from a window of ${rangeMax - rangeMin} (rangeMin ${rangeMin}, rangeMax ${rangeMax})`,
+      'lower the number of negatives or rangeMin, or raise rangeMax',
+    )
   }
   const pool = Math.min(rangeMax + maxPositives, n)
   const top = topKByDot(input.anchors, input.corpus, d, pool)

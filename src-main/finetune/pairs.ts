@@ -100,7 +100,10 @@ export function beirDocText(doc: BeirDoc): string {
  * Query text → positive document text for every qrel with score > 0. Split by *query*: all pairs of a
  * query go to the same side, so the held-out retrieval metric measures queries the model never saw.
  */
-export function pairsFromBeir(input: { queries: readonly BeirQuery[]; corpus: readonly BeirDoc[]; qrels: readonly BeirQrel[] }, opts: SplitOptions = {}): BeirPairSet {
+export function pairsFromBeir(
+  input: { queries: readonly BeirQuery[]; corpus: readonly BeirDoc[]; qrels: readonly BeirQrel[] },
+  opts: SplitOptions = {},
+): BeirPairSet {
   const queries = new Map(input.queries.map((q) => [q.id, q.text]))
   const docs = new Map(input.corpus.map((d) => [d.id, beirDocText(d)]))
   let skippedQrels = 0
@@ -118,7 +121,11 @@ export function pairsFromBeir(input: { queries: readonly BeirQuery[]; corpus: re
     raw.push({ anchor: queries.get(r.queryId), positive: docs.get(r.docId), group: r.queryId })
   }
   if (raw.length === 0 && input.qrels.length > 0 && unknownIds > 0) {
-    throw new EmbedMapError('BAD_INPUT', `None of the ${input.qrels.length} qrels point at a query and a document in the files (${unknownIds} unknown ids)`, 'check that the qrels file belongs to these queries and corpus files (columns query_id, doc_id, score)')
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `None of the ${input.qrels.length} qrels point at a query and a document in the files (${unknownIds} unknown ids)`,
+      'check that the qrels file belongs to these queries and corpus files (columns query_id, doc_id, score)',
+    )
   }
   const { pairs, duplicates, empty } = cleanPairs(raw)
   checkEnough(pairs.length, input.qrels.length, empty)
@@ -195,7 +202,13 @@ export function pairsFromGroups(rows: readonly GroupRow[], opts: GroupPairOption
   return {
     train: trainClean.pairs,
     eval: evalClean.pairs,
-    report: { input: rows.length, duplicates: trainClean.duplicates + evalClean.duplicates, empty, train: trainClean.pairs.length, eval: evalClean.pairs.length },
+    report: {
+      input: rows.length,
+      duplicates: trainClean.duplicates + evalClean.duplicates,
+      empty,
+      train: trainClean.pairs.length,
+      eval: evalClean.pairs.length,
+    },
   }
 }
 

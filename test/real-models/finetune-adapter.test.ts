@@ -34,7 +34,12 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
     const e = await Embedder.load(realModel('all-MiniLM-L6-v2'), { device: 'cpu' })
     try {
       d = e.info.dims
-      qVecs = (await e.embed(queries.map((q) => q.text), { kind: 'query' })).vectors
+      qVecs = (
+        await e.embed(
+          queries.map((q) => q.text),
+          { kind: 'query' },
+        )
+      ).vectors
       cVecs = (await e.embed(corpus.map(beirDocText), { kind: 'passage' })).vectors
     } finally {
       await e.close()
@@ -62,7 +67,13 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
       rs.forEach((r, i) => out.set(qVecs.subarray(r * d, r * d + d), i * d))
       return out
     }
-    return { anchors: vecs(rows), positives: Int32Array.from(positives), groups: Int32Array.from(groups), queries: vecs(ids.map((id) => queryRow.get(id) as number)), relevant }
+    return {
+      anchors: vecs(rows),
+      positives: Int32Array.from(positives),
+      groups: Int32Array.from(groups),
+      queries: vecs(ids.map((id) => queryRow.get(id) as number)),
+      relevant,
+    }
   }
 
   it('split is by query: no held-out query trains', () => {
@@ -76,7 +87,9 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
     const positivesByAnchor = Array.from(train.groups, (g) => Array.from(train.positives.filter((_, i) => train.groups[i] === g)))
     const mined = mineHardNegatives({ dims: d, anchors: train.anchors, corpus: cVecs, positives: positivesByAnchor }, { numNegatives: 3, relativeMargin: 0.05 })
     const s = mined.stats
-    console.log(`mined ${s.negative.count} negatives in ${(performance.now() - t).toFixed(0)} ms: positive cos mean ${s.positive.mean.toFixed(4)} median ${s.positive.median.toFixed(4)}; negative mean ${s.negative.mean.toFixed(4)} median ${s.negative.median.toFixed(4)}; skipped by margin ${s.skipped.relativeMargin}`)
+    console.log(
+      `mined ${s.negative.count} negatives in ${(performance.now() - t).toFixed(0)} ms: positive cos mean ${s.positive.mean.toFixed(4)} median ${s.positive.median.toFixed(4)}; negative mean ${s.negative.mean.toFixed(4)} median ${s.negative.median.toFixed(4)}; skipped by margin ${s.skipped.relativeMargin}`,
+    )
     for (let i = 0; i < train.groups.length; i++) {
       for (let j = 0; j < 3; j++) {
         const neg = mined.indices[i * 3 + j]
@@ -91,7 +104,14 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
     const train = sideData(split.trainQueryIds)
     const held = sideData(split.evalQueryIds)
     const r = trainAdapter(
-      { dims: d, corpus: cVecs, anchors: train.anchors, positives: train.positives, groups: train.groups, heldout: { queries: held.queries, relevant: held.relevant } },
+      {
+        dims: d,
+        corpus: cVecs,
+        anchors: train.anchors,
+        positives: train.positives,
+        groups: train.groups,
+        heldout: { queries: held.queries, relevant: held.relevant },
+      },
       { seed: 42 },
     )
     const b = r.before!

@@ -29,10 +29,14 @@ describe('mineHardNegatives vs sentence-transformers mine_hard_negatives', () =>
   it('same negatives for every anchor on real MiniLM vectors', () => {
     const out = tmpDir()
     const t = performance.now()
-    execFileSync(venvPython, [path.join(repoRoot, 'scripts', 'finetune', 'mine_reference.py'), realModel('all-MiniLM-L6-v2'), path.join(sharedData, 'en_scifact_retrieval'), out], {
-      env: { ...process.env, HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' },
-      stdio: ['ignore', 'ignore', 'pipe'], // progress bars stay quiet; execFileSync puts stderr in the error if the script fails
-    })
+    execFileSync(
+      venvPython,
+      [path.join(repoRoot, 'scripts', 'finetune', 'mine_reference.py'), realModel('all-MiniLM-L6-v2'), path.join(sharedData, 'en_scifact_retrieval'), out],
+      {
+        env: { ...process.env, HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' },
+        stdio: ['ignore', 'ignore', 'pipe'], // progress bars stay quiet; execFileSync puts stderr in the error if the script fails
+      },
+    )
     const ref = JSON.parse(fs.readFileSync(path.join(out, 'mine.json'), 'utf8')) as Reference
     const d = ref.query_embeddings[0].length
     const corpusRow = new Map(ref.corpus.map((c, i) => [c, i]))
@@ -59,6 +63,8 @@ describe('mineHardNegatives vs sentence-transformers mine_hard_negatives', () =>
       }
     })
     expect(compared).toBeGreaterThan(30)
-    console.log(`mining parity: ${compared} (anchor, positive) rows, ${ref.queries.length} anchors, ${ref.corpus.length} corpus texts — identical negatives (${((performance.now() - t) / 1000).toFixed(1)} s incl. Python)`)
+    console.log(
+      `mining parity: ${compared} (anchor, positive) rows, ${ref.queries.length} anchors, ${ref.corpus.length} corpus texts — identical negatives (${((performance.now() - t) / 1000).toFixed(1)} s incl. Python)`,
+    )
   }, 600_000)
 })

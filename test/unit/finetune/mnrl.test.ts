@@ -30,7 +30,11 @@ const cases: Array<{ name: string; batch: MnrlBatch; opts: MnrlOptions }> = [
   { name: 'in-batch only', batch: randomBatch(1, 8, 32, 0), opts: {} },
   { name: 'with 1 hard negative', batch: randomBatch(2, 8, 32, 1), opts: {} },
   { name: 'with 3 hard negatives, scale 7', batch: randomBatch(3, 6, 32, 3), opts: { scale: 7 } },
-  { name: 'Matryoshka 32/16/8 weights 1/0.5/0.25, 2 negatives', batch: randomBatch(4, 8, 32, 2), opts: { matryoshka: { dims: [32, 16, 8], weights: [1, 0.5, 0.25] } } },
+  {
+    name: 'Matryoshka 32/16/8 weights 1/0.5/0.25, 2 negatives',
+    batch: randomBatch(4, 8, 32, 2),
+    opts: { matryoshka: { dims: [32, 16, 8], weights: [1, 0.5, 0.25] } },
+  },
   { name: 'Matryoshka 24/4 default weights, in-batch only', batch: randomBatch(5, 5, 32, 0), opts: { matryoshka: { dims: [4, 24] } } },
 ]
 
@@ -55,14 +59,19 @@ describe('MNRL parity with sentence-transformers', () => {
       }),
     }),
   )
-  const out = execFileSync(venvPython, [path.join(repoRoot, 'scripts', 'finetune', 'mnrl_reference.py'), file], { env: { ...process.env, HF_HUB_OFFLINE: '1' }, encoding: 'utf8' })
+  const out = execFileSync(venvPython, [path.join(repoRoot, 'scripts', 'finetune', 'mnrl_reference.py'), file], {
+    env: { ...process.env, HF_HUB_OFFLINE: '1' },
+    encoding: 'utf8',
+  })
   const reference = (JSON.parse(out) as { losses: number[] }).losses
 
   it.each(cases.map((c, i) => [c.name, i] as const))('%s: |ours − theirs| < 1e-5', (_name, i) => {
     const ours = mnrlLoss(cases[i].batch, cases[i].opts)
     expect(reference[i]).toBeGreaterThan(0.01) // a non-trivial loss, so the comparison means something
     expect(Math.abs(ours - reference[i])).toBeLessThan(1e-5)
-    console.log(`MNRL parity ${cases[i].name}: ours ${ours.toFixed(8)} sentence-transformers ${reference[i].toFixed(8)} Δ ${Math.abs(ours - reference[i]).toExponential(2)}`)
+    console.log(
+      `MNRL parity ${cases[i].name}: ours ${ours.toFixed(8)} sentence-transformers ${reference[i].toFixed(8)} Δ ${Math.abs(ours - reference[i]).toExponential(2)}`,
+    )
   })
 })
 

@@ -6,7 +6,13 @@ const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ anchor: `q${i
 
 describe('pairsFromColumns', () => {
   it('deduplicates exact pairs, drops empty sides (counted), holds out 10 % by anchor', () => {
-    const input = [...rows(40), { anchor: 'q1', positive: 'd1' }, { anchor: ' ', positive: 'x' }, { anchor: 'y', positive: null }, { anchor: 'q1', positive: 'd1', negative: 'n' }]
+    const input = [
+      ...rows(40),
+      { anchor: 'q1', positive: 'd1' },
+      { anchor: ' ', positive: 'x' },
+      { anchor: 'y', positive: null },
+      { anchor: 'q1', positive: 'd1', negative: 'n' },
+    ]
     const r = pairsFromColumns(input, { seed: 1 })
     expect(r.report).toMatchObject({ input: 44, duplicates: 1, empty: 2 })
     expect(r.train.length + r.eval.length).toBe(41)
@@ -85,6 +91,8 @@ describe('pairsFromGroups', () => {
     expect(pairsFromGroups(labelled, { seed: 5, evalFraction: 0.2 }).train).toEqual(pairsFromGroups(labelled, { seed: 5, evalFraction: 0.2 }).train)
   })
   it('groups of one row give no pairs: a clear error', () => {
-    expect(() => pairsFromGroups(Array.from({ length: 20 }, (_, i) => ({ text: `t${i}`, group: i })))).toThrow(expect.objectContaining({ code: 'BAD_INPUT', hint: expect.stringMatching(/groups need at least two rows/) }))
+    expect(() => pairsFromGroups(Array.from({ length: 20 }, (_, i) => ({ text: `t${i}`, group: i })))).toThrow(
+      expect.objectContaining({ code: 'BAD_INPUT', hint: expect.stringMatching(/groups need at least two rows/) }),
+    )
   })
 })
