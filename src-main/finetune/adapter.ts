@@ -21,7 +21,7 @@ import { noDuplicateBatches } from './batches'
 import { type MineOptions, mineHardNegatives } from './hard-negatives'
 import { type HeldoutQueries, type RetrievalMetricName, type RetrievalMetrics, evaluateRetrieval } from './heldout-eval'
 import { checkRows, normalizeRows } from './linalg'
-import { type MatryoshkaOptions, DEFAULT_SCALE, mnrlLossAndGradient } from './mnrl'
+import { type MatryoshkaOptions, DEFAULT_SCALE, lossTerms, mnrlLossAndGradient } from './mnrl'
 import { seededRandom } from './rng'
 
 export interface AdapterTrainData {
@@ -107,6 +107,7 @@ export function trainAdapter(data: AdapterTrainData, opts: AdapterOptions = {}):
   if (data.positives.length !== m) throw new EmbedMapError('BAD_INPUT', `${m} anchors but ${data.positives.length} positives`)
   for (const p of data.positives) if (!(p >= 0 && p < n)) throw new EmbedMapError('BAD_INPUT', `Positive row ${p} is outside the corpus (${n} rows)`)
   if (data.groups && data.groups.length !== m) throw new EmbedMapError('BAD_INPUT', `${m} anchors but ${data.groups.length} groups`)
+  lossTerms(d, opts.matryoshka) // bad Matryoshka dims fail here, before any mining or evaluation
   const epochs = opts.epochs ?? ADAPTER_DEFAULTS.epochs
   const batchSize = Math.min(opts.batchSize ?? ADAPTER_DEFAULTS.batchSize, m)
   const lr = opts.learningRate ?? ADAPTER_DEFAULTS.learningRate

@@ -49,6 +49,11 @@ describe('trainAdapter', () => {
     expect(Array.from(adapted.subarray(0, s.d)).reduce((a, x) => a + x * x, 0)).toBeCloseTo(1, 5)
     console.log(`adapter synthetic: nDCG@10 ${r.before!.ndcg10.toFixed(4)} → ${r.after!.ndcg10.toFixed(4)} (epoch ${r.bestEpoch}, ${r.trainMs.toFixed(0)} ms)`)
   })
+  it('trains with a Matryoshka loss too, and rejects a dim larger than the vectors', () => {
+    const r = trainAdapter(data, { epochs: 5, learningRate: 5e-3, identityPenalty: 1e-3, matryoshka: { dims: [16, 8], weights: [1, 1] } })
+    expect(r.after!.ndcg10).toBeGreaterThan(r.before!.ndcg10)
+    expect(() => trainAdapter(data, { epochs: 1, matryoshka: { dims: [32] } })).toThrow(/Matryoshka dim 32 is larger than the model's 16 dims/)
+  })
   it('is deterministic for a seed', () => {
     const a = trainAdapter(data, { epochs: 2, seed: 9 })
     const b = trainAdapter(data, { epochs: 2, seed: 9 })
