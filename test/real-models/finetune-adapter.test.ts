@@ -93,11 +93,14 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
     for (let i = 0; i < train.groups.length; i++) {
       for (let j = 0; j < 3; j++) {
         const neg = mined.indices[i * 3 + j]
+        if (neg < 0) continue // too few candidates survived the margin for this anchor (counted in anchorsShort)
         expect(positivesByAnchor[i]).not.toContain(neg)
         expect(mined.scores[i * 3 + j]).toBeLessThanOrEqual(mined.positiveScores[i] - Math.abs(mined.positiveScores[i]) * 0.05 + 1e-6)
       }
     }
     expect(s.positive.mean).toBeGreaterThan(s.negative.mean)
+    expect(s.negative.count + mined.indices.filter((x) => x < 0).length).toBe(train.groups.length * 3)
+    expect(s.anchorsShort).toBeLessThan(train.groups.length / 2)
   })
 
   it('improves held-out nDCG@10 over the base vectors, in seconds', () => {
@@ -120,7 +123,8 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
       `adapter SciFact: ${train.positives.length} training pairs, ${held.relevant.length} held-out queries; nDCG@10 ${b.ndcg10.toFixed(4)} → ${a.ndcg10.toFixed(4)}, recall@10 ${b.recall10.toFixed(4)} → ${a.recall10.toFixed(4)}, MRR@10 ${b.mrr10.toFixed(4)} → ${a.mrr10.toFixed(4)}; best epoch ${r.bestEpoch} of ${r.epochs.length - 1}, ${r.steps} steps, ${(r.trainMs / 1000).toFixed(1)} s`,
     )
     expect(r.bestEpoch).toBeGreaterThan(0)
-    expect(a.ndcg10).toBeGreaterThan(b.ndcg10)
+    // Measured +0.086 (0.6934 → 0.7796); a margin well above noise from 242 queries, well below the gain.
+    expect(a.ndcg10).toBeGreaterThan(b.ndcg10 + 0.03)
     expect(r.trainMs).toBeLessThan(120_000)
   }, 300_000)
 })
