@@ -274,13 +274,27 @@ function matmulRowsByWt(W: Float32Array, X: Float32Array, d: number): Float32Arr
   return Y
 }
 
-/** grad += Σ_r g_r x_rᵀ. */
+/** grad += Σ_r g_r x_rᵀ. Four rows at a time: each grad entry is read and written once per four rows. */
 function addOuter(grad: Float32Array, g: Float32Array, X: Float32Array, d: number, rows: number): void {
-  for (let r = 0; r < rows; r++) {
+  let r = 0
+  for (; r + 3 < rows; r += 4) {
+    const o0 = r * d
+    const o1 = o0 + d
+    const o2 = o1 + d
+    const o3 = o2 + d
+    for (let i = 0; i < d; i++) {
+      const g0 = g[o0 + i]
+      const g1 = g[o1 + i]
+      const g2 = g[o2 + i]
+      const g3 = g[o3 + i]
+      const go = i * d
+      for (let j = 0; j < d; j++) grad[go + j] += g0 * X[o0 + j] + g1 * X[o1 + j] + g2 * X[o2 + j] + g3 * X[o3 + j]
+    }
+  }
+  for (; r < rows; r++) {
     const o = r * d
     for (let i = 0; i < d; i++) {
       const gi = g[o + i]
-      if (gi === 0) continue
       const go = i * d
       for (let j = 0; j < d; j++) grad[go + j] += gi * X[o + j]
     }
