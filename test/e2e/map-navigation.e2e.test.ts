@@ -22,7 +22,7 @@ beforeAll(async () => {
     prefix: 'nav',
     // A second analyzed dataset to switch to and back from.
     before: ({ csv, cli, tmp }) => {
-      cli(['import', csv, '--name', 'second'])
+      cli(['import', csv, '--name', 'second', '--new'])
       cli(['embed', '--dataset', '2', '--model', path.join(tmp, 'tiny-model')])
       cli(['analyze', '--dataset', '2'])
     },
