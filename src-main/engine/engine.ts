@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import path from 'node:path'
-import { CLI_CALLER, parseChannelInput, type Caller, type ChannelName, type ChannelOutput, type ChannelParsedInput, type EngineEvent } from '../contract'
+import { ENGINE_CALLER, parseChannelInput, type Caller, type ChannelName, type ChannelOutput, type ChannelParsedInput, type EngineEvent } from '../contract'
 import { EmbedMapError } from '../errors'
 import { JobRunner } from '../jobs/runner'
 import { uploadsDir } from '../paths'
@@ -144,7 +144,7 @@ export class Engine implements EngineApi {
     if (!row) return
     try {
       for (const next of jobOps.followUps(row)) {
-        void this.invoke(next.channel, parseChannelInput(next.channel, next.input), CLI_CALLER).catch((err: unknown) =>
+        void this.invoke(next.channel, parseChannelInput(next.channel, next.input), ENGINE_CALLER).catch((err: unknown) =>
           this.followUpFailed(jobId, next.channel, err),
         )
       }
