@@ -33,6 +33,12 @@ function taskFilesOf(t: EvalTaskSpec): string[] {
   return [t.file]
 }
 
+/** The task without where its files are: the same bytes copied elsewhere are the same data. */
+function taskSettings(t: EvalTaskSpec): Record<string, unknown> {
+  const files = new Set(['queries', 'corpus', 'qrels', 'file', 'test'])
+  return Object.fromEntries(Object.entries(t).filter(([k]) => !files.has(k)))
+}
+
 /**
  * Evaluates models (and the lexical baseline) on one task of the user's data with mteb's metrics and protocol, and
  * stores one row per model and dimension. A result already stored for the same data, model version and dimension is
@@ -49,7 +55,7 @@ export const evaluateJob = defineJob({
     const jobs = new JobsRepo(ctx.db)
     const saved = new Set((ctx.job.checkpoint as Checkpoint).saved ?? [])
     const task = await loadTaskFiles(p.task)
-    const fingerprint = await dataFingerprint({ ...p.task, ...Object.fromEntries(taskFilesOf(p.task).map((f, i) => [`file${i}`, null])) }, taskFilesOf(p.task))
+    const fingerprint = await dataFingerprint(taskSettings(p.task), taskFilesOf(p.task))
     const total = (p.baseline ? 1 : 0) + p.models.length
     let done = 0
     const runIds: number[] = []
