@@ -1,74 +1,28 @@
 import { createReadStream } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
-import { baseHeaders } from './security'
+import { contentTypeOf, resolveStaticFile } from '../static-files'
 import { sendText } from './http-util'
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-}
+import { baseHeaders } from './security'
 
 /**
- * Serves the built renderer. The URL path is decoded once, resolved against the root and then compared with the
- * root's real path (after following symlinks), so `..`, encoded `%2e%2e`, backslashes and links cannot leave it.
+ * Serves the built renderer. Which file a URL path names (and that it stays inside the root) is decided by
+ * static-files.ts, shared with the desktop app's app:// protocol.
  */
 export async function serveStatic(rootDir: string, url: URL, req: IncomingMessage, res: ServerResponse, csp: string): Promise<void> {
-  let rel: string
-  try {
-    rel = decodeURIComponent(url.pathname)
-  } catch {
-    sendText(res, 400, 'Bad request')
-    return
-  }
-  if (rel.includes('\0') || rel.includes('\\')) {
-    sendText(res, 400, 'Bad request')
-    return
-  }
-  if (rel.endsWith('/')) rel += 'index.html'
+  const found = await resolveStaticFile(rootDir, url.pathname)
+  if (found.kind === 'bad-request') return sendText(res, 400, 'Bad request')
+  if (found.kind === 'no-root') return sendText(res, 503, `The renderer has not been built (${rootDir} is missing). Run: npx electron-vite build`)
+  if (found.kind === 'not-found') return sendText(res, 404, 'Not found')
 
-  const root = await realpath(rootDir).catch(() => null)
-  if (!root) {
-    sendText(res, 503, `The renderer has not been built (${rootDir} is missing). Run: npx electron-vite build`)
-    return
-  }
-  const candidate = path.resolve(root, '.' + path.posix.normalize('/' + rel))
-  const file = await realpath(candidate).catch(() => null)
-  if (!file || (file !== root && !file.startsWith(root + path.sep))) {
-    sendText(res, 404, 'Not found')
-    return
-  }
-  const info = await stat(file).catch(() => null)
-  if (!info?.isFile()) {
-    sendText(res, 404, 'Not found')
-    return
-  }
-
-  const ext = path.extname(file).toLowerCase()
-  const isHtml = ext === '.html'
-  // Vite puts content hashes in asset names, so those can be cached forever; the HTML that names them cannot.
-  const immutable = !isHtml && file.startsWith(path.join(root, 'assets') + path.sep)
+  const { file, size } = found
+  const isHtml = path.extname(file).toLowerCase() === '.html'
+  // Vite puts content hashes in the names of what it writes to assets/, so those can be cached forever; the HTML cannot.
+  const immutable = !isHtml && path.basename(path.dirname(file)) === 'assets'
   res.writeHead(200, {
     ...baseHeaders,
-    'Content-Type': MIME[ext] ?? 'application/octet-stream',
-    'Content-Length': info.size,
+    'Content-Type': contentTypeOf(file),
+    'Content-Length': size,
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     ...(isHtml ? { 'Content-Security-Policy': csp } : {}),
   })
