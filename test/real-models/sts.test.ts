@@ -1,7 +1,9 @@
 /**
  * STS quality through the user-facing command: `embedmap similarity --pairs` on the STS Benchmark dev
- * split (English) and the Chinese STS-B valid split gives the same Spearman correlation as
- * sentence-transformers on the same weights (within 0.005).
+ * split (English, with the English model) and the Chinese STS-B valid split (with the multilingual
+ * model) gives the same Spearman correlation as sentence-transformers on the same weights (within
+ * 0.005). Each model is checked on the language it is for; the two other pairings would run the same
+ * code path again at twice the CI time.
  */
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
@@ -9,7 +11,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli'
-import { REAL_MODELS, realModel, reference } from '../helpers/real-models'
+import { realModel, reference, type RealModelId } from '../helpers/real-models'
 import { spearman } from '../helpers/stats'
 import { sharedData, tmpDir } from '../helpers/tmp'
 
@@ -35,10 +37,15 @@ const splits = {
   zh_valid: splitFile(path.join(sharedData, 'zh_stsb', 'stsb_zh_train_valid.csv'), 'valid', 'stsb-zh-valid.csv'),
 }
 
-describe.each(REAL_MODELS)('%s on STS', (id) => {
-  it.each(['en_dev', 'zh_valid'] as const)(
-    '%s Spearman within 0.005 of sentence-transformers',
-    (split) => {
+const PAIRINGS: [RealModelId, 'en_dev' | 'zh_valid'][] = [
+  ['all-MiniLM-L6-v2', 'en_dev'],
+  ['multilingual-e5-small-q4', 'zh_valid'],
+]
+
+describe('STS through `embedmap similarity`', () => {
+  it.each(PAIRINGS)(
+    '%s on %s: Spearman within 0.005 of sentence-transformers',
+    (id, split) => {
       const { file, gold } = splits[split]
       expect(gold.length).toBe(split === 'en_dev' ? 1500 : 1458)
       const r = runCli([
