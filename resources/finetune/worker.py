@@ -7,8 +7,9 @@
 Needs only Python, torch, sentence-transformers, transformers, accelerate and datasets (export also onnx and
 onnxruntime), so it runs the same under the app or alone on a GPU machine. Every line on stdout is one JSON
 event: {"event": "start"|"step"|"eval"|"checkpoint"|"done"|"cancelled"|"error"|"export", ...}. Everything
-else (library logs, warnings) goes to stderr. SIGTERM cancels: training stops after the current step, a
-checkpoint is saved, "cancelled" is printed and the exit code is 130. Config keys: see DEFAULTS below.
+else (library logs, warnings) goes to stderr. SIGTERM cancels: training stops at once (or, while a checkpoint
+is being written, right after it), "cancelled" is printed with the last checkpoint, and the exit code is 130;
+running again with the same run_dir resumes from that checkpoint. Config keys: see DEFAULTS below.
 """
 from __future__ import annotations
 
@@ -177,15 +178,19 @@ def training_callback(state_box: dict):
                 batch_size=args.per_device_train_batch_size,
             )
 
+        def on_step_begin(self, args, state, control, **kw):
+            # A safe point: any checkpoint of the previous step is completely written.
+            if CANCEL["requested"]:
+                raise Cancelled()
+            STEP["active"] = True
+
         def on_step_end(self, args, state, control, **kw):
             now = time.perf_counter()
             # steps/s after the first step of this process (warm-up: allocation, first kernels)
             if state.global_step == state_box["first_step"] + 1:
                 state_box["t_first"] = now
             state_box["last_step_time"] = now
-            if CANCEL["requested"]:
-                control.should_save = True
-                control.should_training_stop = True
+            STEP["active"] = False
 
         def on_log(self, args, state, control, logs=None, **kw):
             logs = logs or {}
@@ -298,11 +303,14 @@ def train(cfg: dict) -> int:
         return 130
     if cuda := device == "cuda":
         torch.cuda.reset_peak_memory_stats()
-    trainer.train(resume_from_checkpoint=last)
-    state = trainer.state
-    if CANCEL["requested"]:
+    try:
+        trainer.train(resume_from_checkpoint=last)
+    except Cancelled:
+        # Progress since the last checkpoint is dropped; resuming starts from that checkpoint.
+        state = trainer.state
         emit("cancelled", step=state.global_step, total_steps=state.max_steps, checkpoint=get_last_checkpoint(str(ckpt_dir)))
         return 130
+    state = trainer.state
 
     # The final model, written whole or not at all.
     model.max_seq_length = int(cfg["output_max_seq_length"] or base_max_len)
@@ -386,15 +394,25 @@ def export(cfg: dict) -> int:
     return 0
 
 
+class Cancelled(Exception):
+    """Raised out of the training loop by SIGTERM (mid-step) or at the next step's start."""
+
+
+TRAINING = {"active": False}
+STEP = {"active": False}
+
+
 def on_sigterm(signum, frame):
     CANCEL["requested"] = True
     # Before the trainer runs there is no loop to stop: leave at once.
     if not TRAINING["active"]:
         emit("cancelled", step=0)
         os._exit(130)
-
-
-TRAINING = {"active": False}
+    # Inside a step (forward/backward/optimizer) nothing is being written: stop now instead of after a
+    # step that may take long on a CPU. Between steps (checkpoint saving, evaluation) wait for the next
+    # step's start, so a checkpoint is never left half-written.
+    if STEP["active"]:
+        raise Cancelled()
 
 
 def main(argv=None) -> int:

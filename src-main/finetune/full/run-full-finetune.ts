@@ -82,11 +82,18 @@ export async function runFullFinetune(opts: RunFullFinetuneOptions): Promise<Ful
       signal: opts.signal,
       killGraceMs: opts.killGraceMs,
     })
-    if (train.aborted)
+    if (train.aborted) {
+      const stop = train.events.find((e) => e.event === 'cancelled')
+      const ckpt = stop && 'checkpoint' in stop ? stop.checkpoint : undefined
       throw new EmbedMapError(
         'CANCELLED',
-        `fine-tune ${runId} was cancelled; its last checkpoint is kept in ${path.join(runDir, 'checkpoints')} (run it again with the same folder to resume)`,
+        ckpt
+          ? `fine-tune ${runId} was cancelled at step ${stop!.step}; its last checkpoint (${path.basename(ckpt)}) is kept: run it again with the same folder to resume`
+          : `fine-tune ${runId} was cancelled before its first checkpoint`,
+        undefined,
+        { step: stop?.step, checkpoint: ckpt ?? null },
       )
+    }
     const done = train.events.find((e): e is TrainDoneEvent => e.event === 'done')
     if (train.code !== 0 || !done) throw workerFailure('training', train)
 
