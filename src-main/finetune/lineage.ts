@@ -85,7 +85,8 @@ export const lineageSchema = z.object({
     inputs: z.array(z.string()),
     output: z.string(),
   }),
-  parity: z.object({ fp32: parityFigure, int8: parityFigure.optional(), threshold: z.number() }),
+  /** Export check against the trained model (full: PyTorch vs ONNX; an adapter may check its graph against applyAdapter). */
+  parity: z.object({ fp32: parityFigure, int8: parityFigure.optional(), threshold: z.number() }).optional(),
   /** Held-out retrieval metrics, filled by the fine-tune job after training (null until then). */
   metrics: z
     .object({
