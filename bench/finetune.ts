@@ -69,8 +69,9 @@ export async function main(args: string[]): Promise<void> {
   }
   log(`${pairs.length} pairs, batch ${batch}, max length ${maxLength}, ${Math.ceil(pairs.length / batch)} steps per run, ${rounds} round(s)`)
 
-  const workerRuns: Array<{ stepsPerSecond: number; steps: number; wallSeconds: number }> = []
-  const peerRuns: Array<{ stepsPerSecond: number; steps: number; wallSeconds: number }> = []
+  type Run = { stepsPerSecond: number; steps: number; wallSeconds: number; loadAverage1m: number }
+  const workerRuns: Run[] = []
+  const peerRuns: Run[] = []
   for (let r = 0; r < rounds; r++) {
     // Alternate the order between rounds, so a change in machine load does not favour one side.
     const order = r % 2 === 0 ? ['worker', 'peer'] : ['peer', 'worker']
@@ -84,12 +85,17 @@ export async function main(args: string[]): Promise<void> {
         const run = await runWorker<TrainEvent>({ python: VENV_PY, command: 'train', configFile: cfg, schema: trainEvent })
         const done = run.events.find((e): e is TrainDoneEvent => e.event === 'done')
         if (run.code !== 0 || !done?.steps_per_second) throw new Error(`worker failed (${run.code}): ${run.stderrTail}`)
-        workerRuns.push({ stepsPerSecond: done.steps_per_second, steps: done.step, wallSeconds: (performance.now() - t0) / 1000 })
+        workerRuns.push({
+          stepsPerSecond: done.steps_per_second,
+          steps: done.step,
+          wallSeconds: (performance.now() - t0) / 1000,
+          loadAverage1m: os.loadavg()[0],
+        })
       } else {
         const m = await measure(VENV_PY, [PEER, cfg], { HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' })
         if (m.exitCode !== 0) throw new Error(`peer failed (${m.exitCode}): ${m.stderr.slice(-2000)}`)
         const out = JSON.parse(m.stdout.trim().split('\n').pop() ?? '{}') as { steps: number; steps_per_second: number }
-        peerRuns.push({ stepsPerSecond: out.steps_per_second, steps: out.steps, wallSeconds: m.wallSeconds })
+        peerRuns.push({ stepsPerSecond: out.steps_per_second, steps: out.steps, wallSeconds: m.wallSeconds, loadAverage1m: os.loadavg()[0] })
       }
       log(side, JSON.stringify((side === 'worker' ? workerRuns : peerRuns).at(-1)))
     }
@@ -142,12 +148,14 @@ export async function main(args: string[]): Promise<void> {
       peerStepsPerSecond: round(peer),
       ratio: round(worker / peer, 3),
       goal: '≥ 0.95',
+      roundRatios: workerRuns.map((w, i) => round(w.stepsPerSecond / peerRuns[i].stepsPerSecond, 3)),
       rounds: { worker: workerRuns, peer: peerRuns },
-      note: 'steps/s exclude each run’s first step; the worker logs every step (JSONL events), no checkpoint falls inside these runs',
+      note: 'steps/s exclude each run’s first step; the worker logs every step (JSONL events), no checkpoint falls inside these runs. On a shared, loaded machine the per-round ratios scatter: read the load averages.',
     },
     adapter: {
       trainSeconds: round(adapter.trainMs / 1000, 3),
-      epochs: adapter.epochs,
+      epochs: adapter.epochs.length - 1,
+      bestEpoch: adapter.bestEpoch,
       steps: adapter.steps,
       embedSeconds: round(embedSeconds, 2),
       corpusRows: docs.length,

@@ -20,7 +20,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/embedmap-gpu-check-XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
 "$PY" - <<'PY'
-import importlib, sys
+import importlib.util, sys
 missing = [m for m in ("torch", "sentence_transformers", "transformers", "accelerate", "datasets") if importlib.util.find_spec(m) is None]
 if missing:
     sys.exit(f"[gpu_check] missing Python packages: {', '.join(missing)} (pip install 'sentence-transformers[train]')")
