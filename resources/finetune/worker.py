@@ -191,6 +191,10 @@ def training_callback(state_box: dict):
                 state_box["t_first"] = now
             state_box["last_step_time"] = now
             STEP["active"] = False
+            # The trainer also checkpoints the last step; trained/ is written right after, so that save
+            # (weights + optimizer state) would only cost time. Periodic checkpoints stay.
+            if state.global_step >= state.max_steps and state.save_steps and state.global_step % state.save_steps != 0:
+                control.should_save = False
 
         def on_log(self, args, state, control, logs=None, **kw):
             logs = logs or {}

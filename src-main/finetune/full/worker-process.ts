@@ -11,12 +11,16 @@ import type { z } from 'zod'
 import { EmbedMapError } from '../../errors'
 import { parseEventLine } from './events'
 
-/** Where the worker script is: EMBEDMAP_FINETUNE_WORKER, the packaged app's resources, or the source tree. */
+/**
+ * Where the worker script is: EMBEDMAP_FINETUNE_WORKER, the packaged app's resources (package `resources/finetune/`
+ * as `<resources>/finetune/`), or the source tree (from the sources or from electron-vite's out/main/).
+ */
 export function workerScriptPath(): string {
   const candidates = [
     process.env.EMBEDMAP_FINETUNE_WORKER,
     (process as { resourcesPath?: string }).resourcesPath && path.join((process as { resourcesPath?: string }).resourcesPath!, 'finetune', 'worker.py'),
-    fileURLToPath(new URL('../../../resources/finetune/worker.py', import.meta.url)),
+    fileURLToPath(new URL('../../../resources/finetune/worker.py', import.meta.url)), // src-main/finetune/full/
+    fileURLToPath(new URL('../../resources/finetune/worker.py', import.meta.url)), // bundled: out/main/
     path.resolve('resources/finetune/worker.py'),
   ].filter((c): c is string => !!c)
   const found = candidates.find((c) => fs.existsSync(c))
