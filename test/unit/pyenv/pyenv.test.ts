@@ -17,6 +17,7 @@ const PY39 = path.join(PYENV, '3.9.18', 'bin', 'python3')
 const PY311 = path.join(PYENV, '3.11.7', 'bin', 'python3')
 const TEST_VENV = process.env.EMBEDMAP_VENV ?? path.join(os.homedir(), '.cache', 'embedmap-venv')
 const TINY = ['six==1.17.0']
+// Real venv creation, pip and torch imports: seconds on an idle machine, minutes on a loaded shared one.
 
 async function rejection(p: Promise<unknown>): Promise<EmbedMapError> {
   try {
@@ -101,7 +102,7 @@ describe('createEnv / ensureManagedEnv', () => {
     expect(err.details?.reason).toBe('ENV_MISSING_PACKAGES')
     expect(err.message).toMatch(/lacks torch, .*sentence_transformers.*\(PyTorch is needed to train\)/)
     expect(err.hint).toMatch(/pip install "torch==2\.15\.0"/)
-  })
+  }, 300_000)
 
   it('a failed install (unreachable index) is a clear error and leaves no environment', async () => {
     const envDir = path.join(tmpDir('embedmap-pyenv-'), 'env')
@@ -113,7 +114,7 @@ describe('createEnv / ensureManagedEnv', () => {
     expect(err.message).toMatch(/six==1\.17\.0/)
     expect(err.hint).toMatch(/http:\/\/127\.0\.0\.1:9\/simple is a reachable package index/)
     expect(fs.existsSync(envDir)).toBe(false)
-  })
+  }, 300_000)
 })
 
 describe('useExistingEnv', () => {
@@ -125,7 +126,7 @@ describe('useExistingEnv', () => {
     expect(env.report.versions.accelerate).toBe('1.16.0')
     expect(env.report.devices).toContain('cpu')
     expect(env.report.torch?.version).toMatch(/^2\.15\.0/)
-  })
+  }, 180_000)
 
   it('a folder that does not exist is NOT_FOUND', async () => {
     const err = await rejection(useExistingEnv('/nonexistent/env'))
