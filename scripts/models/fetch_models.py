@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "resources" / "finetune"))
+from onnx_export import export_onnx, quantize  # noqa: E402
 from _common import CACHE, OPSET, RECIPE, dist_file, dist_version, load_json, reference_sentences, selected_models, write_json  # noqa: E402
 
 # Chosen with --search-quant (see README): the one closest to fp32.
@@ -310,62 +312,7 @@ def reconcile_tokenizer(folder: Path, max_length: int, texts: list[str]) -> dict
 
 
 # --------------------------------------------------------------------------- export
-def export_onnx(folder: Path, out: Path) -> list[str]:
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(str(folder))
-    model = AutoModel.from_pretrained(str(folder), attn_implementation="eager", add_pooling_layer=False)
-    model.eval()
-    names = ["input_ids", "attention_mask"]
-    if "token_type_ids" in tok.model_input_names:
-        names.append("token_type_ids")
-
-    class Wrap(torch.nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, input_ids, attention_mask, token_type_ids=None):
-            kw = {"input_ids": input_ids, "attention_mask": attention_mask}
-            if token_type_ids is not None:
-                kw["token_type_ids"] = token_type_ids
-            return self.m(**kw).last_hidden_state
-
-    enc = tok(["hello world", "a somewhat longer sentence for the dummy batch"], padding=True, return_tensors="pt")
-    args = tuple(enc[n] for n in names)
-    dyn = {n: {0: "batch", 1: "sequence"} for n in names}
-    dyn["last_hidden_state"] = {0: "batch", 1: "sequence"}
-    with torch.no_grad():
-        torch.onnx.export(
-            Wrap(model),
-            args,
-            str(out),
-            input_names=names,
-            output_names=["last_hidden_state"],
-            dynamic_axes=dyn,
-            opset_version=OPSET,
-            do_constant_folding=True,
-            dynamo=False,
-        )
-    import onnx
-
-    onnx.checker.check_model(str(out))
-    return names
-
-
-def quantize(src: Path, dst: Path, weight_type: str, per_channel: bool):
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(
-        str(src),
-        str(dst),
-        weight_type=getattr(QuantType, weight_type),
-        per_channel=per_channel,
-        extra_options={},
-    )
-
-
+# One exporter for fixtures and fine-tuned models: resources/finetune/onnx_export.py.
 def int8_quality(folder: Path, fp32: Path, int8: Path, max_length: int, texts: list[str]) -> dict:
     from _ort import cosines, embed, load_tokenizer, session
 

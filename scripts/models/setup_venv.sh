@@ -79,11 +79,32 @@ install_eval() {
 }
 # ---- end evaluation references ----------------------------------------------------------------------
 
+# ---- fine-tune worker (owner: resources/finetune, src-main/finetune/full) ---------------------------
+# SentenceTransformerTrainer needs accelerate (transformers 5.24 wants >= 1.1, sentence-transformers 6.2's
+# "train" extra >= 1.3). 1.16.0 is the newest; it needs Python >= 3.11 (this venv's) and torch >= 2.6.
+# Installed with everything above as constraints, so nothing else moves. Own stamp, as above.
+FINETUNE_PKGS=(
+  "accelerate==1.16.0"
+)
+FINETUNE_STAMP="$VENV/.embedmap-finetune-v1"
+install_finetune() {
+  if [[ -f "$FINETUNE_STAMP" ]]; then return 0; fi
+  local keep
+  keep="$(mktemp)"
+  printf '%s\n' "${PKGS[@]}" "${ANALYZE_PKGS[@]}" > "$keep"
+  "$VENV/bin/python" -m pip --disable-pip-version-check --no-cache-dir install -q -c "$keep" "${FINETUNE_PKGS[@]}"
+  rm -f "$keep"
+  "$VENV/bin/python" -c "import accelerate; print('[setup_venv] accelerate', accelerate.__version__)"
+  echo "done $(date -u +%FT%TZ)" > "$FINETUNE_STAMP"
+}
+# ---- end fine-tune worker ---------------------------------------------------------------------------
+
 if [[ "${FORCE:-0}" == "1" ]]; then rm -rf "$VENV"; fi
 if [[ -f "$STAMP" ]]; then
   echo "[setup_venv] $VENV already set up ($(cat "$STAMP")); FORCE=1 to rebuild"
   install_analyze
   install_eval
+  install_finetune
   exit 0
 fi
 
@@ -110,4 +131,5 @@ EOF
 echo "done $(date -u +%FT%TZ) in $((t1 - t0))s, $size" > "$STAMP"
 install_analyze
 install_eval
+install_finetune
 echo "[setup_venv] installed in $((t1 - t0))s, venv size $size; versions in $VENV/embedmap-freeze.txt"

@@ -214,7 +214,7 @@ export function resolveModelFolder(dirIn: string, opts: ResolveOptions = {}): Re
     maxPositions,
     expectedDims,
     prefixes,
-    matryoshkaDims: catalog?.matryoshkaDims,
+    matryoshkaDims: catalog?.matryoshkaDims ?? markerMatryoshkaDims(dir),
     matryoshkaLayerNorm: catalog?.matryoshkaLayerNorm ?? false,
     configVocabSize: typeof configJson?.vocab_size === 'number' ? configJson.vocab_size : undefined,
     extraModules: st.extraModules,
@@ -276,6 +276,12 @@ function matchCatalog(dir: string, catalogId: string | undefined, configJson: Re
   const nameOrPath = configJson?._name_or_path
   if (typeof nameOrPath === 'string') return findCatalogModelByRepo(nameOrPath)
   return undefined
+}
+
+/** Matryoshka dims a fine-tuned model was trained for, from its lineage (finetune/lineage.ts writes them). */
+function markerMatryoshkaDims(dir: string): number[] | undefined {
+  const dims = readJsonIfExists(path.join(dir, MODEL_MARKER))?.matryoshkaDims
+  return Array.isArray(dims) && dims.length > 0 && dims.every((d) => Number.isInteger(d) && d > 0) ? (dims as number[]) : undefined
 }
 
 interface SentenceTransformersInfo {
