@@ -12,13 +12,26 @@ export interface RunMeasure {
 }
 
 /**
- * Runs a command and samples its peak resident memory from /proc (VmHWM covers every thread of the
- * process, so worker threads count too).
+ * This machine forces OpenBLAS onto one kernel (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE). A Python peer's
+ * users get OpenBLAS's own choice for their CPU, so a peer's command runs with both unset (both
+ * together: L2_SIZE alone would mistune the native kernel). Only for peers: tests and CI keep them.
  */
-export function measure(cmd: string, args: string[], env: Record<string, string> = {}): Promise<RunMeasure> {
+export const NATIVE_BLAS_ENV: Record<string, undefined> = { OPENBLAS_CORETYPE: undefined, OPENBLAS_L2_SIZE: undefined }
+
+/**
+ * Runs a command and samples its peak resident memory from /proc (VmHWM covers every thread of the
+ * process, so worker threads count too). `env` adds to this process's environment; an undefined value
+ * removes that variable.
+ */
+export function measure(cmd: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunMeasure> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const childEnv: NodeJS.ProcessEnv = { ...process.env }
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete childEnv[k]
+      else childEnv[k] = v
+    }
+    const child = spawn(cmd, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     let peakKb = 0
@@ -42,6 +55,19 @@ export function measure(cmd: string, args: string[], env: Record<string, string>
   })
 }
 
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** CPU seconds (all threads) this process spent since `since` (from process.cpuUsage()). */
+export function cpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since)
+  return (u.user + u.system) / 1e6
+}
+
 export function machineInfo(): Record<string, unknown> {
   return {
     cpus: os.cpus().length,
@@ -49,6 +75,7 @@ export function machineInfo(): Record<string, unknown> {
     totalMemGB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
   }
 }
 
