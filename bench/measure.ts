@@ -6,6 +6,8 @@ import path from 'node:path'
 export interface RunMeasure {
   wallSeconds: number
   peakRssMB: number
+  /** CPU seconds of the process and its waited-for children (all threads), from its last /proc sample (±25 ms). */
+  cpuSeconds: number
   exitCode: number | null
   stdout: string
   stderr: string
@@ -35,6 +37,7 @@ export function measure(cmd: string, args: string[], env: Record<string, string 
     let stdout = ''
     let stderr = ''
     let peakKb = 0
+    let cpuTicks = 0
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
     const sample = () => {
@@ -42,6 +45,10 @@ export function measure(cmd: string, args: string[], env: Record<string, string 
         const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8')
         const m = /VmHWM:\s+(\d+)/.exec(status)
         if (m) peakKb = Math.max(peakKb, Number(m[1]))
+        // /proc/PID/stat fields 14–17: utime stime cutime cstime (clock ticks, 100 per second on Linux)
+        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        cpuTicks = Math.max(cpuTicks, Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]))
       } catch {
         // the process has exited
       }
@@ -50,7 +57,7 @@ export function measure(cmd: string, args: string[], env: Record<string, string 
     child.on('error', reject)
     child.on('exit', (code) => {
       clearInterval(timer)
-      resolve({ wallSeconds: (performance.now() - t0) / 1000, peakRssMB: peakKb / 1024, exitCode: code, stdout, stderr })
+      resolve({ wallSeconds: (performance.now() - t0) / 1000, peakRssMB: peakKb / 1024, cpuSeconds: cpuTicks / 100, exitCode: code, stdout, stderr })
     })
   })
 }
