@@ -73,6 +73,8 @@ export async function main(args: string[]): Promise<void> {
   if (args.includes('--1m')) return (await import('./analyze-1m')).main(args)
   const withPeer = !args.includes('--skip-peer') && fs.existsSync(VENV_PY)
   const reps = Math.max(1, Number(flagValue(args, '--reps') ?? 3))
+  // --only=kmeans | --only=umap: one benchmark (on a busy machine a whole run can take an hour)
+  const only = flagValue(args, '--only')
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-analyze-'))
   const results: Record<string, unknown> = {
     machine: machineInfo(),
@@ -82,168 +84,175 @@ export async function main(args: string[]): Promise<void> {
   const summary: string[] = []
   try {
     // ---- 1. UMAP 20k ---------------------------------------------------------------------------------
-    const { X: X20, source: src20 } = benchVectors(20_000, log)
-    log(`UMAP 20k: ${src20}`)
-    await umap({ data: X20.data.subarray(0, 2000 * X20.d), n: 2000, d: X20.d }, { nNeighbors: 15, minDist: 0.1, seed: 42 }) // warm-up
-    const vf = path.join(tmp, 'x20k.f32')
-    const ef = path.join(tmp, 'y20k.f32')
-    if (withPeer) writeF32(vf, X20.data)
-    const oursRuns: number[] = []
-    const oursCpu: number[] = []
-    const peerRuns: Record<'seeded' | 'parallel', PeerOut[]> = { seeded: [], parallel: [] }
-    let ours: Awaited<ReturnType<typeof umap>> | undefined
-    const peerTrust: Record<string, number> = {}
-    for (let rep = 0; rep < reps; rep++) {
-      const c0 = process.cpuUsage()
-      const t0 = performance.now()
-      ours = await umap(X20, { nNeighbors: 15, minDist: 0.1, seed: 42 })
-      oursRuns.push((performance.now() - t0) / 1000)
-      oursCpu.push(cpuSecondsSince(c0))
-      log(
-        `ours: ${oursRuns[rep].toFixed(1)} s (kNN ${ours.knnMethod} ${ours.seconds.knn.toFixed(1)} s, graph ${ours.seconds.graph.toFixed(1)} s, ${ours.nEpochs} epochs ${ours.seconds.optimize.toFixed(1)} s)`,
-      )
-      if (!withPeer) continue
-      for (const mode of ['seeded', 'parallel'] as const) {
-        const p = await peer([
-          'umap',
-          '--vectors',
-          vf,
-          '--dim',
-          String(X20.d),
-          '--out-embedding',
-          ef,
-          '--seed',
-          '42',
-          ...(mode === 'parallel' ? ['--no-seed'] : []),
-        ])
-        peerRuns[mode].push(p)
-        if (rep === reps - 1) peerTrust[mode] = await trustworthiness(X20, { data: readF32(ef), n: X20.n, d: 2 }, 15)
-        log(`umap-learn ${mode}: fit_transform ${p.seconds.toFixed(1)} s (warm-up ${(p.warmupSeconds as number).toFixed(1)} s, ${runtimeLine(p.runtime)})`)
-      }
-    }
-    const oursTrust = await trustworthiness(X20, { data: ours!.embedding, n: X20.n, d: 2 }, 15)
-    const oursSec = median(oursRuns)
-    const umapRow: Record<string, unknown> = {
-      vectors: src20,
-      n: X20.n,
-      d: X20.d,
-      ours: {
-        ...timing(oursRuns, oursCpu),
-        breakdown: ours!.seconds,
-        knnMethod: ours!.knnMethod,
-        nEpochs: ours!.nEpochs,
-        trustworthiness: round(oursTrust, 4),
-      },
-    }
-    if (withPeer) {
-      const ratios: Record<string, number> = {}
-      for (const mode of ['seeded', 'parallel'] as const) {
-        const ps = peerRuns[mode]
-        const last = ps[ps.length - 1]
-        umapRow[mode === 'seeded' ? 'umapLearnSeeded' : 'umapLearnParallel'] = {
-          ...timing(
-            ps.map((p) => p.seconds),
-            ps.map((p) => p.cpuSeconds),
-          ),
-          warmupSeconds: round(last.warmupSeconds as number, 2),
-          peakRssMB: Math.round(last.peakRssMB),
-          version: last.version,
-          numba: last.numba,
-          runtime: last.runtime,
-          note: last.note,
-          trustworthiness: round(peerTrust[mode], 4),
-        }
-        ratios[mode === 'seeded' ? 'vsSeeded' : 'vsParallel'] = round(oursSec / median(ps.map((p) => p.seconds)), 3)
-        ratios[mode === 'seeded' ? 'cpuVsSeeded' : 'cpuVsParallel'] = round(median(oursCpu) / median(ps.map((p) => p.cpuSeconds)), 3)
-      }
-      umapRow.ratios = ratios
-      umapRow.goal = 'ratio ≤ 1.0 against the faster peer (parallel SGD, no random_state)'
-      summary.push(
-        `UMAP 20k: ours ${oursSec.toFixed(1)} s vs umap-learn parallel ${median(peerRuns.parallel.map((p) => p.seconds)).toFixed(1)} s → ${ratios.vsParallel}× ` +
-          `(seeded ${median(peerRuns.seeded.map((p) => p.seconds)).toFixed(1)} s → ${ratios.vsSeeded}×); peer ${runtimeLine(peerRuns.parallel[0].runtime)}, numba ${JSON.stringify(peerRuns.parallel[0].numba)}`,
-      )
-    }
-    results.umap20k = umapRow
-
-    // ---- 3. UMAP sampling strategy at 20k -------------------------------------------------------------
-    if (!args.includes('--skip-sampling')) {
-      const sampling: Array<Record<string, unknown>> = [{ sample: 'none (full fit)', seconds: round(oursSec, 2), trustworthiness: round(oursTrust, 4) }]
-      for (const size of [5_000, 10_000]) {
+    if (only !== 'kmeans') await umapBench()
+    async function umapBench(): Promise<void> {
+      const { X: X20, source: src20 } = benchVectors(20_000, log)
+      log(`UMAP 20k: ${src20}`)
+      await umap({ data: X20.data.subarray(0, 2000 * X20.d), n: 2000, d: X20.d }, { nNeighbors: 15, minDist: 0.1, seed: 42 }) // warm-up
+      const vf = path.join(tmp, 'x20k.f32')
+      const ef = path.join(tmp, 'y20k.f32')
+      if (withPeer) writeF32(vf, X20.data)
+      const oursRuns: number[] = []
+      const oursCpu: number[] = []
+      const peerRuns: Record<'seeded' | 'parallel', PeerOut[]> = { seeded: [], parallel: [] }
+      let ours: Awaited<ReturnType<typeof umap>> | undefined
+      const peerTrust: Record<string, number> = {}
+      for (let rep = 0; rep < reps; rep++) {
+        const c0 = process.cpuUsage()
         const t0 = performance.now()
-        const r = await umap(X20, { seed: 42, sampleThreshold: size, sampleSize: size })
-        const sec = (performance.now() - t0) / 1000
-        const t = await trustworthiness(X20, { data: r.embedding, n: X20.n, d: 2 }, 15)
-        log(`UMAP 20k fitted on ${size} + placement: ${sec.toFixed(1)} s, trustworthiness ${t.toFixed(4)}`)
-        sampling.push({ sample: size, seconds: round(sec, 2), placeSeconds: round(r.seconds.place, 2), trustworthiness: round(t, 4) })
+        ours = await umap(X20, { nNeighbors: 15, minDist: 0.1, seed: 42 })
+        oursRuns.push((performance.now() - t0) / 1000)
+        oursCpu.push(cpuSecondsSince(c0))
+        log(
+          `ours: ${oursRuns[rep].toFixed(1)} s (kNN ${ours.knnMethod} ${ours.seconds.knn.toFixed(1)} s, graph ${ours.seconds.graph.toFixed(1)} s, ${ours.nEpochs} epochs ${ours.seconds.optimize.toFixed(1)} s)`,
+        )
+        if (!withPeer) continue
+        for (const mode of ['seeded', 'parallel'] as const) {
+          const p = await peer([
+            'umap',
+            '--vectors',
+            vf,
+            '--dim',
+            String(X20.d),
+            '--out-embedding',
+            ef,
+            '--seed',
+            '42',
+            ...(mode === 'parallel' ? ['--no-seed'] : []),
+          ])
+          peerRuns[mode].push(p)
+          if (rep === reps - 1) peerTrust[mode] = await trustworthiness(X20, { data: readF32(ef), n: X20.n, d: 2 }, 15)
+          log(`umap-learn ${mode}: fit_transform ${p.seconds.toFixed(1)} s (warm-up ${(p.warmupSeconds as number).toFixed(1)} s, ${runtimeLine(p.runtime)})`)
+        }
       }
-      results.umapSampling20k = sampling
+      const oursTrust = await trustworthiness(X20, { data: ours!.embedding, n: X20.n, d: 2 }, 15)
+      const oursSec = median(oursRuns)
+      const umapRow: Record<string, unknown> = {
+        vectors: src20,
+        n: X20.n,
+        d: X20.d,
+        ours: {
+          ...timing(oursRuns, oursCpu),
+          breakdown: ours!.seconds,
+          knnMethod: ours!.knnMethod,
+          nEpochs: ours!.nEpochs,
+          trustworthiness: round(oursTrust, 4),
+        },
+      }
+      if (withPeer) {
+        const ratios: Record<string, number> = {}
+        for (const mode of ['seeded', 'parallel'] as const) {
+          const ps = peerRuns[mode]
+          const last = ps[ps.length - 1]
+          umapRow[mode === 'seeded' ? 'umapLearnSeeded' : 'umapLearnParallel'] = {
+            ...timing(
+              ps.map((p) => p.seconds),
+              ps.map((p) => p.cpuSeconds),
+            ),
+            warmupSeconds: round(last.warmupSeconds as number, 2),
+            peakRssMB: Math.round(last.peakRssMB),
+            version: last.version,
+            numba: last.numba,
+            runtime: last.runtime,
+            note: last.note,
+            trustworthiness: round(peerTrust[mode], 4),
+          }
+          ratios[mode === 'seeded' ? 'vsSeeded' : 'vsParallel'] = round(oursSec / median(ps.map((p) => p.seconds)), 3)
+          ratios[mode === 'seeded' ? 'cpuVsSeeded' : 'cpuVsParallel'] = round(median(oursCpu) / median(ps.map((p) => p.cpuSeconds)), 3)
+        }
+        umapRow.ratios = ratios
+        umapRow.goal = 'ratio ≤ 1.0 against the faster peer (parallel SGD, no random_state)'
+        summary.push(
+          `UMAP 20k: ours ${oursSec.toFixed(1)} s vs umap-learn parallel ${median(peerRuns.parallel.map((p) => p.seconds)).toFixed(1)} s → ${ratios.vsParallel}× ` +
+            `(seeded ${median(peerRuns.seeded.map((p) => p.seconds)).toFixed(1)} s → ${ratios.vsSeeded}×); peer ${runtimeLine(peerRuns.parallel[0].runtime)}, numba ${JSON.stringify(peerRuns.parallel[0].numba)}`,
+        )
+      }
+      results.umap20k = umapRow
+
+      // ---- 3. UMAP sampling strategy at 20k -------------------------------------------------------------
+      if (!args.includes('--skip-sampling')) {
+        const sampling: Array<Record<string, unknown>> = [{ sample: 'none (full fit)', seconds: round(oursSec, 2), trustworthiness: round(oursTrust, 4) }]
+        for (const size of [5_000, 10_000]) {
+          const t0 = performance.now()
+          const r = await umap(X20, { seed: 42, sampleThreshold: size, sampleSize: size })
+          const sec = (performance.now() - t0) / 1000
+          const t = await trustworthiness(X20, { data: r.embedding, n: X20.n, d: 2 }, 15)
+          log(`UMAP 20k fitted on ${size} + placement: ${sec.toFixed(1)} s, trustworthiness ${t.toFixed(4)}`)
+          sampling.push({ sample: size, seconds: round(sec, 2), placeSeconds: round(r.seconds.place, 2), trustworthiness: round(t, 4) })
+        }
+        results.umapSampling20k = sampling
+      }
     }
 
     // ---- 2. k-means 100k ---------------------------------------------------------------------------------
-    const { X: X100, source: src100 } = benchVectors(100_000, log)
-    log(`k-means 100k: ${src100}`)
-    const vf100 = path.join(tmp, 'x100k.f32')
-    if (withPeer) writeF32(vf100, X100.data)
-    await kmeans({ data: X100.data.subarray(0, 2000 * X100.d), n: 2000, d: X100.d }, { k: 20, restarts: 1, seed: 0 }) // warm-up
-    const kmRuns: number[] = []
-    const kmCpu: number[] = []
-    const skRuns: PeerOut[] = []
-    let km: Awaited<ReturnType<typeof kmeans>> | undefined
-    for (let rep = 0; rep < reps; rep++) {
-      const c0 = process.cpuUsage()
-      const t0 = performance.now()
-      km = await kmeans(X100, { k: 20, restarts: 3, seed: 0 })
-      kmRuns.push((performance.now() - t0) / 1000)
-      kmCpu.push(cpuSecondsSince(c0))
-      log(`ours: ${kmRuns[rep].toFixed(1)} s (cpu ${kmCpu[rep].toFixed(1)} s), inertia ${km.inertia.toFixed(2)}, ${km.iterations} iterations`)
+    if (only !== 'umap') await kmeansBench()
+    async function kmeansBench(): Promise<void> {
+      const { X: X100, source: src100 } = benchVectors(100_000, log)
+      log(`k-means 100k: ${src100}`)
+      const vf100 = path.join(tmp, 'x100k.f32')
+      if (withPeer) writeF32(vf100, X100.data)
+      await kmeans({ data: X100.data.subarray(0, 2000 * X100.d), n: 2000, d: X100.d }, { k: 20, restarts: 1, seed: 0 }) // warm-up
+      const kmRuns: number[] = []
+      const kmCpu: number[] = []
+      const skRuns: PeerOut[] = []
+      let km: Awaited<ReturnType<typeof kmeans>> | undefined
+      for (let rep = 0; rep < reps; rep++) {
+        const c0 = process.cpuUsage()
+        const t0 = performance.now()
+        km = await kmeans(X100, { k: 20, restarts: 3, seed: 0 })
+        kmRuns.push((performance.now() - t0) / 1000)
+        kmCpu.push(cpuSecondsSince(c0))
+        log(`ours: ${kmRuns[rep].toFixed(1)} s (cpu ${kmCpu[rep].toFixed(1)} s), inertia ${km.inertia.toFixed(2)}, ${km.iterations} iterations`)
+        if (withPeer) {
+          const p = await peer(['kmeans', '--vectors', vf100, '--dim', String(X100.d), '--k', '20', '--n-init', '3'])
+          skRuns.push(p)
+          log(`sklearn: ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s), inertia ${(p.inertia as number).toFixed(2)}, ${runtimeLine(p.runtime)}`)
+        }
+      }
+      const kmSec = median(kmRuns)
+      const kmRow: Record<string, unknown> = {
+        vectors: src100,
+        n: X100.n,
+        d: X100.d,
+        k: 20,
+        restarts: 3,
+        ours: {
+          ...timing(kmRuns, kmCpu),
+          inertia: round(km!.inertia, 2),
+          iterations: km!.iterations,
+          algorithm: "spherical Lloyd with Hamerly's bounds, X·Cᵀ blocks through onnxruntime (MLAS SGEMM)",
+        },
+      }
       if (withPeer) {
-        const p = await peer(['kmeans', '--vectors', vf100, '--dim', String(X100.d), '--k', '20', '--n-init', '3'])
-        skRuns.push(p)
-        log(`sklearn: ${p.seconds.toFixed(1)} s (cpu ${p.cpuSeconds.toFixed(1)} s), inertia ${(p.inertia as number).toFixed(2)}, ${runtimeLine(p.runtime)}`)
+        const last = skRuns[skRuns.length - 1]
+        const inertia = last.inertia as number
+        const pSec = median(skRuns.map((p) => p.seconds))
+        kmRow.sklearn = {
+          ...timing(
+            skRuns.map((p) => p.seconds),
+            skRuns.map((p) => p.cpuSeconds),
+          ),
+          inertia: round(inertia, 2),
+          iterations: last.iterations,
+          algorithm: last.algorithm,
+          version: last.version,
+          runtime: last.runtime,
+          note: 'KMeans(n_clusters=20, n_init=3, random_state=0).fit time, after a 2,000-row warm-up fit',
+        }
+        kmRow.ratio = round(kmSec / pSec, 3)
+        kmRow.cpuRatio = round(median(kmCpu) / median(skRuns.map((p) => p.cpuSeconds)), 3)
+        kmRow.inertiaRelDiff = round((km!.inertia - inertia) / inertia, 5)
+        kmRow.goal = 'ratio ≤ 1.0, |inertia diff| ≤ 1 %'
+        summary.push(
+          `k-means 100k×384 k=20 n_init=3: ours ${kmSec.toFixed(1)} s vs sklearn ${pSec.toFixed(1)} s → ${kmRow.ratio}× (CPU time ${kmRow.cpuRatio}×), inertia ${(100 * (kmRow.inertiaRelDiff as number)).toFixed(2)} %; sklearn ${runtimeLine(last.runtime)}`,
+        )
       }
+      results.kmeans100k = kmRow
     }
-    const kmSec = median(kmRuns)
-    const kmRow: Record<string, unknown> = {
-      vectors: src100,
-      n: X100.n,
-      d: X100.d,
-      k: 20,
-      restarts: 3,
-      ours: {
-        ...timing(kmRuns, kmCpu),
-        inertia: round(km!.inertia, 2),
-        iterations: km!.iterations,
-        algorithm: "spherical Lloyd with Hamerly's bounds, X·Cᵀ blocks through onnxruntime (MLAS SGEMM)",
-      },
-    }
-    if (withPeer) {
-      const last = skRuns[skRuns.length - 1]
-      const inertia = last.inertia as number
-      const pSec = median(skRuns.map((p) => p.seconds))
-      kmRow.sklearn = {
-        ...timing(
-          skRuns.map((p) => p.seconds),
-          skRuns.map((p) => p.cpuSeconds),
-        ),
-        inertia: round(inertia, 2),
-        iterations: last.iterations,
-        algorithm: last.algorithm,
-        version: last.version,
-        runtime: last.runtime,
-        note: 'KMeans(n_clusters=20, n_init=3, random_state=0).fit time, after a 2,000-row warm-up fit',
-      }
-      kmRow.ratio = round(kmSec / pSec, 3)
-      kmRow.cpuRatio = round(median(kmCpu) / median(skRuns.map((p) => p.cpuSeconds)), 3)
-      kmRow.inertiaRelDiff = round((km!.inertia - inertia) / inertia, 5)
-      kmRow.goal = 'ratio ≤ 1.0, |inertia diff| ≤ 1 %'
-      summary.push(
-        `k-means 100k×384 k=20 n_init=3: ours ${kmSec.toFixed(1)} s vs sklearn ${pSec.toFixed(1)} s → ${kmRow.ratio}× (CPU time ${kmRow.cpuRatio}×), inertia ${(100 * (kmRow.inertiaRelDiff as number)).toFixed(2)} %; sklearn ${runtimeLine(last.runtime)}`,
-      )
-    }
-    results.kmeans100k = kmRow
 
     // ---- 5. UMAP 100k full fit -----------------------------------------------------------------------------
     if (args.includes('--with-umap100k')) {
+      const { X: X100 } = benchVectors(100_000, log)
       const t0 = performance.now()
       const r = await umap(X100, { seed: 42, sampleThreshold: Infinity })
       const s = (performance.now() - t0) / 1000
