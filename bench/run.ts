@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void
   map: () => import('./map'),
   'map-floor': () => import('./map-floor'),
   finetune: () => import('./finetune'),
+  pipeline: () => import('./pipeline'),
 }
 
 const [benchName, ...args] = process.argv.slice(2)

@@ -1,7 +1,7 @@
 """Peer for the import benchmark: Python's csv module + sqlite3 executemany, the baseline a data
 person would script by hand. Same schema idea as EmbedMap (text + JSON cells), WAL, one transaction
 per 5000 rows."""
-import csv, json, sqlite3, sys
+import csv, json, platform, sqlite3, sys
 
 src, db_path = sys.argv[1], sys.argv[2]
 db = sqlite3.connect(db_path)
@@ -21,4 +21,4 @@ with open(src, newline="", encoding="utf-8") as f:
             batch = []
     db.executemany("INSERT INTO rows VALUES (?, ?, ?)", batch)
     db.commit()
-print(n)
+print(json.dumps({"rows": n, "python": platform.python_version(), "sqlite": sqlite3.sqlite_version}))

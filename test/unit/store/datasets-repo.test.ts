@@ -23,3 +23,25 @@ describe('DatasetsRepo.rows filter', () => {
     expect(find('a_b')).toEqual(['a_b test'])
   })
 })
+
+describe('DatasetsRepo.rowInserter', () => {
+  it('stores every row of a batch exactly, across whole multi-row statements and the remainder', () => {
+    const db = openStore(path.join(tmpDir(), 'insert.sqlite'))
+    const repo = new DatasetsRepo(db)
+    const id = repo.create({ name: 'd', sourcePath: '/y.csv', sourceSize: 1, sourceMtime: 1, format: 'csv', encoding: 'utf-8', delimiter: ',', textColumn: 1 })
+    // 150 rows = two statements of 64 rows and 22 single rows; cells with quotes, commas, empty and CJK values
+    const rows = Array.from({ length: 150 }, (_, idx) => ({
+      idx,
+      line: idx * 2 + 2,
+      text: idx % 7 === 0 ? '' : `text "${idx}", 价格 ${idx}`,
+      cells: [String(idx), idx % 7 === 0 ? '' : `text "${idx}", 价格 ${idx}`, idx % 3 ? 'x' : ''],
+      flags: idx % 7 === 0 ? 1 : idx % 5 === 0 ? 2 : 0,
+    }))
+    db.transaction(() => repo.rowInserter(id)(rows))()
+    const back = repo.rows(id, 0, 1000)
+    expect(back.total).toBe(150)
+    expect(back.rows.map((r) => [r.idx, r.line, r.text, r.cells, r.emptyText, r.ragged])).toEqual(
+      rows.map((r) => [r.idx, r.line, r.text, r.cells, (r.flags & 1) !== 0, (r.flags & 2) !== 0]),
+    )
+  })
+})
