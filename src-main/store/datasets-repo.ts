@@ -10,7 +10,7 @@ interface RawDataset {
   source_path: string
   source_size: number
   source_mtime: number
-  format: 'csv' | 'jsonl'
+  format: Dataset['format']
   encoding: string
   delimiter: string | null
   text_column: number
@@ -25,7 +25,7 @@ export interface NewDataset {
   sourcePath: string
   sourceSize: number
   sourceMtime: number
-  format: 'csv' | 'jsonl'
+  format: Dataset['format']
   encoding: string
   delimiter: string | null
   textColumn: number
