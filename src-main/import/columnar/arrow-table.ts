@@ -28,7 +28,8 @@ export async function openArrow(path: string): Promise<ColumnarTable> {
     columns,
     // Arrow footers list batches by byte offset, not row count; counting would read the whole file.
     rowCount: null,
-    async *groups(signal) {
+    async *groups(signal, limitRows = Infinity) {
+      let seen = 0
       const reader = await open()
       const it = reader[Symbol.asyncIterator]()
       try {
@@ -40,8 +41,9 @@ export async function openArrow(path: string): Promise<ColumnarTable> {
           } catch (err) {
             throw readError(path, err)
           }
-          if (step.done) break
+          if (step.done || seen >= limitRows) break
           const batch = step.value
+          seen += batch.numRows
           const cols = columns.map((_, j) => batch.getChildAt(j))
           const rows: unknown[][] = new Array<unknown[]>(batch.numRows)
           for (let i = 0; i < batch.numRows; i++) {

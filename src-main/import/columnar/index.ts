@@ -65,7 +65,7 @@ export async function sniffColumnar(path: string, sizeBytes: number, format: Col
   const table = await openColumnar(path, format)
   const cols = table.columns
   const sample: unknown[][] = []
-  for await (const group of table.groups()) {
+  for await (const group of table.groups(undefined, SUMMARY_ROWS)) {
     for (const row of group) {
       sample.push(row)
       if (sample.length >= SUMMARY_ROWS) break

@@ -50,11 +50,12 @@ export async function openParquet(path: string): Promise<ColumnarTable> {
     format: 'parquet',
     columns,
     rowCount: Number(metadata.num_rows),
-    async *groups(signal) {
+    async *groups(signal, limitRows = Infinity) {
       let start = 0
       for (const g of metadata.row_groups) {
         if (signal?.aborted) throw new EmbedMapError('CANCELLED', `Reading ${path} was cancelled`, undefined, { file: path })
-        const n = Number(g.num_rows)
+        if (start >= limitRows) return
+        const n = Math.min(Number(g.num_rows), limitRows - start)
         let rows: unknown[][] = []
         try {
           await parquetRead({

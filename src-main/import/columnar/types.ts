@@ -19,7 +19,8 @@ export interface ColumnarTable {
   /**
    * Rows in file order, a row group (Parquet) or record batch (Arrow) at a time: each row an array of raw values
    * (string, number, bigint, boolean, Date, Uint8Array, number[] / typed array for float lists, null).
-   * Only one group is held in memory at a time.
+   * Only one group is held in memory at a time; `limitRows` stops after that many rows (the sniff's head), decoding
+   * no more of the last group than needed where the format allows.
    */
-  groups(signal?: AbortSignal): AsyncGenerator<unknown[][], void, undefined>
+  groups(signal?: AbortSignal, limitRows?: number): AsyncGenerator<unknown[][], void, undefined>
 }
