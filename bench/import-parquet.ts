@@ -27,6 +27,7 @@ export async function main(args: string[]): Promise<void> {
     const sizeMB = fs.statSync(src).size / 2 ** 20
     console.log(`source: ${rows.toLocaleString()} rows${dims ? ` with ${dims}-d vectors` : ''}, ${sizeMB.toFixed(1)} MB Parquet (ZSTD)`)
 
+    const loadBefore = os.loadavg()[0]
     const ours = await measure(process.execPath, [path.join(root, 'bin/embedmap.js'), 'import', src, '--db', path.join(dir, 'ours.sqlite'), '--json'])
     if (ours.exitCode !== 0) throw new Error(`embedmap import failed: ${ours.stderr}${ours.stdout}`)
     const out = JSON.parse(ours.stdout) as { dataset: { rowCount: number }; vectors: { vectorCount: number } | null }
@@ -42,6 +43,8 @@ export async function main(args: string[]): Promise<void> {
       benchmark: 'import-parquet',
       date: new Date().toISOString(),
       machine: machineInfo(),
+      // This machine is shared: both runs slow down alike under load, the ratio less than the absolute rates.
+      loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(os.loadavg()[0].toFixed(2)) },
       rows,
       vectorDims: dims || null,
       sourceMB: Number(sizeMB.toFixed(1)),

@@ -79,11 +79,26 @@ install_eval() {
 }
 # ---- end evaluation references ----------------------------------------------------------------------
 
+# ---- scale benchmark peer (owner: bench/import-parquet.ts) -----------------------------------------
+# DuckDB loads the same Parquet file as EmbedMap in `npm run bench -- import --parquet`. Own stamp.
+SCALE_PKGS=(
+  "duckdb==1.4.4"
+)
+SCALE_STAMP="$VENV/.embedmap-scale-v1"
+install_scale() {
+  if [[ -f "$SCALE_STAMP" ]]; then return 0; fi
+  "$VENV/bin/python" -m pip --disable-pip-version-check --no-cache-dir install -q "${SCALE_PKGS[@]}"
+  "$VENV/bin/python" -c "import duckdb; print('[setup_venv] duckdb', duckdb.__version__)"
+  echo "done $(date -u +%FT%TZ)" > "$SCALE_STAMP"
+}
+# ---- end scale benchmark peer ------------------------------------------------------------------------
+
 if [[ "${FORCE:-0}" == "1" ]]; then rm -rf "$VENV"; fi
 if [[ -f "$STAMP" ]]; then
   echo "[setup_venv] $VENV already set up ($(cat "$STAMP")); FORCE=1 to rebuild"
   install_analyze
   install_eval
+  install_scale
   exit 0
 fi
 
@@ -110,4 +125,5 @@ EOF
 echo "done $(date -u +%FT%TZ) in $((t1 - t0))s, $size" > "$STAMP"
 install_analyze
 install_eval
+install_scale
 echo "[setup_venv] installed in $((t1 - t0))s, venv size $size; versions in $VENV/embedmap-freeze.txt"

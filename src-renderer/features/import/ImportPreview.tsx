@@ -153,20 +153,22 @@ function PreviewBody({
   return (
     <>
       <div className="form-grid" aria-busy={loading}>
-        <label className="field">
-          <span className="field__label">Encoding</span>
-          <select value={encoding} onChange={(e) => onEncoding(e.target.value)} data-testid="preview-encoding-select">
-            <option value="">Detected: {preview.encoding}</option>
-            {encodingOptions.map((enc) => (
-              <option key={enc} value={enc}>
-                {enc}
-              </option>
-            ))}
-          </select>
-          <span className="field__note" data-testid="preview-encoding">
-            {preview.encoding} ({Math.round(preview.encodingConfidence * 100)}% sure)
-          </span>
-        </label>
+        {preview.format !== 'parquet' && preview.format !== 'arrow' && (
+          <label className="field">
+            <span className="field__label">Encoding</span>
+            <select value={encoding} onChange={(e) => onEncoding(e.target.value)} data-testid="preview-encoding-select">
+              <option value="">Detected: {preview.encoding}</option>
+              {encodingOptions.map((enc) => (
+                <option key={enc} value={enc}>
+                  {enc}
+                </option>
+              ))}
+            </select>
+            <span className="field__note" data-testid="preview-encoding">
+              {preview.encoding} ({Math.round(preview.encodingConfidence * 100)}% sure)
+            </span>
+          </label>
+        )}
         {preview.format === 'csv' && (
           <label className="field">
             <span className="field__label">Delimiter</span>
