@@ -132,6 +132,8 @@ export const ImportOptionsSchema = z.object({
    * folder (CLI), or any other name (kept as a label; search is off for that set). Default: unknown.
    */
   vectorsModel: z.string().min(1).max(200).optional(),
+  /** With vectors: start the analysis (map, clusters, outliers) when the import ends. Default true. */
+  analyze: z.boolean().optional(),
 })
 export type ImportOptionsInput = z.infer<typeof ImportOptionsSchema>
 

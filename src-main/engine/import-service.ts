@@ -61,7 +61,13 @@ export class ImportService {
     const vectors = vectorsParams(real, sniff, vectorsModel, options.vectorsModel)
     const st = fs.statSync(real)
     // The job re-sniffs with these options: it must find the same vector column by index.
-    const params = { path: real, options: { ...opts, vectors: vectors ? vectors.column : (false as const) }, textColumn, vectors }
+    const params = {
+      path: real,
+      options: { ...opts, vectors: vectors ? vectors.column : (false as const) },
+      textColumn,
+      vectors,
+      analyzeAfter: options.analyze !== false,
+    }
     let ids: { jobId: number; datasetId: number }
     try {
       ids = this.db.transaction(() => {

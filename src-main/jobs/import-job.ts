@@ -33,6 +33,8 @@ export const ImportJobParamsSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** Start the analysis of the imported vectors when the import ends. */
+  analyzeAfter: z.boolean().default(true),
 })
 export type ImportJobParams = z.output<typeof ImportJobParamsSchema>
 

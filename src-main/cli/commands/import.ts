@@ -21,6 +21,7 @@ interface ImportFlags {
   headerCheck?: boolean
   vectors?: string | boolean
   vectorsModel?: string
+  analyze?: boolean
 }
 
 export function registerImport(program: Command): void {
@@ -39,6 +40,7 @@ export function registerImport(program: Command): void {
       'take this column as precomputed embeddings (float list, or JSON arrays of numbers); default: a detected float-list / JSON-array column',
     )
     .option('--no-vectors', 'take no vectors (a detected vector column is imported as text)')
+    .option('--no-analyze', 'with vectors: do not start the analysis when the import ends')
     .option('--vectors-model <id|name>', 'the model that made the vectors: a catalog/local model id or folder (search then works), or any name (search is off)')
     .option('--name <name>', 'dataset name (default: the file name)')
     .option('--max-field-mb <n>', 'refuse records larger than this many MiB (default 16)')
@@ -82,7 +84,7 @@ export function registerImport(program: Command): void {
           const dataset = await client.call('datasets.get', { id: datasetId })
           const imported = (await client.call('embeddings.list', { datasetId })).find((s) => s.imported !== null)
           // The engine starts the analysis as a follow-up of the import; this process hosts it, so it waits for it.
-          const analysis = imported ? await waitForFollowUp(client, datasetId) : null
+          const analysis = imported && flags.analyze !== false ? await waitForFollowUp(client, datasetId) : null
           if (analysis)
             await waitForJob(
               client,
@@ -103,7 +105,7 @@ export function registerImport(program: Command): void {
             ]
             if (imported) {
               lines.push(
-                `  vectors: ${formatCount(imported.vectorCount)} × ${imported.dims} from column ${imported.imported?.column} (embedding set ${imported.id}, model ${imported.imported?.model ?? 'not named'}); mapped by the analysis that followed (open it in the app, or \`embedmap export --dataset ${dataset.id}\`)`,
+                `  vectors: ${formatCount(imported.vectorCount)} × ${imported.dims} from column ${imported.imported?.column} (embedding set ${imported.id}, model ${imported.imported?.model ?? 'not named'}); ${flags.analyze === false ? `not analysed yet (\`embedmap analyze --dataset ${dataset.id}\`)` : `mapped by the analysis that followed (open it in the app, or \`embedmap export --dataset ${dataset.id}\`)`}`,
               )
               if (imported.searchDisabledReason) lines.push(`  search is off: ${imported.searchDisabledReason}`)
             }
@@ -135,6 +137,7 @@ function toOptions(flags: ImportFlags): ImportOptionsInput {
   if (flags.vectors === false) o.vectors = false
   else if (typeof flags.vectors === 'string') o.vectors = /^\d+$/.test(flags.vectors) ? Number(flags.vectors) : flags.vectors
   if (flags.vectorsModel) o.vectorsModel = flags.vectorsModel
+  if (flags.analyze === false) o.analyze = false
   return o
 }
 
