@@ -30,6 +30,7 @@ function writeSource(file: string, rows: number): void {
 }
 
 export async function main(args: string[]): Promise<void> {
+  if (args.includes('--parquet')) return (await import('./import-parquet')).main(args)
   const rows = Number(args.find((a) => a.startsWith('--rows='))?.split('=')[1] ?? 1_000_000)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-import-'))
   try {

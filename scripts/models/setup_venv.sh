@@ -98,6 +98,19 @@ install_finetune() {
   echo "done $(date -u +%FT%TZ)" > "$FINETUNE_STAMP"
 }
 # ---- end fine-tune worker ---------------------------------------------------------------------------
+# ---- scale benchmark peer (owner: bench/import-parquet.ts) -----------------------------------------
+# DuckDB loads the same Parquet file as EmbedMap in `npm run bench -- import --parquet`. Own stamp.
+SCALE_PKGS=(
+  "duckdb==1.4.4"
+)
+SCALE_STAMP="$VENV/.embedmap-scale-v1"
+install_scale() {
+  if [[ -f "$SCALE_STAMP" ]]; then return 0; fi
+  "$VENV/bin/python" -m pip --disable-pip-version-check --no-cache-dir install -q "${SCALE_PKGS[@]}"
+  "$VENV/bin/python" -c "import duckdb; print('[setup_venv] duckdb', duckdb.__version__)"
+  echo "done $(date -u +%FT%TZ)" > "$SCALE_STAMP"
+}
+# ---- end scale benchmark peer ------------------------------------------------------------------------
 
 if [[ "${FORCE:-0}" == "1" ]]; then rm -rf "$VENV"; fi
 if [[ -f "$STAMP" ]]; then
@@ -105,6 +118,7 @@ if [[ -f "$STAMP" ]]; then
   install_analyze
   install_eval
   install_finetune
+  install_scale
   exit 0
 fi
 
@@ -132,4 +146,5 @@ echo "done $(date -u +%FT%TZ) in $((t1 - t0))s, $size" > "$STAMP"
 install_analyze
 install_eval
 install_finetune
+install_scale
 echo "[setup_venv] installed in $((t1 - t0))s, venv size $size; versions in $VENV/embedmap-freeze.txt"

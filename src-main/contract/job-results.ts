@@ -13,6 +13,8 @@ export const JobResultSchemas = {
     rows: z.number().int().nonnegative(),
     raggedRows: z.number().int().nonnegative(),
     emptyTextRows: z.number().int().nonnegative(),
+    /** The embedding set written from the file's vector column, when it had one. */
+    setId: Id.optional(),
   }),
   embed: z.object({
     setId: Id,

@@ -25,6 +25,8 @@ export const ColumnSchema = z.object({
 })
 export type Column = z.infer<typeof ColumnSchema>
 
+export const SourceFormatSchema = z.enum(['csv', 'jsonl', 'parquet', 'arrow'])
+
 export const ImportReportSchema = z.object({
   ragged: z.object({
     count: z.number().int(),
@@ -39,7 +41,7 @@ export const DatasetSchema = z.object({
   id: Id,
   name: z.string(),
   sourcePath: z.string(),
-  format: z.enum(['csv', 'jsonl']),
+  format: SourceFormatSchema,
   encoding: z.string(),
   delimiter: z.string().nullable(),
   textColumn: z.number().int().nonnegative(),
@@ -98,13 +100,21 @@ export const JobSchema = z.object({
 })
 export type Job = z.infer<typeof JobSchema>
 
+/** Column of precomputed embeddings found in (or named for) an imported file. */
+export const VectorColumnSchema = z.object({
+  idx: z.number().int().nonnegative(),
+  name: z.string(),
+  element: z.enum(['float16', 'float32', 'float64', 'json']),
+  dims: z.number().int().positive().nullable(),
+})
+
 export const MAX_FIELD_BYTES_CEILING = 256 * 1024 * 1024
 export const MAX_COLUMNS_CEILING = 100_000
 
 export const ImportOptionsSchema = z.object({
   encoding: z.string().min(1).optional(),
   delimiter: z.enum([',', '\t', ';', '|']).optional(),
-  format: z.enum(['csv', 'jsonl']).optional(),
+  format: SourceFormatSchema.optional(),
   textColumn: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
   /** Ceiling 256 MiB: one field is held in memory whole, several times over while it is parsed and stored. */
   maxFieldBytes: z.number().int().positive().max(MAX_FIELD_BYTES_CEILING).optional(),
@@ -115,19 +125,34 @@ export const ImportOptionsSchema = z.object({
   /** false skips the "first line looks like data" check, for a real header that trips it. */
   headerCheck: z.boolean().optional(),
   name: z.string().min(1).max(200).optional(),
+  /** Column of precomputed embeddings (name or index); default: the detected one; false: take none. */
+  vectors: z.union([z.string().min(1), z.number().int().nonnegative(), z.literal(false)]).optional(),
+  /**
+   * Which model made those vectors: a catalog or local model id (search queries are then embedded with it), a model
+   * folder (CLI), or any other name (kept as a label; search is off for that set). Default: unknown.
+   */
+  vectorsModel: z.string().min(1).max(200).optional(),
+  /** With vectors: start the analysis (map, clusters, outliers) when the import ends. Default true. */
+  analyze: z.boolean().optional(),
 })
 export type ImportOptionsInput = z.infer<typeof ImportOptionsSchema>
 
 export const ImportPreviewSchema = z.object({
   path: z.string(),
   sizeBytes: z.number(),
-  format: z.enum(['csv', 'jsonl']),
+  format: SourceFormatSchema,
   encoding: z.string(),
   encodingConfidence: z.number(),
   delimiter: z.string().nullable(),
   columns: z.array(ColumnSchema),
   suggestedTextColumn: z.number().int().nonnegative(),
   sampleRows: z.array(z.array(z.string())),
+  /** Float-list or JSON-array columns that can be taken as vectors. */
+  vectorColumns: z.array(VectorColumnSchema),
+  /** The one taken by default (or the one named), null when none. */
+  vectorColumn: z.number().int().nonnegative().nullable(),
+  /** Exact row count where the file's footer says it (Parquet), else null. */
+  rowCount: z.number().int().nonnegative().nullable(),
 })
 export type ImportPreview = z.infer<typeof ImportPreviewSchema>
 
@@ -181,6 +206,10 @@ export const EmbeddingSetSchema = z.object({
   truncatedCount: z.number().int().nonnegative(),
   emptyTextCount: z.number().int().nonnegative(),
   createdAt: z.string(),
+  /** Set for vectors read from the imported file: the column and the model name the user gave (or null). */
+  imported: z.object({ column: z.string(), model: z.string().nullable() }).nullable(),
+  /** Why semantic search is off for this set (vectors from a model EmbedMap cannot run), else null. */
+  searchDisabledReason: z.string().nullable(),
 })
 export type EmbeddingSet = z.infer<typeof EmbeddingSetSchema>
 

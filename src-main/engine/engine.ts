@@ -188,7 +188,8 @@ export class Engine implements EngineApi {
       },
       'import.preview': ({ path, options }, caller) => this.imports.preview(this.files.readable(path, caller), options),
       'import.start': async ({ path, options }, caller) => {
-        const started = await this.imports.start(this.files.readable(path, caller), options)
+        const vectorsModel = options.vectorsModel ? this.models.forImportedVectors(options.vectorsModel, caller) : undefined
+        const started = await this.imports.start(this.files.readable(path, caller), options, vectorsModel)
         this.files.consume(path)
         this.emit({ type: 'datasets.changed' })
         return started

@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ImportOptionsInput, ImportPreview } from '../contract'
 import { EmbedMapError } from '../errors'
-import type { ImportOptions } from '../import'
+import type { ImportOptions, SourceSniff } from '../import'
+import type { ImportJobParams } from '../jobs/import-job'
+import { EXTERNAL_MODEL_PREFIX } from '../store/embeddings-repo'
 import { sniffOffThread } from '../import/sniff-off-thread'
 import type { JobRunner } from '../jobs/runner'
 import { createJob } from '../jobs/registry'
@@ -35,6 +37,9 @@ export class ImportService {
       columns: sniff.columns.map((c, idx) => ({ idx, ...c })),
       suggestedTextColumn: sniff.suggestedTextColumn,
       sampleRows: sniff.sampleRows,
+      vectorColumns: sniff.vectorColumns,
+      vectorColumn: sniff.vectorColumn,
+      rowCount: sniff.rowCount,
     }
   }
 
@@ -42,7 +47,7 @@ export class ImportService {
    * Creates the dataset and its job in one transaction and queues the job. A second import of a file
    * that is already importing is refused by the jobs table's unique lock; an interrupted one resumes.
    */
-  async start(file: string, options: ImportOptionsInput): Promise<{ jobId: number; datasetId: number }> {
+  async start(file: string, options: ImportOptionsInput, vectorsModel?: VectorsModel): Promise<{ jobId: number; datasetId: number }> {
     const real = checkReadable(file)
     const lockKey = `import:${real}`
     const existing = this.jobs.findLiveByLock(lockKey)
@@ -53,8 +58,16 @@ export class ImportService {
     const sniff = await sniffOffThread(real, opts)
     // The sniff already applied a requested text column (by name or index) or suggested one.
     const textColumn = sniff.suggestedTextColumn
+    const vectors = vectorsParams(real, sniff, vectorsModel, options.vectorsModel)
     const st = fs.statSync(real)
-    const params = { path: real, options: opts, textColumn }
+    // The job re-sniffs with these options: it must find the same vector column by index.
+    const params = {
+      path: real,
+      options: { ...opts, vectors: vectors ? vectors.column : (false as const) },
+      textColumn,
+      vectors,
+      analyzeAfter: options.analyze !== false,
+    }
     let ids: { jobId: number; datasetId: number }
     try {
       ids = this.db.transaction(() => {
@@ -66,7 +79,8 @@ export class ImportService {
           format: sniff.format,
           encoding: sniff.encoding,
           delimiter: sniff.delimiter ?? null,
-          textColumn,
+          // The vector column is not kept among the cells, so the text column's index shifts past it.
+          textColumn: vectors && vectors.column < textColumn ? textColumn - 1 : textColumn,
         })
         const job = createJob(this.jobs, { kind: 'import', datasetId, params, lockKey, total: null })
         return { jobId: job.id, datasetId }
@@ -139,5 +153,45 @@ function toImportOptions(o: ImportOptionsInput): ImportOptions {
     maxFieldBytes: o.maxFieldBytes,
     maxColumns: o.maxColumns,
     headerCheck: o.headerCheck,
+    vectors: o.vectors,
+  }
+}
+
+/** A model named for imported vectors, as the engine resolved it (see Engine: catalog/local id, folder, or free text). */
+export interface VectorsModel {
+  /** The id stored on the set: a model id EmbedMap can run, or `external:<name>`. */
+  modelId: string
+  /** Dims the model produces, when known (checked against the file's vectors). */
+  dims: number | null
+  searchable: boolean
+}
+
+function vectorsParams(file: string, sniff: SourceSniff, model: VectorsModel | undefined, named: string | undefined): ImportJobParams['vectors'] {
+  const col = sniff.vectorColumn
+  if (col === null) {
+    if (named)
+      throw new EmbedMapError(
+        'BAD_INPUT',
+        `${file}: --vectors-model was given, but the file has no vector column.`,
+        'Name the column of embeddings with --vectors COL (a list of floats, or JSON arrays of numbers), or leave out --vectors-model.',
+      )
+    return null
+  }
+  const v = sniff.vectorColumns.find((c) => c.idx === col)
+  if (!v) throw new EmbedMapError('INTERNAL', `vector column ${col} is not among the file's vector columns`)
+  if (model?.dims && v.dims && model.dims !== v.dims)
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `${file}: the vectors in column '${v.name}' have ${v.dims} dimensions, but ${named} makes ${model.dims}.`,
+      'Name the model that really made these vectors, or leave out --vectors-model (search is then off for them).',
+      { column: v.name, dims: v.dims, modelDims: model.dims },
+    )
+  return {
+    column: col,
+    name: v.name,
+    element: v.element,
+    modelId: model?.modelId ?? `${EXTERNAL_MODEL_PREFIX}${named ?? 'unknown'}`,
+    model: named ?? null,
+    searchable: model?.searchable ?? false,
   }
 }

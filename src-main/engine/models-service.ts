@@ -18,7 +18,9 @@ import { cacheDir } from '../paths'
 import type { DatasetsRepo } from '../store/datasets-repo'
 import { ModelsRepo, type LocalModelRow } from '../store/models-repo'
 import type { Db } from '../store/connection'
+import { EXTERNAL_MODEL_PREFIX } from '../store/embeddings-repo'
 import { detectLanguage } from './detect-language'
+import type { VectorsModel } from './import-service'
 
 /** Where a model's files live and the id its vectors are stored under. */
 export interface ModelChoice {
@@ -121,6 +123,23 @@ export class ModelsService {
       languages: resolved.catalog?.languages ?? [],
     })
     return { modelId: id, location: resolved.dir, label: resolved.displayName }
+  }
+
+  /**
+   * The model that made imported vectors, as `--vectors-model` names it: a local or catalog model id (catalog ones
+   * need not be downloaded yet: search pulls them when first used), a model folder (CLI only, registered as by
+   * `--model DIR`), or any other text, kept as a label with search off for those vectors.
+   */
+  forImportedVectors(name: string, caller: Caller): VectorsModel {
+    const local = this.local.get(name)
+    if (local) return { modelId: local.id, dims: local.dims || null, searchable: true }
+    const catalog = findCatalogModel(name)
+    if (catalog) return { modelId: catalog.id, dims: catalog.dims, searchable: true }
+    if (caller.door === 'cli' && fs.existsSync(path.resolve(name)) && fs.statSync(path.resolve(name)).isDirectory()) {
+      const chosen = this.choose(name, caller)
+      return { modelId: chosen.modelId, dims: this.local.get(chosen.modelId)?.dims || null, searchable: true }
+    }
+    return { modelId: `${EXTERNAL_MODEL_PREFIX}${name.trim()}`, dims: null, searchable: false }
   }
 
   /** A registered local model or a downloaded catalog model, by id (stored vectors name their model this way). */

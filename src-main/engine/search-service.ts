@@ -34,6 +34,8 @@ export class SearchService {
     const set = setId ? this.sets.get(setId) : this.sets.list(datasetId).find((s) => s.status === 'ready')
     if (!set || set.datasetId !== datasetId)
       throw new EmbedMapError('CONFLICT', `Dataset ${datasetId} has no embeddings to search.`, `Embed it first: \`embedmap embed --dataset ${datasetId}\`.`)
+    if (set.searchDisabledReason)
+      throw new EmbedMapError('CONFLICT', `Semantic search is off for embedding set ${set.id}.`, set.searchDisabledReason, { setId: set.id })
     const choice = this.models.byId(set.modelId)
     if (!choice)
       throw new EmbedMapError(

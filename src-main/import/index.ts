@@ -1,6 +1,18 @@
 /** Import pipeline: sniff the head of a file, then stream all its records; pure (no database). */
-export type { ColumnSummary, ColumnType, ImportOptions, ParsedRecord, RaggedReport, RecordReader, SourceFormat, SourceSniff } from './types'
+export type {
+  ColumnSummary,
+  ColumnType,
+  ImportOptions,
+  ParsedRecord,
+  RaggedReport,
+  RecordReader,
+  SourceFormat,
+  SourceSniff,
+  VectorColumn,
+  VectorElement,
+} from './types'
 export { sniffSource, resolveTextColumn, headerLooksLikeData, DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_COLUMNS, HEAD_BYTES, SAMPLE_ROWS, DELIMITERS } from './sniff'
 export { createRecordReader, DEFAULT_BATCH_SIZE } from './read-records'
 export { ColumnTypeInferrer, suggestTextColumn, valueType } from './column-types'
 export { normalizeEncoding } from './decode'
+export { checkVector, parseJsonVector, MAX_VECTOR_DIMS } from './vectors'

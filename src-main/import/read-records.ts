@@ -13,6 +13,7 @@ import type { ImportOptions, ParsedRecord, RaggedReport, RecordReader, SourceSni
 import { CsvRecordError, CsvRecords } from './csv-records'
 import { countLineBreaks, createChunkDecoder, InvalidBytesError, type ChunkDecoder } from './decode'
 import { badInput } from './input-error'
+import { createColumnarReader } from './columnar'
 import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong } from './shape'
 import { csvRecordError, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES } from './sniff'
 
@@ -28,6 +29,7 @@ const BOM_LENGTH: Record<string, number> = { 'utf-8': 3, 'utf-16le': 2, 'utf-16b
  * Lines keys.
  */
 export function createRecordReader(sniff: SourceSniff, opts: ImportOptions = {}): RecordReader {
+  if (sniff.format === 'parquet' || sniff.format === 'arrow') return createColumnarReader(sniff)
   return new StreamingRecordReader(sniff, opts)
 }
 
@@ -53,7 +55,7 @@ class StreamingRecordReader implements RecordReader {
     this.path = sniff.path
     this.columns = sniff.columns.map((c) => c.name)
     this.encoding = sniff.encoding
-    this.format = sniff.format
+    this.format = sniff.format === 'jsonl' ? 'jsonl' : 'csv'
     this.delimiter = sniff.delimiter ?? ','
     this.maxFieldBytes = opts.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES
     this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS

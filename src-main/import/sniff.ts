@@ -14,6 +14,8 @@ import { createChunkDecoder, detectBom, InvalidBytesError, isUtf16, normalizeEnc
 import { badInput, formatBytes } from './input-error'
 import { ColumnTypeInferrer, classifyValue, suggestTextColumn } from './column-types'
 import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong, tooManyColumns } from './shape'
+import { columnarFormat, sniffColumnar } from './columnar'
+import { chooseVectorColumn, detectJsonVectorColumns } from './vectors'
 
 export const DEFAULT_MAX_FIELD_BYTES = 16 * 1024 * 1024
 /** More columns than this is almost always a wrong delimiter or a transposed table, and each costs memory per row. */
@@ -63,6 +65,8 @@ export function resolveTextColumn(file: string, columns: readonly { name: string
 export async function sniffSource(path: string, opts: ImportOptions = {}): Promise<SourceSniff> {
   const size = await checkPath(path)
   if (size === 0) throw emptyFile(path)
+  const columnar = await columnarFormat(path, opts.format)
+  if (columnar) return sniffColumnar(path, size, columnar, opts)
   const head = await readHead(path, Math.min(size, HEAD_BYTES))
   try {
     return analyse(path, size, head, opts, head.length < size)
@@ -634,7 +638,14 @@ function analyse(path: string, size: number, head: Buffer, opts: ImportOptions, 
   const inferrer = new ColumnTypeInferrer(result.columns)
   for (let i = 0; i < result.rows.length && i < SUMMARY_ROWS; i++) inferrer.observe(result.rows[i])
   const columns: ColumnSummary[] = inferrer.summaries()
-  const suggested = suggestTextColumn(columns, inferrer.filledShares())
+  const detected = detectJsonVectorColumns(columns, result.rows.slice(0, SUMMARY_ROWS))
+  const { vectorColumns, vectorColumn } = chooseVectorColumn(path, columns, detected, opts.vectors, true)
+  // JSON arrays of numbers are long text, but never the text to embed.
+  const vectorIdx = new Set(vectorColumns.map((v) => v.idx))
+  const suggested = suggestTextColumn(
+    columns.map((c, i) => (vectorIdx.has(i) ? { ...c, type: 'empty' as const, medianLength: 0 } : c)),
+    inferrer.filledShares(),
+  )
   const textColumn = opts.textColumn !== undefined ? resolveTextColumn(path, columns, opts.textColumn) : suggested
   const width = result.columns.length
   const sampleRows = result.rows.slice(0, SAMPLE_ROWS).map((r) => (r.length < width ? [...r, ...new Array<string>(width - r.length).fill('')] : r))
@@ -645,6 +656,9 @@ function analyse(path: string, size: number, head: Buffer, opts: ImportOptions, 
     columns,
     suggestedTextColumn: textColumn,
     sampleRows,
+    vectorColumns,
+    vectorColumn,
+    rowCount: null,
   }
 }
 

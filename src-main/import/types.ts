@@ -1,6 +1,18 @@
 /** Shapes shared by the import pipeline (sniff → read records → infer column types). Pure data, no I/O. */
 
-export type SourceFormat = 'csv' | 'jsonl'
+export type SourceFormat = 'csv' | 'jsonl' | 'parquet' | 'arrow'
+
+/** How a vector column stores its numbers: a float list (Parquet/Arrow) or JSON arrays of numbers in a text cell. */
+export type VectorElement = 'float16' | 'float32' | 'float64' | 'json'
+
+/** A column that holds one embedding per row (detected in the file's head, or named by the user). */
+export interface VectorColumn {
+  idx: number
+  name: string
+  element: VectorElement
+  /** Length of the vectors seen in the head (null when the head held none). */
+  dims: number | null
+}
 
 /** Column types inferred from every value seen; `text` wins as soon as one value does not fit. */
 export type ColumnType = 'empty' | 'integer' | 'number' | 'boolean' | 'date' | 'text'
@@ -26,6 +38,11 @@ export interface ImportOptions {
    * header that trips it (e.g. long survey questions over long answers). Default true.
    */
   headerCheck?: boolean
+  /**
+   * Column of precomputed embeddings, by name or 0-based index. Default: the detected one, if any; `false` takes no
+   * vectors (a detected column is then imported as a plain text column).
+   */
+  vectors?: string | number | false
 }
 
 export interface ColumnSummary {
@@ -51,6 +68,12 @@ export interface SourceSniff {
   suggestedTextColumn: number
   /** The first rows, as they will be imported (for the preview table). */
   sampleRows: string[][]
+  /** Columns that look like (or were named as) embeddings; see VectorColumn. */
+  vectorColumns: VectorColumn[]
+  /** The column taken as vectors on import (the named one, else the first detected), or null. */
+  vectorColumn: number | null
+  /** Exact data row count when the format says it (Parquet/Arrow footers), else null. */
+  rowCount: number | null
 }
 
 export interface ParsedRecord {
@@ -65,6 +88,11 @@ export interface ParsedRecord {
   cells: string[]
   /** Set when the record had a different number of fields than the header. */
   ragged?: { expected: number; got: number }
+  /**
+   * Columnar formats only: the vector column's value as floats (its cell is then ''), null when the row has none.
+   * Text formats leave it undefined and keep the JSON text in the cell.
+   */
+  vector?: Float32Array | null
 }
 
 export interface RaggedReport {

@@ -41,7 +41,7 @@ export function bindEngine(engine: EngineApi, window: BrowserWindow, isTrustedUr
       title: 'Import a dataset',
       properties: ['openFile'],
       filters: [
-        { name: 'Tables', extensions: ['csv', 'tsv', 'txt', 'jsonl', 'ndjson'] },
+        { name: 'Tables', extensions: ['csv', 'tsv', 'txt', 'jsonl', 'ndjson', 'parquet', 'arrow', 'feather'] },
         { name: 'All files', extensions: ['*'] },
       ],
     })

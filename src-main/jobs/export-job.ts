@@ -56,7 +56,9 @@ export const exportJob = defineJob({
       ...(anomalies ? (['anomaly_score', 'is_anomaly'] as const) : []),
       ...(coords ? (['x', 'y'] as const) : []),
     ]
-    const set = run ? new EmbeddingsRepo(ctx.db).get(run.setId) : undefined
+    // Vectors asked for before any analysis ran come from the newest finished set (they used to be dropped silently).
+    const sets = new EmbeddingsRepo(ctx.db)
+    const set = run ? sets.get(run.setId) : p.vectors ? sets.list(p.datasetId).find((s) => s.status === 'ready') : undefined
     const dims = p.vectors && p.format === 'parquet' && set ? set.dims : undefined
 
     async function* chunks(): AsyncGenerator<ExportChunk> {

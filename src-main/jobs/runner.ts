@@ -190,6 +190,8 @@ export class JobRunner {
     let reportedEnd = false
 
     worker.on('message', (m: WorkerMessage | { type: 'fatal'; error: ReturnType<typeof serializeError> }) => {
+      // A message still in flight when the engine closed (a CLI that saw the job end in the database and exited).
+      if (!this.opts.db.open) return
       if (m.type === 'progress') {
         live.done = m.done
         live.total = m.total
@@ -209,6 +211,10 @@ export class JobRunner {
       }
     })
     worker.on('exit', (code) => {
+      if (!this.opts.db.open) {
+        this.live.delete(jobId)
+        return
+      }
       const current = this.jobs.get(jobId)
       if (!reportedEnd && current?.state === 'running') {
         this.failUnexpectedly(jobId, `the worker stopped unexpectedly (exit code ${code})`)

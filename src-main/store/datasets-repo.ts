@@ -12,7 +12,7 @@ interface RawDataset {
   source_path: string
   source_size: number
   source_mtime: number
-  format: 'csv' | 'jsonl'
+  format: Dataset['format']
   encoding: string
   delimiter: string | null
   text_column: number
@@ -27,7 +27,7 @@ export interface NewDataset {
   sourcePath: string
   sourceSize: number
   sourceMtime: number
-  format: 'csv' | 'jsonl'
+  format: Dataset['format']
   encoding: string
   delimiter: string | null
   textColumn: number

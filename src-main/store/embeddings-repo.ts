@@ -8,8 +8,20 @@ export interface EmbeddingKey {
   modelVersion: string
   dims: number
   /** Everything else that shapes a vector: variant, prompt kind, tokenizer/pooling config hash. */
-  params: { variant: string; kind: string; configKey: string }
+  params: { variant: string; kind: string; configKey: string; imported?: ImportedVectors }
 }
+
+/** Where an imported set's vectors came from: the file's column, and the model the user named (id or free text). */
+export interface ImportedVectors {
+  column: string
+  /** What the user called the model (null: not said). */
+  model: string | null
+  /** False when EmbedMap cannot run that model, so queries cannot be embedded the same way. */
+  searchable: boolean
+}
+
+/** Model id prefix of imported sets whose model EmbedMap cannot run (free text or unknown). */
+export const EXTERNAL_MODEL_PREFIX = 'external:'
 
 export interface EmbeddingStats {
   truncated?: number
@@ -130,7 +142,8 @@ export class EmbeddingsRepo {
 }
 
 function toSet(r: RawSet): EmbeddingSet {
-  const params = JSON.parse(r.params) as { variant?: string; kind?: string }
+  const params = JSON.parse(r.params) as { variant?: string; kind?: string; imported?: ImportedVectors }
+  const imported = params.imported ?? null
   const stats = JSON.parse(r.stats) as EmbeddingStats
   return {
     id: r.id,
@@ -146,5 +159,12 @@ function toSet(r: RawSet): EmbeddingSet {
     truncatedCount: stats.truncated ?? 0,
     emptyTextCount: stats.emptyText ?? 0,
     createdAt: r.created_at,
+    imported: imported && { column: imported.column, model: imported.model },
+    searchDisabledReason: imported && !imported.searchable ? searchOffReason(imported) : null,
   }
+}
+
+function searchOffReason(v: ImportedVectors): string {
+  const who = v.model ? `model '${v.model}', which EmbedMap cannot run` : 'a model that was not named'
+  return `These vectors were imported from column '${v.column}' and made by ${who}, so a search query cannot be embedded the same way. Import the file again with --vectors-model set to a catalog or local model id (in the app: pick the model in the import preview), or embed the text with a model here.`
 }

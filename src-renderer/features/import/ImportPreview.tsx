@@ -7,6 +7,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage'
 import { delimiterLabel, formatBytes } from '../../ui/format'
 import type { ChosenFile } from './ImportSource'
 import { SampleTable } from './SampleTable'
+import { VectorsField, type VectorsChoice } from './VectorsField'
 
 type Delimiter = NonNullable<ImportOptionsInput['delimiter']>
 const DELIMITERS: Delimiter[] = [',', '\t', ';', '|']
@@ -110,6 +111,13 @@ function PreviewBody({
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<ApiError>()
   useEffect(() => setTextColumn(preview.suggestedTextColumn), [preview.suggestedTextColumn])
+  const [vectors, setVectors] = useState<VectorsChoice>({ column: preview.vectorColumn, model: '' })
+  const vectorOptions: ImportOptionsInput =
+    preview.vectorColumns.length === 0
+      ? {}
+      : vectors.column === null
+        ? { vectors: false }
+        : { vectors: vectors.column, ...(vectors.model.trim() ? { vectorsModel: vectors.model.trim() } : {}) }
 
   async function start(allowDuplicate = false) {
     setStarting(true)
@@ -117,7 +125,13 @@ function PreviewBody({
     try {
       const result = await invoke('import.start', {
         path: file.path,
-        options: { ...options, textColumn, ...(name.trim() ? { name: name.trim().slice(0, 200) } : {}), ...(allowDuplicate ? { allowDuplicate } : {}) },
+        options: {
+          ...options,
+          ...vectorOptions,
+          textColumn,
+          ...(name.trim() ? { name: name.trim().slice(0, 200) } : {}),
+          ...(allowDuplicate ? { allowDuplicate } : {}),
+        },
       })
       onStarted(result)
     } catch (err) {
@@ -129,26 +143,32 @@ function PreviewBody({
   const encodingOptions = ENCODINGS.includes(preview.encoding) ? ENCODINGS : [preview.encoding, ...ENCODINGS]
   const importButton = (
     <button type="button" className="btn btn--primary" onClick={() => void start()} disabled={starting || loading} data-testid="import-start">
-      {starting ? 'Starting…' : `Import ${preview.columns[textColumn]?.name ? `with “${preview.columns[textColumn].name}” as text` : ''}`}
+      {starting
+        ? 'Starting…'
+        : vectors.column !== null
+          ? `Import with “${preview.columns[vectors.column]?.name}” as vectors, then map`
+          : `Import ${preview.columns[textColumn]?.name ? `with “${preview.columns[textColumn].name}” as text` : ''}`}
     </button>
   )
   return (
     <>
       <div className="form-grid" aria-busy={loading}>
-        <label className="field">
-          <span className="field__label">Encoding</span>
-          <select value={encoding} onChange={(e) => onEncoding(e.target.value)} data-testid="preview-encoding-select">
-            <option value="">Detected: {preview.encoding}</option>
-            {encodingOptions.map((enc) => (
-              <option key={enc} value={enc}>
-                {enc}
-              </option>
-            ))}
-          </select>
-          <span className="field__note" data-testid="preview-encoding">
-            {preview.encoding} ({Math.round(preview.encodingConfidence * 100)}% sure)
-          </span>
-        </label>
+        {preview.format !== 'parquet' && preview.format !== 'arrow' && (
+          <label className="field">
+            <span className="field__label">Encoding</span>
+            <select value={encoding} onChange={(e) => onEncoding(e.target.value)} data-testid="preview-encoding-select">
+              <option value="">Detected: {preview.encoding}</option>
+              {encodingOptions.map((enc) => (
+                <option key={enc} value={enc}>
+                  {enc}
+                </option>
+              ))}
+            </select>
+            <span className="field__note" data-testid="preview-encoding">
+              {preview.encoding} ({Math.round(preview.encodingConfidence * 100)}% sure)
+            </span>
+          </label>
+        )}
         {preview.format === 'csv' && (
           <label className="field">
             <span className="field__label">Delimiter</span>
@@ -168,13 +188,17 @@ function PreviewBody({
         <label className="field">
           <span className="field__label">Text column</span>
           <select value={textColumn} onChange={(e) => setTextColumn(Number(e.target.value))} data-testid="text-column-select">
-            {preview.columns.map((c) => (
-              <option key={c.idx} value={c.idx}>
-                {c.name} ({c.type}){c.idx === preview.suggestedTextColumn ? ' — suggested' : ''}
-              </option>
-            ))}
+            {preview.columns
+              .filter((c) => vectors.column !== c.idx)
+              .map((c) => (
+                <option key={c.idx} value={c.idx}>
+                  {c.name} ({c.type}){c.idx === preview.suggestedTextColumn ? ' — suggested' : ''}
+                </option>
+              ))}
           </select>
-          <span className="field__note">The column to embed and show on the map.</span>
+          <span className="field__note">
+            {vectors.column === null ? 'The column to embed and show on the map.' : 'The text shown on the map and in the table.'}
+          </span>
         </label>
         <label className="field">
           <span className="field__label">Dataset name</span>
@@ -182,12 +206,14 @@ function PreviewBody({
         </label>
       </div>
 
+      {preview.vectorColumns.length > 0 && <VectorsField preview={preview} choice={vectors} onChange={setVectors} />}
+
       <h3 className="section-title">Columns</h3>
       <ul className="column-chips" data-testid="preview-columns">
         {preview.columns.map((c) => (
           <li key={c.idx} className={`chip${c.idx === textColumn ? ' chip--text' : ''}`}>
             <span className="chip__name">{c.name}</span>
-            <span className="chip__type">{c.type}</span>
+            <span className="chip__type">{c.idx === vectors.column ? 'vectors' : c.type}</span>
           </li>
         ))}
       </ul>

@@ -13,7 +13,7 @@ export interface ChosenFile {
   displayName: string
 }
 
-const ACCEPT = '.csv,.tsv,.txt,.jsonl,.ndjson,text/csv,text/tab-separated-values,text/plain'
+const ACCEPT = '.csv,.tsv,.txt,.jsonl,.ndjson,.parquet,.arrow,.feather,text/csv,text/tab-separated-values,text/plain'
 
 /**
  * Where a file comes in. In Electron a native dialog hands us a handle for the one file picked; in the browser the file is uploaded to the
@@ -95,7 +95,9 @@ export function ImportSource({ onChosen }: { onChosen(file: ChosenFile): void })
           </div>
         ) : (
           <>
-            <p className="dropzone__text">{source.kind === 'upload' ? 'Drop a CSV, TSV or JSONL file here' : 'Import a CSV, TSV or JSONL file'}</p>
+            <p className="dropzone__text">
+              {source.kind === 'upload' ? 'Drop a CSV, TSV, JSONL, Parquet or Arrow file here' : 'Import a CSV, TSV, JSONL, Parquet or Arrow file'}
+            </p>
             <button
               type="button"
               className="btn btn--primary"

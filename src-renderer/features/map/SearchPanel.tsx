@@ -1,4 +1,5 @@
 import { useId, useState, type RefObject } from 'react'
+import { useQuery } from '../../api/hooks'
 import { invoke } from '../../api/client'
 import { toApiError, type ApiError } from '../../api/errors'
 import { clusterColor, cssColor } from '../../map/colors'
@@ -56,7 +57,11 @@ export function SearchPanel({
 }) {
   const inputId = useId()
   const [query, setQuery] = useState(result?.query ?? '')
-  const [mode, setMode] = useState<SearchMode>(result?.mode ?? 'semantic')
+  // The engine searches the newest ready set; imported vectors from a model it cannot run have search off.
+  const sets = useQuery('embeddings.list', { datasetId }, `search-sets|${datasetId}`)
+  const meaningOff = sets.value?.find((s) => s.status === 'ready')?.searchDisabledReason ?? null
+  const [chosenMode, setMode] = useState<SearchMode>(result?.mode ?? 'semantic')
+  const mode: SearchMode = meaningOff ? 'keyword' : chosenMode
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<ApiError>()
 
@@ -113,12 +118,19 @@ export function SearchPanel({
             aria-checked={mode === m}
             className={`btn btn--small${mode === m ? ' btn--primary' : ''}`}
             data-testid={`search-mode-${m}`}
+            disabled={m === 'semantic' && meaningOff !== null}
+            title={m === 'semantic' && meaningOff ? meaningOff : undefined}
             onClick={() => setMode(m)}
           >
             {m === 'semantic' ? 'Meaning' : 'Keyword'}
           </button>
         ))}
       </div>
+      {meaningOff && (
+        <p className="muted map-search__note" data-testid="search-meaning-off">
+          Search by meaning is off: {meaningOff}
+        </p>
+      )}
       {error && <ErrorMessage error={error} title="The search failed" onDismiss={() => setError(undefined)} />}
       {result && (
         <>

@@ -134,6 +134,8 @@ describe('embed job and sets', () => {
       truncatedCount: 0,
       emptyTextCount: 0,
       createdAt: '',
+      imported: null,
+      searchDisabledReason: null,
     }
     const nomic = model('nomic', { dims: 768, matryoshkaDims: [768, 512, 256] })
     expect(existingSet([set], nomic, 256)).toBe(set)
