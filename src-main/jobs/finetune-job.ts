@@ -82,7 +82,8 @@ export const finetuneJob = defineJob({
   },
 
   discard(db, job, params) {
-    const cp = job.checkpoint as Checkpoint
+    // The row handed in may predate this attempt's checkpoints: read what the run last wrote.
+    const cp = (new JobsRepo(db).get(job.id)?.checkpoint ?? job.checkpoint) as Checkpoint
     if (cp.runId === undefined) return
     const runs = new FinetuneRunsRepo(db)
     const run = runs.get(cp.runId)

@@ -32,6 +32,7 @@ interface FinetuneFlags {
   maxLength?: string
   evalSplit?: string
   seed?: string
+  patience?: string
   device: string
   name?: string
 }
@@ -73,6 +74,7 @@ function startInput(f: FinetuneFlags): StartInput {
       maxLength: num('max-length', f.maxLength),
       evalSplit: num('eval-split', f.evalSplit, false),
       seed: num('seed', f.seed),
+      patience: num('patience', f.patience),
       hardNegatives: num('hard-negatives', f.hardNegatives),
       loss: f.loss,
       matryoshka,
@@ -156,6 +158,7 @@ export function registerFinetune(program: Command): void {
     .option('--max-length <n>', 'tokens per text (default: the model’s)')
     .option('--eval-split <x>', 'share kept aside for the before/after evaluation (default 0.1)')
     .option('--seed <n>', 'random seed (default 42)')
+    .option('--patience <n>', 'epochs without held-out improvement before stopping early (default 3)')
     .option('--device <auto|cpu|cuda|mps>', 'where to run', 'auto')
     .option('--name <name>', 'id of the new model (default: BASE-ftRUN)')
     .action(async (flags: FinetuneFlags, c: Command) => {
