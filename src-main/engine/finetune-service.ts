@@ -5,7 +5,7 @@ import { findCatalogModel } from '../embed'
 import { EmbedMapError } from '../errors'
 import { mineHardNegatives } from '../finetune/hard-negatives'
 import { lossTerms } from '../finetune/mnrl'
-import { buildTrainingSet, type TrainingSet } from '../jobs/finetune/training-data'
+import { buildTrainingSet, isGroupSource, marginsFor, type TrainingSet } from '../jobs/finetune/training-data'
 import type { JobRunner } from '../jobs/runner'
 import { isOwnerAlive } from '../process-identity'
 import type { Db } from '../store/connection'
@@ -17,6 +17,13 @@ import type { FileAccess } from './file-access'
 import type { ModelChoice, ModelsService } from './models-service'
 
 type StartInput = z.output<typeof FinetuneStartSchema>
+type MiningStats = ReturnType<typeof mineHardNegatives>['stats']
+
+/** Statistics of an empty side are NaN; the contract carries numbers only (0 with count 0 says "none"). */
+function finiteStats(s: MiningStats): MiningStats {
+  const fix = (x: MiningStats['positive']) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Number.isFinite(v) ? v : 0])) as MiningStats['positive']
+  return { ...s, positive: fix(s.positive), negative: fix(s.negative), difference: fix(s.difference) }
+}
 
 /** Anchors mined for the preview: enough to show the statistics, little enough for the main thread. */
 const PREVIEW_ANCHORS = 200
@@ -151,6 +158,7 @@ export class FinetuneService {
     const positivesOfGroup = new Map<number, number[]>()
     ts.groups.forEach((g, i) => positivesOfGroup.set(g, [...(positivesOfGroup.get(g) ?? []), ts.positives[i]]))
     const h = input.hyper
+    const groups = isGroupSource(input.source)
     const m = mineHardNegatives(
       { dims: d, anchors, corpus, positives: take.map((i) => positivesOfGroup.get(ts.groups[i])!) },
       {
@@ -158,12 +166,16 @@ export class FinetuneService {
         rangeMin: h.rangeMin,
         rangeMax: h.rangeMax,
         maxScore: h.maxScore,
-        absoluteMargin: h.absoluteMargin,
-        relativeMargin: h.relativeMargin,
+        ...marginsFor(input.source, h),
         sampling: h.sampling,
         seed: h.seed,
       },
     )
+    if (m.stats.negative.count === 0)
+      return {
+        negatives: null,
+        note: 'No candidate passed the mining rules (try a smaller margin or a larger rank range); training fills in random negatives.',
+      }
     const examples = take.slice(0, 5).flatMap((i, k) => {
       const neg = m.indices[k * m.numNegatives]
       if (neg < 0) return []
@@ -177,7 +189,10 @@ export class FinetuneService {
         },
       ]
     })
-    const note = take.length < anchorIdx.length ? `Statistics over the first ${take.length} of ${anchorIdx.length} anchors.` : null
-    return { negatives: { stats: m.stats, examples }, note }
+    const notes = [
+      take.length < anchorIdx.length ? `Statistics over the first ${take.length} of ${anchorIdx.length} anchors.` : '',
+      groups ? 'Rows of the same group are never negatives, so no margin is needed against unlabeled positives.' : '',
+    ].filter(Boolean)
+    return { negatives: { stats: finiteStats(m.stats), examples }, note: notes.length ? notes.join(' ') : null }
   }
 }

@@ -11,7 +11,7 @@ import { JobsRepo } from '../store/jobs-repo'
 import { ModelsRepo } from '../store/models-repo'
 import { defineJob } from './define-job'
 import { ADAPTER_WEIGHTS_FILE, writeAdapterFolder } from './finetune/adapter-model'
-import { buildTrainingSet, type TrainingSet } from './finetune/training-data'
+import { buildTrainingSet, marginsFor, type TrainingSet } from './finetune/training-data'
 import { baseVectors, type BaseVectors } from './finetune/vectors'
 import type { JobContext } from './types'
 
@@ -262,8 +262,7 @@ function fitAdapter(ctx: Ctx, runId: number, ts: TrainingSet, v: BaseVectors, ma
         rangeMin: h.rangeMin,
         rangeMax: h.rangeMax,
         maxScore: h.maxScore,
-        absoluteMargin: h.absoluteMargin,
-        relativeMargin: h.relativeMargin,
+        ...marginsFor(ctx.params.source, h),
         sampling: h.sampling,
         seed: h.seed,
       },

@@ -194,3 +194,17 @@ function distinct(texts: string[]): string[] {
 function baseName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p
 }
+
+/** Labels, clusters and selections: every member of a group is known, so group members are the positives. */
+export function isGroupSource(s: FinetuneSource): boolean {
+  return s.kind === 'label' || s.kind === 'clusters' || s.kind === 'selections'
+}
+
+/**
+ * The margins of mining, per source. They guard against unlabeled positives (a relevant document the qrels do not
+ * list); with groups every member is labeled, and a margin against the group's least similar member would reject
+ * nearly every candidate, so groups mine without one.
+ */
+export function marginsFor(s: FinetuneSource, h: { absoluteMargin?: number; relativeMargin?: number }): { absoluteMargin?: number; relativeMargin?: number } {
+  return isGroupSource(s) ? { absoluteMargin: undefined, relativeMargin: undefined } : { absoluteMargin: h.absoluteMargin, relativeMargin: h.relativeMargin }
+}
