@@ -117,21 +117,16 @@ export async function buildTrainingSet(db: Db, source: FinetuneSource, opts: Bui
     description = `${source.groups.length} selections (${groupOf.size} rows) of dataset ${dataset.id} (${dataset.name})`
   }
   const set = pairsFromGroups(groupRows, split)
-  const corpus = distinct([...set.train, ...set.eval].flatMap((x) => [x.anchor, x.positive]))
-  const row = new Map(corpus.map((t, i) => [t, i]))
-  // A held-out row's relevant texts: the other held-out rows of its group.
-  const evalGroups = new Map<string, Set<string>>()
-  for (const x of set.eval) {
-    const g = evalGroups.get(x.group!) ?? new Set<string>()
-    g.add(x.anchor).add(x.positive)
-    evalGroups.set(x.group!, g)
-  }
-  const anchors = distinct(set.eval.map((x) => x.anchor))
-  const groupOfAnchor = new Map(set.eval.map((x) => [x.anchor, x.group!]))
-  const heldout = {
-    queries: anchors,
-    relevant: anchors.map((a) => [...evalGroups.get(groupOfAnchor.get(a)!)!].filter((t) => t !== a).map((t) => row.get(t)!)),
-  }
+  // The corpus is the training rows only: a held-out row is never trained on and never a document, so it cannot
+  // find itself. Its relevant documents are the training rows of its group ("does it land among its own?").
+  const corpus = distinct(set.train.flatMap((x) => [x.anchor, x.positive]))
+  const groupOfText = new Map(set.train.flatMap((x) => [[x.anchor, x.group!] as const, [x.positive, x.group!] as const]))
+  const rowsOfGroup = new Map<string, number[]>()
+  corpus.forEach((t, i) => rowsOfGroup.set(groupOfText.get(t)!, [...(rowsOfGroup.get(groupOfText.get(t)!) ?? []), i]))
+  const inCorpus = new Set(corpus)
+  const held = distinct(set.eval.map((x) => x.anchor)).filter((a) => !inCorpus.has(a))
+  const groupOfHeld = new Map(set.eval.map((x) => [x.anchor, x.group!]))
+  const heldout = { queries: held, relevant: held.map((a) => rowsOfGroup.get(groupOfHeld.get(a)!) ?? []) }
   return assemble(set, corpus, heldout, { description, datasetId: dataset.id, warnings: [] })
 }
 

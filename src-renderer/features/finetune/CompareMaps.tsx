@@ -89,7 +89,7 @@ export function CompareMaps({ compare, baseLabel, newLabel }: { compare: Finetun
   const change = useMemo(() => new Map(compare.moved.map((m) => [m.row, m.neighbourChange])), [compare])
   const text = compare.moved.find((m) => m.row === hovered)?.text
   return (
-    <div className="ft-compare" data-testid="finetune-compare">
+    <div className="ft-compare" data-testid="finetune-compare" data-mean-change={compare.meanNeighbourChange}>
       <div className="ft-compare__maps">
         <MapCanvas
           coords={compare.base}
