@@ -160,7 +160,7 @@ export class FinetuneService {
     const h = input.hyper
     const groups = isGroupSource(input.source)
     const m = mineHardNegatives(
-      { dims: d, anchors, corpus, positives: take.map((i) => positivesOfGroup.get(ts.groups[i])!) },
+      { dims: d, anchors, corpus, positives: take.map((i) => ts.groupRows?.[ts.groups[i]] ?? positivesOfGroup.get(ts.groups[i])!) },
       {
         numNegatives: h.hardNegatives,
         rangeMin: h.rangeMin,

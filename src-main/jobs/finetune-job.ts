@@ -5,6 +5,7 @@ import { FinetuneDeviceSchema, FinetuneHyperSchema, FinetuneMethodSchema, Finetu
 import { Embedder, type EmbedderLoadOptions } from '../embed'
 import { EmbedMapError } from '../errors'
 import { trainAdapter, type AdapterResult } from '../finetune/adapter'
+import { mineHardNegatives } from '../finetune/hard-negatives'
 import { lossTerms } from '../finetune/mnrl'
 import { FinetuneRunsRepo } from '../store/finetune-runs-repo'
 import { JobsRepo } from '../store/jobs-repo'
@@ -232,11 +233,24 @@ function fitAdapter(ctx: Ctx, runId: number, ts: TrainingSet, v: BaseVectors, ma
   const steps: FinetuneRun['steps'] = []
   const evaluations: FinetuneRun['evaluations'] = []
   const start = UNITS.data + UNITS.embed
+  const mining = {
+    numNegatives: h.hardNegatives,
+    rangeMin: h.rangeMin,
+    rangeMax: h.rangeMax,
+    maxScore: h.maxScore,
+    ...marginsFor(ctx.params.source, h),
+    sampling: h.sampling,
+    seed: h.seed,
+  }
+  // Groups: every row of the anchor's group (its own row included) is kept out of its negatives, not only the
+  // positives its pairs name, so the negatives are mined here with the whole group as positives.
   const hardNegatives = ts.givenNegatives
     ? { indices: ts.givenNegatives, numNegatives: 1 }
     : h.hardNegatives === 0
       ? { indices: new Int32Array(0), numNegatives: 0 }
-      : undefined
+      : ts.groupRows
+        ? mineHardNegatives({ dims: v.dims, anchors: v.anchors, corpus: v.corpus, positives: Array.from(ts.groups, (g) => ts.groupRows![g]) }, mining)
+        : undefined
   return trainAdapter(
     {
       dims: v.dims,
@@ -257,15 +271,7 @@ function fitAdapter(ctx: Ctx, runId: number, ts: TrainingSet, v: BaseVectors, ma
       patience: h.patience,
       seed: h.seed,
       signal: ctx.signal,
-      mining: {
-        numNegatives: h.hardNegatives,
-        rangeMin: h.rangeMin,
-        rangeMax: h.rangeMax,
-        maxScore: h.maxScore,
-        ...marginsFor(ctx.params.source, h),
-        sampling: h.sampling,
-        seed: h.seed,
-      },
+      mining,
       onEpoch(log) {
         if (log.epoch > 0) steps.push({ step: steps.length + 1, epoch: log.epoch, loss: Number.isFinite(log.loss) ? log.loss : null })
         if (log.heldout) evaluations.push({ epoch: log.epoch, ndcg10: log.heldout.ndcg10, recall10: log.heldout.recall10, mrr10: log.heldout.mrr10 })

@@ -27,6 +27,11 @@ export interface TrainingSet {
   groups: Int32Array
   /** Per anchor: the corpus row of the negative the data gave (−1 = none), when the source has negatives. */
   givenNegatives: Int32Array | null
+  /**
+   * Labels, clusters, selections: per group id (as in `groups`), every corpus row of the group. Mining excludes them
+   * all (an anchor's own row and its group's rows are never its negatives). Null for pairs and BEIR data.
+   */
+  groupRows: number[][] | null
   /** Held-out queries and their relevant corpus rows: the before/after evaluation. */
   heldout: { queries: string[]; relevant: number[][] }
   /** sha256 over every text and link above: the same data gives the same fingerprint. */
@@ -127,14 +132,14 @@ export async function buildTrainingSet(db: Db, source: FinetuneSource, opts: Bui
   const held = distinct(set.eval.map((x) => x.anchor)).filter((a) => !inCorpus.has(a))
   const groupOfHeld = new Map(set.eval.map((x) => [x.anchor, x.group!]))
   const heldout = { queries: held, relevant: held.map((a) => rowsOfGroup.get(groupOfHeld.get(a)!) ?? []) }
-  return assemble(set, corpus, heldout, { description, datasetId: dataset.id, warnings: [] })
+  return assemble(set, corpus, heldout, { description, datasetId: dataset.id, warnings: [], groupRowsByKey: rowsOfGroup })
 }
 
 function assemble(
   set: PairSet,
   corpus: string[],
   heldout: TrainingSet['heldout'],
-  meta: { description: string; datasetId: number | null; warnings: string[] },
+  meta: { description: string; datasetId: number | null; warnings: string[]; groupRowsByKey?: Map<string, number[]> },
 ): TrainingSet {
   const row = new Map(corpus.map((t, i) => [t, i]))
   const groupIds = new Map<string, number>()
@@ -145,6 +150,7 @@ function assemble(
     if (!groupIds.has(key)) groupIds.set(key, groupIds.size)
     return groupIds.get(key)!
   })
+  const groupRows = meta.groupRowsByKey ? [...groupIds.keys()].map((key) => meta.groupRowsByKey!.get(key) ?? []) : null
   const hasNegatives = set.train.some((p) => p.negative !== undefined)
   const givenNegatives = hasNegatives ? Int32Array.from(set.train, (p) => (p.negative === undefined ? -1 : row.get(p.negative)!)) : null
   const warnings = [...meta.warnings]
@@ -165,6 +171,7 @@ function assemble(
     positives,
     groups,
     givenNegatives,
+    groupRows,
     heldout,
     fingerprint: hash.digest('hex'),
     warnings,
