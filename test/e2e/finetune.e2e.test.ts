@@ -69,7 +69,9 @@ describe('browser mode: the Fine-tune view', () => {
     // The adapter changed the model: some neighbourhoods differ between the two maps.
     expect(Number(await page.getByTestId('finetune-compare').getAttribute('data-mean-change'))).toBeGreaterThan(0)
     // Hover linked: a row of the moved list rings the same row in both maps (the caption names it).
-    await page.getByTestId('finetune-moved').locator('li').first().hover()
+    const movedRow = page.getByTestId('finetune-moved').locator('li').nth(2)
+    await movedRow.scrollIntoViewIfNeeded()
+    await movedRow.hover({ force: true })
     await expect.poll(() => page.getByTestId('finetune-compare').textContent()).toMatch(/Row \d+/)
     await page.getByTestId('finetune-compare').scrollIntoViewIfNeeded()
     await page.screenshot({ path: path.join(artifactsDir, 'finetune-compare-1440x900.png') })
