@@ -5,6 +5,7 @@ import { registerDatasets } from './commands/datasets'
 import { registerEmbed } from './commands/embed'
 import { registerEval } from './commands/eval'
 import { registerExport } from './commands/export'
+import { registerFinetune } from './commands/finetune'
 import { registerGpu } from './commands/gpu'
 import { registerModels } from './commands/models'
 import { registerSimilarity } from './commands/similarity'
@@ -37,6 +38,7 @@ registerRun(program)
 registerGpu(program)
 registerServe(program)
 registerEval(program)
+registerFinetune(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -37,6 +37,12 @@ export const CHANNEL_NAMES = [
   'eval.start',
   'eval.runs',
   'eval.get',
+  'finetune.preview',
+  'finetune.start',
+  'finetune.runs',
+  'finetune.get',
+  'finetune.cancel',
+  'finetune.compare',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

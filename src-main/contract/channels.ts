@@ -22,6 +22,7 @@ import {
 import type { ChannelNameList } from './channel-names'
 import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
 import { EvalStartSchema, EvaluationRunSchema } from './evaluation'
+import { FinetuneCompareSchema, FinetunePreviewSchema, FinetuneRunSchema, FinetuneStartSchema } from './finetune'
 import { SimilarityModelSchema, SimilarityPairsResultSchema, SimilarityTextsResultSchema } from './similarity'
 
 /**
@@ -191,6 +192,35 @@ export const channels = {
   'eval.get': {
     input: z.object({ id: Id }),
     output: EvaluationRunSchema,
+  },
+  /** The training data a fine-tune would use: counts, examples, the held-out split, mined negatives with statistics. */
+  'finetune.preview': {
+    input: FinetuneStartSchema,
+    output: FinetunePreviewSchema,
+  },
+  /** Starts a fine-tuning run (a job); its run record is created when the job starts. */
+  'finetune.start': {
+    input: FinetuneStartSchema,
+    output: z.object({ jobId: Id }),
+  },
+  /** Fine-tuning runs, newest first (of one dataset, or all). */
+  'finetune.runs': {
+    input: z.object({ datasetId: Id.optional(), jobId: Id.optional() }),
+    output: z.array(FinetuneRunSchema),
+  },
+  'finetune.get': {
+    input: z.object({ id: Id }),
+    output: FinetuneRunSchema,
+  },
+  /** Cancels a run's job; nothing it was writing is left registered. */
+  'finetune.cancel': {
+    input: z.object({ id: Id }),
+    output: FinetuneRunSchema,
+  },
+  /** The fine-tuned model's map Procrustes-aligned onto the base model's map, and the rows that moved most. */
+  'finetune.compare': {
+    input: z.object({ datasetId: Id, baseRunId: Id, newRunId: Id, top: z.number().int().min(1).max(1000).default(50) }),
+    output: FinetuneCompareSchema,
   },
 } as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
 

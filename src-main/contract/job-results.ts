@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, ProviderInfoSchema, type Job } from './schemas'
+import { RetrievalMetricsSchema } from './finetune'
 import { EmbedMapError } from '../errors'
 
 /**
@@ -29,6 +30,15 @@ export const JobResultSchemas = {
   export: z.object({ out: z.string(), rows: z.number().int().nonnegative(), bytes: z.number().nonnegative(), columns: z.array(z.string()) }),
   /** Stored evaluation results (evaluation_runs ids), baseline first; `reused` were found, not computed again. */
   evaluate: z.object({ runIds: z.array(Id), reused: z.array(Id), dataFingerprint: z.string(), dataLabel: z.string(), warnings: z.array(z.string()) }),
+  /** The run record (finetune_runs id), the registered model and the held-out metrics of base and fine-tuned model. */
+  finetune: z.object({
+    runId: Id,
+    modelId: z.string(),
+    modelDir: z.string(),
+    before: RetrievalMetricsSchema.nullable(),
+    after: RetrievalMetricsSchema.nullable(),
+    datasetId: Id.nullable(),
+  }),
 } as const
 
 export type JobKindName = keyof typeof JobResultSchemas

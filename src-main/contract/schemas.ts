@@ -169,7 +169,7 @@ export type ProviderInfoView = z.infer<typeof ProviderInfoSchema>
 export const ModelEntrySchema = z.object({
   id: z.string(),
   displayName: z.string(),
-  source: z.enum(['catalog', 'local']),
+  source: z.enum(['catalog', 'local', 'finetuned']),
   description: z.string(),
   languages: z.array(z.string()),
   license: z.string().nullable(),

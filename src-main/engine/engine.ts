@@ -26,6 +26,7 @@ import { FileAccess } from './file-access'
 import { SimilarityService } from './similarity-service'
 import { EvaluationService } from './evaluation-service'
 import { EvaluationsRepo } from '../store/evaluations-repo'
+import { FinetuneService } from './finetune-service'
 import { isOwnerAlive } from '../process-identity'
 import { appVersion } from './version'
 
@@ -59,6 +60,7 @@ export class Engine implements EngineApi {
   readonly files: FileAccess
   readonly similarity: SimilarityService
   readonly evaluation: EvaluationService
+  readonly finetune: FinetuneService
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
   /** Jobs whose follow-ups were already started (the end of a job is reported more than once). */
@@ -78,7 +80,7 @@ export class Engine implements EngineApi {
         this.emit({ type: 'job', job })
         const ended = job.state !== 'running' && job.state !== 'queued'
         if (ended && job.kind === 'import') this.emit({ type: 'datasets.changed' })
-        if (ended && job.kind === 'model-download') this.emit({ type: 'models.changed' })
+        if (ended && (job.kind === 'model-download' || job.kind === 'finetune')) this.emit({ type: 'models.changed' })
         // Only at the end: listing sets counts vectors, too costly to repeat at progress rate.
         if (ended && job.kind === 'embed' && job.datasetId !== null) this.emit({ type: 'embeddings.changed', datasetId: job.datasetId })
         if (job.state === 'succeeded') this.startFollowUps(job.id)
@@ -99,6 +101,7 @@ export class Engine implements EngineApi {
     this.files = new FileAccess(this.uploadsDir, this.exportsDir)
     this.similarity = new SimilarityService(this.models, this.files)
     this.evaluation = new EvaluationService(new EvaluationsRepo(this.db), this.runner, this.models, this.files)
+    this.finetune = new FinetuneService(this.db, opts.dbPath, this.runner, this.models, this.files)
     this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isOwnerAlive)
@@ -238,6 +241,12 @@ export class Engine implements EngineApi {
       'eval.start': (input, caller) => this.evaluation.start(input, caller),
       'eval.runs': (filter) => this.evaluation.list(filter),
       'eval.get': ({ id }) => this.evaluation.get(id),
+      'finetune.preview': (input, caller) => this.finetune.preview(input, caller),
+      'finetune.start': (input, caller) => this.finetune.start(input, caller),
+      'finetune.runs': (filter) => this.finetune.list(filter),
+      'finetune.get': ({ id }) => this.finetune.get(id),
+      'finetune.cancel': ({ id }) => this.finetune.cancel(id),
+      'finetune.compare': (input) => this.finetune.compare(input),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
       'rows.get': ({ datasetId, rows }) => {

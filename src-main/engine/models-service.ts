@@ -66,7 +66,7 @@ export class ModelsService {
       languages: resolved.catalog?.languages ?? [],
     }
     this.local.upsert(row)
-    return localEntry({ ...row, addedAt: new Date().toISOString() }, null)
+    return localEntry({ ...row, addedAt: new Date().toISOString(), source: 'local' }, null)
   }
 
   /** Forgets a local folder (its files stay) or deletes a downloaded catalog model from the cache. */
@@ -204,8 +204,8 @@ function localEntry(m: LocalModelRow, language: string | null): ModelEntry {
   return {
     id: m.id,
     displayName: m.name,
-    source: 'local',
-    description: `Local folder ${m.path}`,
+    source: m.source,
+    description: m.source === 'finetuned' ? `Fine-tuned, in ${m.path}` : `Local folder ${m.path}`,
     languages: m.languages,
     license: null,
     dims: m.dims || null,

@@ -8,6 +8,7 @@ import type { FollowUp, JobKind } from './define-job'
 import { embedJob } from './embed-job'
 import { evaluateJob } from './evaluate-job'
 import { exportJob } from './export-job'
+import { finetuneJob } from './finetune-job'
 import { importJob } from './import-job'
 import { modelDownloadJob } from './model-download-job'
 import type { JobContext } from './types'
@@ -20,6 +21,7 @@ export const jobKinds = {
   analyze: analyzeJob,
   export: exportJob,
   evaluate: evaluateJob,
+  finetune: finetuneJob,
 } as const satisfies { [K in JobKindName]: JobKind<K, z.ZodType> }
 
 export type JobParams<K extends JobKindName> = z.input<(typeof jobKinds)[K]['params']>

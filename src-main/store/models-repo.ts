@@ -8,16 +8,21 @@ export interface LocalModelRow {
   dims: number
   languages: string[]
   addedAt: string
+  /** 'local': a folder the user added; 'finetuned': a model a fine-tuning run made (its folder holds embedmap-model.json). */
+  source: 'local' | 'finetuned'
 }
 
-/** Local model folders the user registered with `models add` (catalog downloads live in the cache). */
+/** Local model folders: registered with `models add`, or made by a fine-tuning run (catalog downloads live in the cache). */
 export class ModelsRepo {
   constructor(private readonly db: Db) {}
 
   list(): LocalModelRow[] {
-    const rows = this.db.prepare(`SELECT id, name, path, version, dims, config, added_at FROM models WHERE source = 'local' ORDER BY added_at`).all() as {
+    const rows = this.db
+      .prepare(`SELECT id, name, source, path, version, dims, config, added_at FROM models WHERE source IN ('local', 'finetuned') ORDER BY added_at`)
+      .all() as {
       id: string
       name: string
+      source: 'local' | 'finetuned'
       path: string
       version: string
       dims: number
@@ -32,6 +37,7 @@ export class ModelsRepo {
       dims: r.dims,
       languages: JSON.parse(r.config).languages ?? [],
       addedAt: r.added_at,
+      source: r.source,
     }))
   }
 
@@ -39,16 +45,17 @@ export class ModelsRepo {
     return this.list().find((m) => m.id === id)
   }
 
-  upsert(m: Omit<LocalModelRow, 'addedAt'>): void {
+  upsert(m: Omit<LocalModelRow, 'addedAt' | 'source'> & { source?: LocalModelRow['source'] }): void {
     this.db
       .prepare(
-        `INSERT INTO models (id, name, source, path, version, dims, config) VALUES (?, ?, 'local', ?, ?, ?, ?)
-         ON CONFLICT(id) DO UPDATE SET name = excluded.name, path = excluded.path, version = excluded.version, dims = excluded.dims, config = excluded.config`,
+        `INSERT INTO models (id, name, source, path, version, dims, config) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET name = excluded.name, source = excluded.source, path = excluded.path, version = excluded.version,
+           dims = excluded.dims, config = excluded.config`,
       )
-      .run(m.id, m.name, m.path, m.version, m.dims, JSON.stringify({ languages: m.languages }))
+      .run(m.id, m.name, m.source ?? 'local', m.path, m.version, m.dims, JSON.stringify({ languages: m.languages }))
   }
 
   remove(id: string): boolean {
-    return this.db.prepare(`DELETE FROM models WHERE id = ? AND source = 'local'`).run(id).changes === 1
+    return this.db.prepare(`DELETE FROM models WHERE id = ? AND source IN ('local', 'finetuned')`).run(id).changes === 1
   }
 }

@@ -8,6 +8,7 @@ import { DatasetView } from '../features/datasets/DatasetView'
 import { useDatasets } from '../features/datasets/useDatasets'
 import { ImportPreview } from '../features/import/ImportPreview'
 import { ImportSource, type ChosenFile } from '../features/import/ImportSource'
+import { FinetuneView } from '../features/finetune/FinetuneView'
 import { JobsPanel } from '../features/jobs/JobsPanel'
 import { ErrorMessage } from '../ui/ErrorMessage'
 import { ExploreModeProvider, useExploreMode } from './explore-mode'
@@ -27,6 +28,8 @@ function Workspace() {
   const [selectedId, setSelectedId] = useState<number | null>(loadLastDataset)
   useEffect(() => storeLastDataset(selectedId), [selectedId])
   const [importing, setImporting] = useState<ChosenFile | null>(null)
+  // The Fine-tune view of the open dataset replaces its map and rows until closed.
+  const [finetuning, setFinetuning] = useState(false)
   // Null while the list has not caught up with a new import, or after the dataset was deleted elsewhere.
   const selected = datasets.value?.find((d) => d.id === selectedId) ?? null
   const mode = useExploreMode()
@@ -34,7 +37,9 @@ function Workspace() {
 
   return (
     <div className={`app${mode.exploring ? ' app--explore' : ''}${mode.fullscreen ? ' app--fullscreen' : ''}`} data-testid="app" data-explore={mode.exploring}>
-      {!mode.fullscreen && <AppHeader dataset={selected?.name} />}
+      {!mode.fullscreen && (
+        <AppHeader dataset={selected?.name} finetune={selected && !importing ? { active: finetuning, toggle: () => setFinetuning((f) => !f) } : undefined} />
+      )}
       <div className={`layout${drawer ? ' layout--explore' : ''}`}>
         {drawer && mode.workspaceOpen && <div className="drawer-scrim" onClick={() => mode.setWorkspaceOpen(false)} />}
         <aside className={`sidebar${drawer ? ' sidebar--drawer' : ''}`} hidden={!mode.workspaceOpen} data-testid="workspace" aria-label="Workspace">
@@ -51,6 +56,7 @@ function Workspace() {
             selectedId={selectedId}
             onSelect={(id) => {
               setImporting(null)
+              setFinetuning(false)
               setSelectedId(id)
               // Picking a dataset is the end of the errand: the drawer gives the room back to the map.
               mode.setWorkspaceOpen(false)
@@ -74,6 +80,8 @@ function Workspace() {
                 datasets.reload()
               }}
             />
+          ) : selected && finetuning ? (
+            <FinetuneView key={selected.id} dataset={selected} onClose={() => setFinetuning(false)} />
           ) : selected ? (
             <DatasetView key={selected.id} dataset={selected} />
           ) : (
@@ -88,7 +96,7 @@ function Workspace() {
   )
 }
 
-function AppHeader({ dataset }: { dataset?: string }) {
+function AppHeader({ dataset, finetune }: { dataset?: string; finetune?: { active: boolean; toggle(): void } }) {
   const info = useQuery('app.info', {}, 'once')
   const connected = useConnected()
   const mode = useExploreMode()
@@ -121,6 +129,17 @@ function AppHeader({ dataset }: { dataset?: string }) {
             Embeddings
           </button>
         </>
+      )}
+      {finetune && (
+        <button
+          type="button"
+          className={`btn btn--small${finetune.active ? ' is-active' : ''}`}
+          data-testid="finetune-toggle"
+          aria-pressed={finetune.active}
+          onClick={finetune.toggle}
+        >
+          Fine-tune
+        </button>
       )}
       {info.value && (
         <span className="app-header__meta" title={info.value.dbPath}>

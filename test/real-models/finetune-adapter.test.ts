@@ -2,7 +2,9 @@
  * The adapter improves held-out retrieval on real data: all-MiniLM-L6-v2 (the real ONNX model) on the
  * shared SciFact training files. Queries are split 70/30 by query (pairsFromBeir), the adapter trains on
  * the training queries' pairs with hard negatives mined from the whole corpus, and nDCG@10 of the
- * held-out queries against the full corpus must beat the base vectors.
+ * held-out queries against the corpus must beat the base vectors. The corpus is the documents the qrels
+ * cite plus the first uncited ones up to 1,000 (of 2,825), at 128 tokens: CI time is tight, and every
+ * held-out query still competes with several hundred documents it does not cite.
  */
 import { parse } from 'csv-parse/sync'
 import fs from 'node:fs'
@@ -18,10 +20,15 @@ import { sharedData } from '../helpers/tmp'
 const dir = path.join(sharedData, 'en_scifact_retrieval')
 const read = (f: string) => parse(fs.readFileSync(path.join(dir, f)), { columns: true }) as Record<string, string>[]
 
+const CORPUS_SIZE = 1000
+
 describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
   const queries = read('queries.csv').map((r) => ({ id: r.query_id, text: r.text }))
-  const corpus = read('corpus.csv').map((r) => ({ id: r.doc_id, title: r.title, text: r.text }))
   const qrels = read('qrels.csv').map((r) => ({ queryId: r.query_id, docId: r.doc_id, score: Number(r.score) }))
+  const cited = new Set(qrels.map((r) => r.docId))
+  const allDocs = read('corpus.csv').map((r) => ({ id: r.doc_id, title: r.title, text: r.text }))
+  const uncited = allDocs.filter((d) => !cited.has(d.id)).slice(0, Math.max(0, CORPUS_SIZE - cited.size))
+  const corpus = [...allDocs.filter((d) => cited.has(d.id)), ...uncited]
   const split = pairsFromBeir({ queries, corpus, qrels }, { evalFraction: 0.3, seed: 42 })
   const docRow = new Map(corpus.map((d, i) => [d.id, i]))
   const queryRow = new Map(queries.map((q, i) => [q.id, i]))
@@ -31,7 +38,7 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
 
   beforeAll(async () => {
     const t = performance.now()
-    const e = await Embedder.load(realModel('all-MiniLM-L6-v2'), { device: 'cpu' })
+    const e = await Embedder.load(realModel('all-MiniLM-L6-v2'), { device: 'cpu', maxLength: 128 })
     try {
       d = e.info.dims
       qVecs = (
@@ -123,7 +130,8 @@ describe('adapter on SciFact with all-MiniLM-L6-v2', () => {
       `adapter SciFact: ${train.positives.length} training pairs, ${held.relevant.length} held-out queries; nDCG@10 ${b.ndcg10.toFixed(4)} → ${a.ndcg10.toFixed(4)}, recall@10 ${b.recall10.toFixed(4)} → ${a.recall10.toFixed(4)}, MRR@10 ${b.mrr10.toFixed(4)} → ${a.mrr10.toFixed(4)}; best epoch ${r.bestEpoch} of ${r.epochs.length - 1}, ${r.steps} steps, ${(r.trainMs / 1000).toFixed(1)} s`,
     )
     expect(r.bestEpoch).toBeGreaterThan(0)
-    // Measured +0.086 (0.6934 → 0.7796); a margin well above noise from 242 queries, well below the gain.
+    // Measured +0.093 (0.7398 → 0.8323) on this corpus (+0.086 on the full one); a margin well above noise from 242
+    // queries, well below the gain.
     expect(a.ndcg10).toBeGreaterThan(b.ndcg10 + 0.03)
     expect(r.trainMs).toBeLessThan(120_000)
   }, 300_000)

@@ -4,9 +4,10 @@ import { embeddingStats } from './002-embedding-stats'
 import { analysisRuns } from './003-analysis-runs'
 import { jobLease } from './004-job-lease'
 import { evaluationRuns } from './005-evaluation-runs'
+import { finetuneRuns } from './006-finetune-runs'
 import { columnarFormats } from './008-columnar-formats'
 
-/** Every migration, oldest first. Append only: a shipped migration never changes. (6 and 7 are taken by work on other branches.) */
-export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns, jobLease, evaluationRuns, columnarFormats]
+/** Every migration, oldest first. Append only: a shipped migration never changes. Version 7 was never shipped. */
+export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns, jobLease, evaluationRuns, finetuneRuns, columnarFormats]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version

@@ -20,7 +20,15 @@ export function ModelDetails({ model, datasetLanguage, actions }: { model: Model
           </span>
         )}
         <span className={`badge ${model.downloaded ? 'badge--ready' : 'badge--warn'}`} data-testid="model-availability">
-          {model.source === 'local' ? (model.downloaded ? 'local folder' : 'folder missing') : model.downloaded ? 'downloaded' : 'not downloaded'}
+          {model.source !== 'catalog'
+            ? model.downloaded
+              ? model.source === 'finetuned'
+                ? 'fine-tuned here'
+                : 'local folder'
+              : 'folder missing'
+            : model.downloaded
+              ? 'downloaded'
+              : 'not downloaded'}
         </span>
       </div>
       {/* A local model's description only repeats its folder, shown below. */}

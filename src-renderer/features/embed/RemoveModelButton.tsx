@@ -24,7 +24,7 @@ export function RemoveModelButton({ model, onRemoved }: { model: ModelEntry; onR
     }
   }
 
-  const local = model.source === 'local'
+  const local = model.source !== 'catalog'
   return (
     <>
       <span title={local ? 'Removes it from the list; the folder stays on disk.' : 'Deletes the downloaded files; embeddings made with it stay.'}>

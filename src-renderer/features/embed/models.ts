@@ -2,7 +2,7 @@ import type { ModelEntry } from '../../../src-main/contract'
 import { formatMegabytes } from '../../ui/format'
 
 export interface ModelGroup {
-  key: 'recommended' | 'catalog' | 'local'
+  key: 'recommended' | 'catalog' | 'local' | 'finetuned'
   label: string
   models: ModelEntry[]
 }
@@ -17,7 +17,7 @@ function byPreference(models: ModelEntry[]): ModelEntry[] {
 
 /**
  * The picker's groups: models that suit the dataset's language first, then the rest of the catalog, then the
- * user's local folders. Empty groups are left out.
+ * user's local folders, then the models fine-tuned in this workspace. Empty groups are left out.
  */
 export function groupModels(models: ModelEntry[], datasetLanguage: string | null): ModelGroup[] {
   const recommended = models.filter((m) => m.recommended)
@@ -29,6 +29,7 @@ export function groupModels(models: ModelEntry[], datasetLanguage: string | null
       models: byPreference(models.filter((m) => !m.recommended && m.source === 'catalog')),
     },
     { key: 'local', label: 'Local folders', models: byPreference(models.filter((m) => !m.recommended && m.source === 'local')) },
+    { key: 'finetuned', label: 'Fine-tuned here', models: byPreference(models.filter((m) => !m.recommended && m.source === 'finetuned')) },
   ]
   return groups.filter((g) => g.models.length > 0)
 }
@@ -53,6 +54,7 @@ export function initialModelId(models: ModelEntry[], datasetLanguage: string | n
 export function modelOptionLabel(m: ModelEntry): string {
   const parts = [m.dims ? `${m.dims} dims` : null, m.sizeBytes ? formatMegabytes(m.sizeBytes) : null]
   if (m.source === 'local') parts.push(m.downloaded ? 'local folder' : 'folder missing')
+  else if (m.source === 'finetuned') parts.push(m.downloaded ? 'fine-tuned' : 'folder missing')
   else parts.push(m.downloaded ? 'downloaded' : 'not downloaded')
   if (m.isDefault) parts.push('default')
   return `${m.displayName} — ${parts.filter(Boolean).join(' · ')}`

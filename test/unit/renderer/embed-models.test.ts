@@ -144,3 +144,18 @@ describe('embed job and sets', () => {
     expect(existingSet([set], model('other'), 256)).toBeUndefined()
   })
 })
+
+describe('fine-tuned models in the picker', () => {
+  it('get their own group after the local folders, and a label that says so', () => {
+    const base = { description: '', languages: ['en'], license: null, dims: 384, matryoshkaDims: null, sizeBytes: null, isDefault: false, recommended: false }
+    const models = [
+      { ...base, id: 'folder', displayName: 'Folder', source: 'local' as const, downloaded: true, path: '/m/folder' },
+      { ...base, id: 'tuned', displayName: 'Tuned', source: 'finetuned' as const, downloaded: true, path: '/w/models/tuned' },
+    ]
+    expect(groupModels(models, null).map((g) => [g.key, g.models.map((m) => m.id)])).toEqual([
+      ['local', ['folder']],
+      ['finetuned', ['tuned']],
+    ])
+    expect(modelOptionLabel(models[1])).toMatch(/fine-tuned/)
+  })
+})
