@@ -246,12 +246,19 @@ export const AnalysisSummarySchema = z.object({
     rule: z.unknown(),
     threshold: z.number(),
     flaggedCount: z.number().int(),
+    /** Neighbours each row's neighbourhood score was measured over. */
+    neighbours: z.number().int(),
+    /** The median row's values (null where the method has no such measure): what a reason compares with. */
+    typical: z.object({ meanNeighborDistance: z.number().nullable(), textSurprisal: z.number().nullable() }),
     top: z.array(
       RowRefSchema.extend({
         score: z.number(),
         rawDistance: z.number(),
         /** 'knn-text': whether the neighbourhood or the text's characters made the row stand out. */
         reason: z.enum(['neighbourhood', 'text']).nullable(),
+        /** Mean cosine distance to its nearest rows (from the stored graph), and its text surprisal ('knn-text'). */
+        meanNeighborDistance: z.number().nullable(),
+        textSurprisal: z.number().nullable(),
         cluster: z.number().nullable(),
         neighbors: z.array(z.object({ row: z.number(), distance: z.number() })),
       }),

@@ -200,7 +200,7 @@ export const analyzeJob = defineJob({
       for (const r of a.flagged) threshold = Math.min(threshold, a.scores[r])
       repo.saveAnomalies(runId, p.setId, {
         method: a.method,
-        params: { rule: a.rule, normalize: a.normalize, rawThreshold: a.rawThreshold, k: 10 },
+        params: { rule: a.rule, normalize: a.normalize, rawThreshold: a.rawThreshold, k: 10, typical: a.typical },
         scores: a.scores,
         raw: a.raw,
         flags,
