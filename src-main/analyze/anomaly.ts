@@ -160,8 +160,12 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
     const a = opts.assignments
     const C = opts.centroids
     if (!a || !C || a.length !== n) throw new EmbedMapError('BAD_INPUT', "method 'cluster-centroid' needs the k-means assignments and centroids")
+    const kC = C.length / d
     for (let i = 0; i < n; i++) {
-      raw[i] = Math.max(0, 1 - dotRows(data, i, C, a[i], d))
+      // an unclustered row (−1, density clustering) is measured against its nearest centroid
+      let c = a[i]
+      if (c < 0) for (let j = 0, best = -Infinity; j < kC; j++) if (dotRows(data, i, C, j, d) > best) [best, c] = [dotRows(data, i, C, j, d), j]
+      raw[i] = c < 0 ? 1 : Math.max(0, 1 - dotRows(data, i, C, c, d))
       if ((i & 4095) === 4095) await ticker.tick(i)
     }
   } else if (method === 'lof') {

@@ -201,6 +201,8 @@ export const AnalyzeStartSchema = z.object({
   /** Which vectors; default: the newest complete set of the dataset. */
   setId: Id.optional(),
   k: z.union([z.literal('auto'), z.number().int().min(1).max(1000)]).default('auto'),
+  /** 'kmeans': k-means, k by silhouette ('auto') or given; 'hdbscan': density clusters on the map, with an unclustered group. */
+  clusterMethod: z.enum(['kmeans', 'hdbscan']).default('kmeans'),
   kMin: z.number().int().min(2).default(2),
   kMax: z.number().int().min(2).max(200).default(20),
   anomaly: z.enum(['knn-text', 'knn', 'lof', 'centroid', 'cluster-centroid']).default('knn-text'),

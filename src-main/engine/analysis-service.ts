@@ -66,6 +66,7 @@ export class AnalysisService {
       umapEngine: input.umapEngine,
       seed: input.seed,
       duplicateThreshold: input.duplicateThreshold,
+      clusterMethod: input.clusterMethod,
     }
     const lockKey = `analyze:${set.id}:${JSON.stringify(params)}`
     return this.runner.startOrJoin({ kind: 'analyze', datasetId: input.datasetId, params, lockKey })

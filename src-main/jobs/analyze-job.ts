@@ -1,4 +1,18 @@
-import { anomalies, chooseK, clusterKeywords, duplicates, kmeans, knn, matrix, umap, type AnomalyMethod, type FlagRule, type KnnResult } from '../analyze'
+import {
+  anomalies,
+  chooseK,
+  clusterCentroids,
+  clusterKeywords,
+  duplicates,
+  hdbscan,
+  kmeans,
+  knn,
+  matrix,
+  umap,
+  type AnomalyMethod,
+  type FlagRule,
+  type KnnResult,
+} from '../analyze'
 import { EmbedMapError } from '../errors'
 import { AnalysisRepo } from '../store/analysis-repo'
 import type { Db } from '../store/connection'
@@ -28,6 +42,8 @@ export const AnalyzeParamsSchema = z.object({
   umapEngine: z.enum(['embedmap', 'umap-js']),
   seed: z.number().int(),
   duplicateThreshold: z.number().min(0),
+  /** 'kmeans' (k by silhouette, or the given k) or 'hdbscan' on the map's coordinates (older runs: kmeans). */
+  clusterMethod: z.enum(['kmeans', 'hdbscan']).default('kmeans'),
 })
 export type AnalyzeParams = z.output<typeof AnalyzeParamsSchema>
 
@@ -139,7 +155,13 @@ export const analyzeJob = defineJob({
       let result
       let curve: { k: number; silhouette: number; inertia: number }[] = []
       let note: string | undefined
-      if (p.k === 'auto') {
+      if (p.clusterMethod === 'hdbscan') {
+        // density clusters on the map's UMAP coordinates (BERTopic's recipe); rows in no dense region stay −1
+        const coords = repo.projection(repo.run(runId)!.projectionId!)!.coords
+        const h = await hdbscan(coords, 2, { seed: p.seed, signal: ctx.signal, onProgress: clusterProgress })
+        result = { k: h.k, assignments: h.labels, centroids: clusterCentroids(X, h.labels, h.k), restarts: 0, iterations: 0, inertia: NaN, note: h.note }
+        note = `HDBSCAN on the 2-D map, smallest cluster ${h.minClusterSize} rows: ${h.k} clusters, ${h.unclustered} rows unclustered`
+      } else if (p.k === 'auto') {
         const chosen = await chooseK(X, { kMin: p.kMin, kMax: p.kMax, seed: p.seed, signal: ctx.signal, onProgress: clusterProgress })
         result = chosen.best
         curve = chosen.curve
@@ -160,13 +182,14 @@ export const analyzeJob = defineJob({
       clusteringId = repo.saveClustering(runId, p.setId, {
         k: result.k,
         params: {
+          method: p.clusterMethod,
           k: p.k,
           kMin: p.kMin,
           kMax: p.kMax,
           seed: p.seed,
           restarts: result.restarts,
           iterations: result.iterations,
-          inertia: result.inertia,
+          inertia: Number.isFinite(result.inertia) ? result.inertia : null,
           note: note ?? result.note ?? null,
         },
         silhouette,

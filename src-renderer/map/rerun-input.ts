@@ -4,9 +4,9 @@ import type { AnalyzeStartSchema } from '../../src-main/contract'
 type StartInput = z.input<typeof AnalyzeStartSchema>
 
 /** What the Run form lets the user change. */
-export type RerunEdits = Partial<Pick<StartInput, 'k' | 'anomaly' | 'nNeighbors' | 'minDist'>>
+export type RerunEdits = Partial<Pick<StartInput, 'k' | 'anomaly' | 'nNeighbors' | 'minDist' | 'clusterMethod'>>
 
-const copied = ['setId', 'k', 'kMin', 'kMax', 'anomaly', 'nNeighbors', 'minDist', 'umapEngine', 'seed', 'duplicateThreshold'] as const
+const copied = ['setId', 'k', 'kMin', 'kMax', 'anomaly', 'nNeighbors', 'minDist', 'umapEngine', 'seed', 'duplicateThreshold', 'clusterMethod'] as const
 
 /**
  * The analyze.start input for a re-run: every setting of the shown run (its stored params, including the vectors it

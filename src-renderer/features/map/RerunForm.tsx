@@ -22,6 +22,7 @@ const METHOD_LABEL: Record<Method, string> = {
 export function RerunForm({ datasetId, params }: { datasetId: number; params: Record<string, unknown> }) {
   const id = useId()
   const [k, setK] = useState(typeof params.k === 'number' ? String(params.k) : 'auto')
+  const [clusterMethod, setClusterMethod] = useState<'kmeans' | 'hdbscan'>(params.clusterMethod === 'hdbscan' ? 'hdbscan' : 'kmeans')
   const [anomaly, setAnomaly] = useState<Method>(METHODS.includes(params.anomaly as Method) ? (params.anomaly as Method) : 'knn-text')
   const [nNeighbors, setNNeighbors] = useState(typeof params.nNeighbors === 'number' ? params.nNeighbors : 15)
   const [minDist, setMinDist] = useState(typeof params.minDist === 'number' ? params.minDist : 0.1)
@@ -36,7 +37,7 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
     setError(undefined)
     try {
       // everything else (vectors, k range, flag rule, seed, UMAP engine…) stays as the shown run had it
-      const r = await invoke('analyze.start', rerunInput(datasetId, params, { k: kValue, anomaly, nNeighbors, minDist }))
+      const r = await invoke('analyze.start', rerunInput(datasetId, params, { k: kValue, anomaly, nNeighbors, minDist, clusterMethod }))
       setJobId(r.jobId)
     } catch (err) {
       setError(toApiError(err))
@@ -52,6 +53,16 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
         void start()
       }}
     >
+      <label htmlFor={`${id}-cm`}>Clusters by</label>
+      <select
+        id={`${id}-cm`}
+        value={clusterMethod}
+        onChange={(e) => setClusterMethod(e.target.value as 'kmeans' | 'hdbscan')}
+        data-testid="rerun-cluster-method"
+      >
+        <option value="kmeans">k-means (k below)</option>
+        <option value="hdbscan">density on the map (HDBSCAN, leaves sparse rows unclustered)</option>
+      </select>
       <label htmlFor={`${id}-k`}>Clusters (k)</label>
       <input
         id={`${id}-k`}
@@ -59,6 +70,7 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
         onChange={(e) => setK(e.target.value)}
         placeholder="auto"
         aria-invalid={!kValid}
+        disabled={clusterMethod === 'hdbscan'}
         aria-describedby={`${id}-k-help`}
         data-testid="rerun-k"
       />

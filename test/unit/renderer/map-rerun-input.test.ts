@@ -15,6 +15,7 @@ const stored = {
   umapEngine: 'umap-js',
   seed: 9,
   duplicateThreshold: 0.05,
+  clusterMethod: 'hdbscan',
 }
 
 describe('re-run input', () => {
@@ -33,6 +34,7 @@ describe('re-run input', () => {
       umapEngine: 'umap-js',
       seed: 9,
       duplicateThreshold: 0.05,
+      clusterMethod: 'hdbscan',
     })
     expect(input.threshold).toBeUndefined()
   })
