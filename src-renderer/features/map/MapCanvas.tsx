@@ -5,6 +5,8 @@ import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, use
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { dataExtent } from '../../map/data-extent'
+import { showMinimap } from '../../map/minimap'
+import { Minimap } from './Minimap'
 import { centreInFreeArea, fitExtent, NO_INSETS, type FitViewState, type Insets } from '../../map/fit'
 import { positionOf, restoreView, type StoredPosition } from '../../map/view-restore'
 import { viewCoverage } from '../../map/view-coverage'
@@ -351,6 +353,15 @@ export const MapCanvas = memo(function MapCanvas({
           }
         }}
       />
+      {showMinimap(settled.zoom, fitExtent(extent, width, height, undefined, insets).zoom) && (
+        <Minimap
+          points={points}
+          extent={extent}
+          view={settled}
+          canvas={{ width, height }}
+          onCentre={(x, y) => fly({ target: [x, y, 0], zoom: viewNow.current.zoom })}
+        />
+      )}
     </div>
   )
 })
