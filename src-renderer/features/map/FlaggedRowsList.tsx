@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import type { AnalysisSummary } from '../../../src-main/contract'
 import { invoke } from '../../api/client'
-import { anomalyReason } from '../../map/anomaly-reason'
+import { anomalyReason, formatMeasure } from '../../map/anomaly-reason'
 import { rowLabel, rowNumber } from '../../ui/row-number'
 
 /** Nearest rows shown under each flagged row. */
@@ -46,7 +46,7 @@ export function FlaggedRowsList({
                   <button type="button" className="link-button" onClick={() => onOpen(nb.row)} title={neighbourText.get(nb.row)}>
                     {rowLabel(nb.row)}
                   </button>{' '}
-                  <span className="map-flagged__nbtext">“{clip(neighbourText.get(nb.row) ?? '…', 40)}”</span> ({nb.distance.toFixed(2)})
+                  <span className="map-flagged__nbtext">“{clip(neighbourText.get(nb.row) ?? '…', 40)}”</span> ({formatMeasure(nb.distance)})
                 </span>
               ))}
             </p>

@@ -15,6 +15,11 @@ describe('anomaly reason', () => {
     expect(anomalyReason(a, { ...row, reason: 'text' })).toBe('unusual characters for this data: 5.10 nats/char vs typical 2.40')
   })
 
+  it('small distances keep two significant digits instead of rounding to 0.00', () => {
+    const a = { method: 'knn', neighbours: 10, typical: { meanNeighborDistance: 0.0012, textSurprisal: null } }
+    expect(anomalyReason(a, { ...row, meanNeighborDistance: 0.021 })).toBe('far from its 10 nearest rows: distance 0.021 vs typical 0.0012')
+  })
+
   it('other methods name their measure; a missing typical value is left out, not invented', () => {
     const none = { meanNeighborDistance: null, textSurprisal: null }
     expect(anomalyReason({ method: 'knn', neighbours: 5, typical: none }, row)).toBe('far from its 5 nearest rows: distance 0.62')
