@@ -290,6 +290,14 @@ export const MapPointsHeaderSchema = z.object({
   runId: Id,
   n: z.number().int().nonnegative(),
   clusters: z.array(MapClusterSchema),
+  /**
+   * The coarse level above the clusters, when there is one: coarse clusters (each a union of fine ones, `parentOf`
+   * maps fine idx → coarse idx) with their labels and centres. The map shows these zoomed out, the fine ones zoomed in.
+   */
+  coarse: z
+    .object({ parentOf: z.array(z.number().int()), clusters: z.array(MapClusterSchema) })
+    .nullable()
+    .default(null),
 })
 export type MapPointsHeader = z.infer<typeof MapPointsHeaderSchema>
 

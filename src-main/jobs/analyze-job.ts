@@ -22,6 +22,7 @@ import { JobsRepo } from '../store/jobs-repo'
 import type { JobContext } from './types'
 import { z } from 'zod'
 import { defineJob } from './define-job'
+import { clusterHierarchy } from '../analyze/cluster-hierarchy'
 
 export const FlagRuleSchema = z.discriminatedUnion('by', [
   z.object({ by: z.literal('contamination'), fraction: z.number().gt(0).max(0.5) }),
@@ -178,6 +179,18 @@ export const analyzeJob = defineJob({
         signal: ctx.signal,
         onProgress: progress('labels'),
       })
+      // the coarse level above k-means clusters (labels shown zoomed out); density clusters have no centroid tree
+      const tree = p.clusterMethod === 'kmeans' ? await clusterHierarchy(X, result.assignments, result.centroids, result.k, { seed: p.seed }) : null
+      let hierarchy = null
+      if (tree) {
+        const coarse = result.assignments.map((a) => (a >= 0 ? tree.parentOf[a] : -1))
+        const coarseLabels = await clusterKeywords(texts(), coarse, { topN: 5, signal: ctx.signal })
+        hierarchy = {
+          parentOf: tree.parentOf,
+          curve: tree.curve,
+          coarse: coarseLabels.map((l) => ({ idx: l.cluster, size: l.size, keywords: l.keywords.slice(0, 5) })),
+        }
+      }
       const silhouette = curve.find((c) => c.k === result.k)?.silhouette ?? null
       clusteringId = repo.saveClustering(runId, p.setId, {
         k: result.k,
@@ -191,6 +204,7 @@ export const analyzeJob = defineJob({
           iterations: result.iterations,
           inertia: Number.isFinite(result.inertia) ? result.inertia : null,
           note: note ?? result.note ?? null,
+          hierarchy,
         },
         silhouette,
         silhouetteCurve: curve,

@@ -8,14 +8,16 @@ import { openDataset, waitForMap } from './support/workspace-ui'
 /**
  * Reading anomalies and finding one's way when zoomed in: the anomaly panel lists the flagged rows with the reason
  * each stands out (against the typical row) and its nearest rows, and clicking one flies to it; zoomed in, an
- * overview inset shows the whole map with the view outlined, inside the canvas, and disappears again on F.
+ * overview inset shows the whole map with the view outlined, inside the canvas, and disappears again on F. With a
+ * cluster hierarchy, the fitted map labels the coarse clusters and, zoomed in, the fine ones.
  */
 const ROWS = 400
 
 let w: MappedWorkspace | undefined
 
 beforeAll(async () => {
-  w = await mappedAgNews({ rows: ROWS, prefix: 'explorer' })
+  // a second run with k = 8: fine clusters under a coarse level, so the labels change with zoom
+  w = await mappedAgNews({ rows: ROWS, prefix: 'explorer', before: ({ cli }) => void cli(['analyze', '--dataset', '1', '--k', '8']) })
 }, 900_000)
 
 afterAll(async () => {
@@ -36,8 +38,8 @@ for (const size of [
   { width: 1440, height: 900 },
   { width: 1280, height: 720 },
 ]) {
-  describe(`browser mode: anomalies and the overview at ${size.width}x${size.height}`, () => {
-    it('lists flagged rows with their reasons and nearest rows; shows the overview inset while zoomed in', async () => {
+  describe(`browser mode: label levels, anomalies and the overview at ${size.width}x${size.height}`, () => {
+    it('labels coarse clusters at the fit and fine ones zoomed in; lists flagged rows with reasons and nearest rows; shows the overview inset while zoomed in', async () => {
       const { page, problems } = w!.browser
       await page.setViewportSize(size)
       await page.goto(w!.serve.url)
@@ -46,6 +48,22 @@ for (const size of [
       await openDataset(page, 1)
       await waitForMap(page, 1)
       const canvas = (await page.getByTestId('map-canvas').boundingBox())!
+      const mapEl = page.getByTestId('map-canvas')
+
+      // Labels by zoom: coarse clusters at the fit, the 8 fine ones once zoomed in.
+      await expect.poll(() => mapEl.getAttribute('data-label-level'), { timeout: 15_000 }).toBe('coarse')
+      const coarseLabels = Number(await mapEl.getAttribute('data-labels'))
+      expect(coarseLabels).toBeGreaterThanOrEqual(2)
+      expect(coarseLabels).toBeLessThanOrEqual(4)
+      await page.screenshot({ path: path.join(artifactsDir, `map-hierarchy-coarse-${size.width}x${size.height}.png`) })
+      await page.mouse.move(canvas.x + canvas.width / 3, canvas.y + canvas.height / 2)
+      for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -600)
+      await expect.poll(() => mapEl.getAttribute('data-label-level'), { timeout: 15_000 }).toBe('fine')
+      await page.mouse.move(canvas.x + canvas.width / 2, 5) // no hover tooltip in the picture
+      await page.waitForTimeout(300)
+      await page.screenshot({ path: path.join(artifactsDir, `map-hierarchy-fine-${size.width}x${size.height}.png`) })
+      await page.locator('body').press('f')
+      await expect.poll(() => mapEl.getAttribute('data-label-level'), { timeout: 15_000 }).toBe('coarse')
 
       // Anomalies: the list of flagged rows, each with a reason in numbers and its nearest rows.
       await page.getByTestId('map-tab-anomalies').click()
