@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { EmbeddingSet, Job, ModelEntry } from '../../../src-main/contract'
 import { currentEmbedJob, existingSet } from '../../../src-renderer/features/embed/embed-jobs'
 import { groupModels, initialModelId, languagesLabel, modelOptionLabel, needsDownload } from '../../../src-renderer/features/embed/models'
-import { formatProvider, isFallback } from '../../../src-renderer/features/embed/provider'
+import { fallbackNote, formatProvider, isFallback } from '../../../src-renderer/features/embed/provider'
 
 function model(id: string, over: Partial<ModelEntry> = {}): ModelEntry {
   return {
@@ -83,6 +83,12 @@ describe('provider', () => {
     expect(formatProvider({ requested: 'dml', used: 'dml', fallbackReason: null })).toBe('DirectML')
     expect(formatProvider({ requested: 'coreml', used: 'cpu', fallbackReason: null })).toBe('CPU — asked for Core ML')
     expect(isFallback({ requested: 'auto', used: 'cpu', fallbackReason: null })).toBe(false)
+    // one calm note for the list, each reason once, nothing when every set ran where asked
+    const fb = { requested: 'auto' as const, used: 'cpu' as const, fallbackReason: reason }
+    expect(fallbackNote([fb, fb, null, { requested: 'auto', used: 'cpu', fallbackReason: null }])).toBe(
+      `Some embeddings ran on the CPU (asked for auto: ${reason}). They are correct, only slower to make.`,
+    )
+    expect(fallbackNote([{ requested: 'cpu', used: 'cpu', fallbackReason: null }, null])).toBeNull()
     expect(isFallback({ requested: 'auto', used: 'cpu', fallbackReason: reason })).toBe(true)
     expect(isFallback({ requested: 'cuda', used: 'cpu', fallbackReason: null })).toBe(true)
   })
