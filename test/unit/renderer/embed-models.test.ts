@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EmbeddingSet, Job, ModelEntry } from '../../../src-main/contract'
 import { currentEmbedJob, existingSet } from '../../../src-renderer/features/embed/embed-jobs'
-import { groupModels, initialModelId, languagesLabel, modelOptionLabel, needsDownload } from '../../../src-renderer/features/embed/models'
+import { distinctModels, groupModels, initialModelId, languagesLabel, modelOptionLabel, needsDownload } from '../../../src-renderer/features/embed/models'
 import { fallbackNote, formatProvider, isFallback } from '../../../src-renderer/features/embed/provider'
 
 function model(id: string, over: Partial<ModelEntry> = {}): ModelEntry {
@@ -146,5 +146,16 @@ describe('embed job and sets', () => {
     expect(existingSet([set], nomic, null)).toBeUndefined()
     expect(existingSet([{ ...set, status: 'embedding' }], nomic, 256)).toBeUndefined()
     expect(existingSet([set], model('other'), 256)).toBeUndefined()
+  })
+})
+
+describe('each model once', () => {
+  it("a local folder at a catalog model's own path is that catalog model; a repeated id is listed once", () => {
+    const cat = model('minilm', { downloaded: true, path: '/cache/models/minilm' })
+    const sameFolder = model('minilm-copy', { source: 'local', downloaded: true, path: '/cache/models/minilm/' })
+    const other = model('mine', { source: 'local', downloaded: true, path: '/home/me/model' })
+    expect(distinctModels([cat, sameFolder, other, cat]).map((m) => m.id)).toEqual(['minilm', 'mine'])
+    const names = groupModels([cat, sameFolder, other], null).flatMap((g) => g.models.map((m) => m.id))
+    expect(names.filter((id) => id.startsWith('minilm'))).toEqual(['minilm'])
   })
 })
