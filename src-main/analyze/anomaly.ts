@@ -16,8 +16,12 @@
  *  - 'lof': Local Outlier Factor on cosine distances (Breunig et al.; sklearn's formula, with its
  *    1e-10 guard for duplicates).
  *
- * Normalized score in [0, 1]: 'rank' (default) = the row's percentile rank of the raw score (ties get
- * their average rank; robust to scale, comparable across methods), or 'minmax' = (raw − min)/(max − min).
+ * Normalized score in [0, 1]: 'calibrated' (default) keeps the raw score's order AND its gaps: raw scores
+ * from the lowest up to the 99th percentile map linearly onto [0, CALIBRATED_KNEE] (so a gap in distance
+ * is the same gap in score, and the histogram shows where the tail breaks away), and the top 1 % is
+ * compressed smoothly into (CALIBRATED_KNEE, 1) — still strictly ordered, never clipped. 'rank' = the
+ * row's percentile rank (uniform 1/N steps: it hides gaps), 'minmax' = (raw − min)/(max − min) (one
+ * extreme row squeezes all others towards 0).
  *
  * Flags: 'contamination' (the top fraction by raw score, default 5 %), 'threshold' (normalized score ≥
  * t), or 'iqr' (raw > Q3 + factor·IQR, default factor 1.5). Each flagged row (up to maxExplanations,
@@ -41,6 +45,11 @@ export type AnomalyReason = 'neighbourhood' | 'text'
 /** The tail quantile that tail-scaled scores map to 1. */
 const TAIL_Q = 0.99
 
+/** The calibrated score of the 99th-percentile raw score: below it scores are linear in the raw score. */
+export const CALIBRATED_KNEE = 0.8
+
+export type AnomalyNormalize = 'calibrated' | 'rank' | 'minmax'
+
 export type FlagRule = { by: 'contamination'; fraction: number } | { by: 'threshold'; score: number } | { by: 'iqr'; factor?: number }
 
 export interface AnomalyOptions extends LongRunOptions {
@@ -55,7 +64,7 @@ export interface AnomalyOptions extends LongRunOptions {
   centroids?: Float32Array
   /** The rows' texts (for 'knn-text'). */
   texts?: readonly string[]
-  normalize?: 'rank' | 'minmax'
+  normalize?: AnomalyNormalize
   flag?: FlagRule
   /** At most this many explanations, highest scores first (default 10,000). */
   maxExplanations?: number
@@ -77,7 +86,7 @@ export interface AnomalyExplanation {
 
 export interface AnomalyResult {
   method: AnomalyMethod
-  normalize: 'rank' | 'minmax'
+  normalize: AnomalyNormalize
   raw: Float32Array
   scores: Float32Array
   /** Flagged rows, highest raw score first. */
@@ -86,6 +95,8 @@ export interface AnomalyResult {
   rawThreshold: number
   rule: FlagRule
   explanations: AnomalyExplanation[]
+  /** The median row's values, the "typical" a reason compares with. */
+  typical: { raw: number; meanNeighborDistance?: number; textSurprisal?: number }
   /** 'knn-text' only: the two component scores of every row. */
   components?: { meanNeighborDistance: Float32Array; textSurprisal: Float32Array }
 }
@@ -96,9 +107,19 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
   const method = opts.method ?? (opts.texts ? 'knn-text' : 'knn')
   const k = Math.max(1, Math.min(opts.k ?? 10, n - 1))
   const rule: FlagRule = opts.flag ?? { by: 'contamination', fraction: 0.05 }
-  const normalize = opts.normalize ?? 'rank'
+  const normalize = opts.normalize ?? 'calibrated'
   if (n === 0)
-    return { method, normalize, raw: new Float32Array(0), scores: new Float32Array(0), flagged: new Int32Array(0), rawThreshold: NaN, rule, explanations: [] }
+    return {
+      method,
+      normalize,
+      raw: new Float32Array(0),
+      scores: new Float32Array(0),
+      flagged: new Int32Array(0),
+      rawThreshold: NaN,
+      rule,
+      explanations: [],
+      typical: { raw: NaN },
+    }
   let kn = opts.knn && opts.knn.n === n && opts.knn.k >= k ? opts.knn : undefined
   if (method === 'knn-text' && opts.texts?.length !== n) {
     throw new EmbedMapError('BAD_INPUT', `method 'knn-text' needs the text of every row (${n} rows, ${opts.texts?.length ?? 0} texts)`)
@@ -139,8 +160,12 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
     const a = opts.assignments
     const C = opts.centroids
     if (!a || !C || a.length !== n) throw new EmbedMapError('BAD_INPUT', "method 'cluster-centroid' needs the k-means assignments and centroids")
+    const kC = C.length / d
     for (let i = 0; i < n; i++) {
-      raw[i] = Math.max(0, 1 - dotRows(data, i, C, a[i], d))
+      // an unclustered row (−1, density clustering) is measured against its nearest centroid
+      let c = a[i]
+      if (c < 0) for (let j = 0, best = -Infinity; j < kC; j++) if (dotRows(data, i, C, j, d) > best) [best, c] = [dotRows(data, i, C, j, d), j]
+      raw[i] = c < 0 ? 1 : Math.max(0, 1 - dotRows(data, i, C, c, d))
       if ((i & 4095) === 4095) await ticker.tick(i)
     }
   } else if (method === 'lof') {
@@ -149,7 +174,7 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
     throw new EmbedMapError('BAD_INPUT', `unknown anomaly method ${String(method)}`)
   }
   ticker.done()
-  const scores = normalize === 'minmax' ? minMax(raw) : rankScores(raw)
+  const scores = normalize === 'minmax' ? minMax(raw) : normalize === 'rank' ? rankScores(raw) : calibratedScores(raw)
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((p, q) => raw[q] - raw[p] || p - q)
   let count = 0
   let rawThreshold: number
@@ -206,7 +231,13 @@ export async function anomalies(X: Matrix, opts: AnomalyOptions = {}): Promise<A
     }
     explanations.push(ex)
   }
-  return { method, normalize, raw, scores, flagged, rawThreshold, rule, explanations, components }
+  const typical: AnomalyResult['typical'] = { raw: median(raw) }
+  if (method === 'knn') typical.meanNeighborDistance = typical.raw
+  if (components) {
+    typical.meanNeighborDistance = median(components.meanNeighborDistance)
+    typical.textSurprisal = median(components.textSurprisal)
+  }
+  return { method, normalize, raw, scores, flagged, rawThreshold, rule, explanations, components, typical }
 }
 
 /** Mean cosine distance to the first k neighbours of each row (missing neighbours skipped). */
@@ -237,6 +268,10 @@ export function tailScaled(x: Float32Array, q = TAIL_Q): Float32Array {
   const med = quantileSorted(sorted, 0.5)
   const span = quantileSorted(sorted, q) - med
   return x.map((v) => (span > 0 ? (v - med) / span : 0))
+}
+
+function median(x: Float32Array): number {
+  return quantileSorted(Float64Array.from(x).sort(), 0.5)
 }
 
 /** LOF from a kNN (uses the first k neighbours of each row). */
@@ -275,6 +310,30 @@ export function lof(kn: KnnResult, k: number): Float32Array {
       c++
     }
     out[i] = c ? s / c / lrd[i] : 1
+  }
+  return out
+}
+
+/**
+ * Calibrated 0–1 score: linear from the lowest raw score (0) to the 99th percentile (CALIBRATED_KNEE), then
+ * knee + (1 − knee)·t/(1 + t), t = a·(z − 1), above it, with a chosen so the slope is continuous at the knee (a rational
+ * tail, not an exponential one, so even a row 1,000 × past the percentile stays below 1 in float32).
+ * Order is kept everywhere and gaps are kept exactly (up to one scale factor) for the lower 99 %.
+ */
+export function calibratedScores(raw: Float32Array, q = TAIL_Q): Float32Array {
+  const n = raw.length
+  if (n === 0) return new Float32Array(0)
+  const sorted = Float64Array.from(raw).sort()
+  const lo = sorted[0]
+  let span = quantileSorted(sorted, q) - lo
+  // a degenerate body (most rows equal): fall back to the full range so the tail still spreads
+  if (!(span > 0)) span = sorted[n - 1] - lo
+  if (!(span > 0)) return new Float32Array(n)
+  const a = CALIBRATED_KNEE / (1 - CALIBRATED_KNEE)
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    const z = (raw[i] - lo) / span
+    out[i] = z <= 1 ? CALIBRATED_KNEE * z : CALIBRATED_KNEE + ((1 - CALIBRATED_KNEE) * a * (z - 1)) / (1 + a * (z - 1))
   }
   return out
 }

@@ -16,6 +16,7 @@ export {
   tailScaled,
 } from './anomaly'
 export { type TextSurprisalOptions, textSurprisal } from './text-surprisal'
+export { type HdbscanOptions, type HdbscanResult, clusterCentroids, defaultMinClusterSize, hdbscan } from './hdbscan'
 export { type DuplicateGroup, type DuplicateOptions, type DuplicateResult, duplicates, normalizeText } from './duplicates'
 export { type ClusterKeywordOptions, type ClusterKeywords, clusterKeywords, exemplars, tokenize } from './labels'
 export { type SearchOptions, type SearchResult, keywordFilter, searchTopK } from './search'

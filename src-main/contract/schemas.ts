@@ -230,6 +230,8 @@ export const AnalyzeStartSchema = z.object({
   /** Which vectors; default: the newest complete set of the dataset. */
   setId: Id.optional(),
   k: z.union([z.literal('auto'), z.number().int().min(1).max(1000)]).default('auto'),
+  /** 'kmeans': k-means, k by silhouette ('auto') or given; 'hdbscan': density clusters on the map, with an unclustered group. */
+  clusterMethod: z.enum(['kmeans', 'hdbscan']).default('kmeans'),
   kMin: z.number().int().min(2).default(2),
   kMax: z.number().int().min(2).max(200).default(20),
   anomaly: z.enum(['knn-text', 'knn', 'lof', 'centroid', 'cluster-centroid']).default('knn-text'),
@@ -275,12 +277,19 @@ export const AnalysisSummarySchema = z.object({
     rule: z.unknown(),
     threshold: z.number(),
     flaggedCount: z.number().int(),
+    /** Neighbours each row's neighbourhood score was measured over. */
+    neighbours: z.number().int(),
+    /** The median row's values (null where the method has no such measure): what a reason compares with. */
+    typical: z.object({ meanNeighborDistance: z.number().nullable(), textSurprisal: z.number().nullable() }),
     top: z.array(
       RowRefSchema.extend({
         score: z.number(),
         rawDistance: z.number(),
         /** 'knn-text': whether the neighbourhood or the text's characters made the row stand out. */
         reason: z.enum(['neighbourhood', 'text']).nullable(),
+        /** Mean cosine distance to its nearest rows (from the stored graph), and its text surprisal ('knn-text'). */
+        meanNeighborDistance: z.number().nullable(),
+        textSurprisal: z.number().nullable(),
         cluster: z.number().nullable(),
         neighbors: z.array(z.object({ row: z.number(), distance: z.number() })),
       }),
@@ -310,6 +319,14 @@ export const MapPointsHeaderSchema = z.object({
   runId: Id,
   n: z.number().int().nonnegative(),
   clusters: z.array(MapClusterSchema),
+  /**
+   * The coarse level above the clusters, when there is one: coarse clusters (each a union of fine ones, `parentOf`
+   * maps fine idx → coarse idx) with their labels and centres. The map shows these zoomed out, the fine ones zoomed in.
+   */
+  coarse: z
+    .object({ parentOf: z.array(z.number().int()), clusters: z.array(MapClusterSchema) })
+    .nullable()
+    .default(null),
 })
 export type MapPointsHeader = z.infer<typeof MapPointsHeaderSchema>
 

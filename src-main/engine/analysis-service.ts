@@ -16,7 +16,12 @@ interface Explanation {
   neighbors: { indices: number[]; distances: number[] }
   cluster?: number
   reason?: 'neighbourhood' | 'text'
+  meanNeighborDistance?: number
+  textSurprisal?: number
 }
+
+/** The neighbours the anomaly job measures a row's neighbourhood over (its `k`). */
+const ANOMALY_NEIGHBOURS = 10
 
 /** Neighbours shown as the "why" of an outlier. */
 const WHY_NEIGHBORS = 5
@@ -61,6 +66,7 @@ export class AnalysisService {
       umapEngine: input.umapEngine,
       seed: input.seed,
       duplicateThreshold: input.duplicateThreshold,
+      clusterMethod: input.clusterMethod,
     }
     const lockKey = `analyze:${set.id}:${JSON.stringify(params)}`
     return this.runner.startOrJoin({ kind: 'analyze', datasetId: input.datasetId, params, lockKey })
@@ -124,11 +130,15 @@ export class AnalysisService {
         rule: anomalies?.params.rule ?? null,
         threshold: anomalies?.threshold ?? 1,
         flaggedCount: anomalies?.flaggedCount ?? 0,
+        neighbours: typeof anomalies?.params.k === 'number' ? anomalies.params.k : ANOMALY_NEIGHBOURS,
+        typical: typicalOf(anomalies?.params.typical),
         top: explanations.map((e) => ({
           ...ref(e.row),
           score: e.score,
           rawDistance: e.rawDistance,
           reason: e.reason ?? null,
+          meanNeighborDistance: e.meanNeighborDistance ?? null,
+          textSurprisal: e.textSurprisal ?? null,
           cluster: e.cluster ?? null,
           neighbors: e.neighbors.indices.map((row, i) => ({ row, distance: e.neighbors.distances[i] })),
         })),
@@ -155,7 +165,7 @@ export class AnalysisService {
     stored: Explanation[],
   ): Explanation[] {
     const graph = this.analysis.knn(runId)
-    const reasons = new Map(stored.filter((e) => e.reason).map((e) => [e.row, e.reason]))
+    const byRow = new Map(stored.map((e) => [e.row, e]))
     const order = Array.from({ length: raw.length }, (_, i) => i)
       .sort((a, b) => raw[b] - raw[a] || a - b)
       .slice(0, top)
@@ -168,13 +178,16 @@ export class AnalysisService {
         indices.push(j)
         distances.push(graph.distances[row * graph.k + t])
       }
+      const known = byRow.get(row)
       return {
         row,
         score: scores[row],
         rawDistance: raw[row],
         neighbors: { indices, distances },
         cluster: assignments ? assignments[row] : undefined,
-        reason: reasons.get(row),
+        reason: known?.reason,
+        meanNeighborDistance: known?.meanNeighborDistance ?? (graph ? meanDistance(graph, row, ANOMALY_NEIGHBOURS) : undefined),
+        textSurprisal: known?.textSurprisal,
       }
     })
   }
@@ -217,4 +230,22 @@ export class AnalysisService {
     )
     return pairs.map((p) => ({ ...p, text: texts.get(p.row) ?? '' }))
   }
+}
+
+function typicalOf(v: unknown): { meanNeighborDistance: number | null; textSurprisal: number | null } {
+  const o = (v ?? {}) as Record<string, unknown>
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null)
+  return { meanNeighborDistance: num(o.meanNeighborDistance), textSurprisal: num(o.textSurprisal) }
+}
+
+/** Mean distance to a row's first k neighbours in a stored graph (what the 'knn' score measures). */
+function meanDistance(graph: { k: number; indices: Int32Array; distances: Float32Array }, row: number, k: number): number | undefined {
+  let s = 0
+  let c = 0
+  for (let t = 0; t < Math.min(k, graph.k); t++) {
+    if (graph.indices[row * graph.k + t] < 0) break
+    s += graph.distances[row * graph.k + t]
+    c++
+  }
+  return c ? s / c : undefined
 }

@@ -1,27 +1,48 @@
 /**
  * A coarse guess at a dataset's main language from its script, enough to recommend a model:
- * Han → zh, kana → ja, Hangul → ko, Latin → en, several strong scripts → multilingual.
+ * Han → zh, kana → ja, Hangul → ko, Latin → en, several languages → multilingual.
+ *
+ * Decided per row, then counted over rows: a long English row must not outvote several short Chinese ones (a set
+ * with 46 % Chinese rows was called "en" when characters were pooled). A set whose second language holds at least
+ * MIXED_SHARE of the rows is multilingual.
  */
-export function detectLanguage(texts: readonly string[]): string | null {
+export const MIXED_SHARE = 0.1
+
+type Lang = 'zh' | 'ja' | 'ko' | 'en' | 'other'
+
+/** The language of one text by its script, or null when it has no letters. */
+export function rowLanguage(text: string): Lang | null {
   const counts = { han: 0, kana: 0, hangul: 0, latin: 0, other: 0 }
-  for (const t of texts) {
-    for (const ch of t.slice(0, 500)) {
-      const c = ch.codePointAt(0)!
-      if (c < 0x41) continue
-      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) counts.latin++
-      else if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff)) counts.kana++
-      else if (c >= 0xac00 && c <= 0xd7af) counts.hangul++
-      else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) counts.han++
-      else if (c > 0x7f && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xffef)) counts.other++
-    }
+  for (const ch of text.slice(0, 500)) {
+    const c = ch.codePointAt(0)!
+    if (c < 0x41) continue
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) counts.latin++
+    else if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x31f0 && c <= 0x31ff)) counts.kana++
+    else if (c >= 0xac00 && c <= 0xd7af) counts.hangul++
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) counts.han++
+    else if (c > 0x7f && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xffef)) counts.other++
   }
   // A Latin letter carries less than a CJK character; weigh letters as a fifth of a character.
-  const weighted = { zh: counts.han, ja: counts.kana * 2, ko: counts.hangul, en: counts.latin / 5, other: counts.other / 3 }
+  const weighted: Record<Lang, number> = { zh: counts.han, ja: counts.kana * 2, ko: counts.hangul, en: counts.latin / 5, other: counts.other / 3 }
   const total = Object.values(weighted).reduce((a, b) => a + b, 0)
   if (total === 0) return null
-  const ranked = Object.entries(weighted).sort((a, b) => b[1] - a[1])
-  const [top, second] = ranked
-  if (top[0] === 'zh' && weighted.ja > total * 0.1) return 'ja'
-  if (second[1] > total * 0.3) return 'multilingual'
+  const top = (Object.entries(weighted) as [Lang, number][]).sort((a, b) => b[1] - a[1])[0][0]
+  // Japanese mixes kanji with kana: any real share of kana makes a Han-led row Japanese
+  if (top === 'zh' && weighted.ja > total * 0.1) return 'ja'
+  return top
+}
+
+export function detectLanguage(texts: readonly string[]): string | null {
+  const rows: Record<Lang, number> = { zh: 0, ja: 0, ko: 0, en: 0, other: 0 }
+  let counted = 0
+  for (const t of texts) {
+    const lang = rowLanguage(t)
+    if (lang === null) continue
+    rows[lang]++
+    counted++
+  }
+  if (counted === 0) return null
+  const [top, second] = (Object.entries(rows) as [Lang, number][]).sort((a, b) => b[1] - a[1])
+  if (second[1] >= counted * MIXED_SHARE) return 'multilingual'
   return top[0] === 'other' ? 'multilingual' : top[0]
 }

@@ -54,7 +54,11 @@ export class ModelsService {
     const resolved = resolveModelFolder(dir)
     const id = slug(name ?? path.basename(resolved.dir))
     if (findCatalogModel(id)) {
-      throw new EmbedMapError('CONFLICT', `'${id}' is the id of a catalog model.`, 'Pick another name with --name.')
+      throw new EmbedMapError(
+        'CONFLICT',
+        `'${id}' is the id of a catalog model.`,
+        'Give it another name (the Name field in the app, --name on the command line).',
+      )
     }
     const version = await modelVersion(resolved.onnx)
     const row = {
@@ -223,7 +227,12 @@ function slug(s: string): string {
     .trim()
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^-+|-+$/g, '')
-  if (!out) throw new EmbedMapError('BAD_INPUT', `'${s}' cannot be used as a model id.`, 'Pass --name with letters, digits, dots, dashes or underscores.')
+  if (!out)
+    throw new EmbedMapError(
+      'BAD_INPUT',
+      `'${s}' cannot be used as a model id.`,
+      'Give it a name made of letters, digits, dots, dashes or underscores (the Name field in the app, --name on the command line).',
+    )
   return out
 }
 

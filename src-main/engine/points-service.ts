@@ -33,6 +33,7 @@ export class PointsService {
       runId: run.id,
       n,
       clusters: (clustering?.clusters ?? []).map((c) => ({ idx: c.idx, size: c.size, label: clusterLabel(c), ...centroid(coords, cluster, c.idx) })),
+      coarse: coarseLevel(clustering?.params.hierarchy, coords, cluster),
     }
     return encodeFrame('points', header, { coords, cluster, anomaly, flags })
   }
@@ -49,4 +50,25 @@ function centroid(coords: Float32Array, cluster: Int32Array, idx: number): { x: 
     count++
   }
   return count ? { x: x / count, y: y / count } : { x: 0, y: 0 }
+}
+
+interface StoredHierarchy {
+  parentOf: number[]
+  coarse: { idx: number; size: number; keywords: { term: string }[] }[]
+}
+
+/** The coarse level's labels and centres (centres of all rows whose fine cluster belongs to it). */
+function coarseLevel(stored: unknown, coords: Float32Array, cluster: Int32Array): MapPointsHeader['coarse'] {
+  const h = stored as StoredHierarchy | null | undefined
+  if (!h || !Array.isArray(h.parentOf) || !Array.isArray(h.coarse)) return null
+  const coarseOf = Int32Array.from(cluster, (c) => (c >= 0 && c < h.parentOf.length ? h.parentOf[c] : -1))
+  return {
+    parentOf: h.parentOf,
+    clusters: h.coarse.map((c) => ({
+      idx: c.idx,
+      size: c.size,
+      label: clusterLabel({ name: null, keywords: c.keywords, idx: c.idx }),
+      ...centroid(coords, coarseOf, c.idx),
+    })),
+  }
 }

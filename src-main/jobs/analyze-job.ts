@@ -1,4 +1,18 @@
-import { anomalies, chooseK, clusterKeywords, duplicates, kmeans, knn, matrix, umap, type AnomalyMethod, type FlagRule, type KnnResult } from '../analyze'
+import {
+  anomalies,
+  chooseK,
+  clusterCentroids,
+  clusterKeywords,
+  duplicates,
+  hdbscan,
+  kmeans,
+  knn,
+  matrix,
+  umap,
+  type AnomalyMethod,
+  type FlagRule,
+  type KnnResult,
+} from '../analyze'
 import { EmbedMapError } from '../errors'
 import { AnalysisRepo } from '../store/analysis-repo'
 import type { Db } from '../store/connection'
@@ -8,6 +22,7 @@ import { JobsRepo } from '../store/jobs-repo'
 import type { JobContext } from './types'
 import { z } from 'zod'
 import { defineJob } from './define-job'
+import { clusterHierarchy } from '../analyze/cluster-hierarchy'
 
 export const FlagRuleSchema = z.discriminatedUnion('by', [
   z.object({ by: z.literal('contamination'), fraction: z.number().gt(0).max(0.5) }),
@@ -28,6 +43,8 @@ export const AnalyzeParamsSchema = z.object({
   umapEngine: z.enum(['embedmap', 'umap-js']),
   seed: z.number().int(),
   duplicateThreshold: z.number().min(0),
+  /** 'kmeans' (k by silhouette, or the given k) or 'hdbscan' on the map's coordinates (older runs: kmeans). */
+  clusterMethod: z.enum(['kmeans', 'hdbscan']).default('kmeans'),
 })
 export type AnalyzeParams = z.output<typeof AnalyzeParamsSchema>
 
@@ -139,7 +156,13 @@ export const analyzeJob = defineJob({
       let result
       let curve: { k: number; silhouette: number; inertia: number }[] = []
       let note: string | undefined
-      if (p.k === 'auto') {
+      if (p.clusterMethod === 'hdbscan') {
+        // density clusters on the map's UMAP coordinates (BERTopic's recipe); rows in no dense region stay −1
+        const coords = repo.projection(repo.run(runId)!.projectionId!)!.coords
+        const h = await hdbscan(coords, 2, { seed: p.seed, signal: ctx.signal, onProgress: clusterProgress })
+        result = { k: h.k, assignments: h.labels, centroids: clusterCentroids(X, h.labels, h.k), restarts: 0, iterations: 0, inertia: NaN, note: h.note }
+        note = `HDBSCAN on the 2-D map, smallest cluster ${h.minClusterSize} rows: ${h.k} clusters, ${h.unclustered} rows unclustered`
+      } else if (p.k === 'auto') {
         const chosen = await chooseK(X, { kMin: p.kMin, kMax: p.kMax, seed: p.seed, signal: ctx.signal, onProgress: clusterProgress })
         result = chosen.best
         curve = chosen.curve
@@ -156,18 +179,32 @@ export const analyzeJob = defineJob({
         signal: ctx.signal,
         onProgress: progress('labels'),
       })
+      // the coarse level above k-means clusters (labels shown zoomed out); density clusters have no centroid tree
+      const tree = p.clusterMethod === 'kmeans' ? await clusterHierarchy(X, result.assignments, result.centroids, result.k, { seed: p.seed }) : null
+      let hierarchy = null
+      if (tree) {
+        const coarse = result.assignments.map((a) => (a >= 0 ? tree.parentOf[a] : -1))
+        const coarseLabels = await clusterKeywords(texts(), coarse, { topN: 5, signal: ctx.signal })
+        hierarchy = {
+          parentOf: tree.parentOf,
+          curve: tree.curve,
+          coarse: coarseLabels.map((l) => ({ idx: l.cluster, size: l.size, keywords: l.keywords.slice(0, 5) })),
+        }
+      }
       const silhouette = curve.find((c) => c.k === result.k)?.silhouette ?? null
       clusteringId = repo.saveClustering(runId, p.setId, {
         k: result.k,
         params: {
+          method: p.clusterMethod,
           k: p.k,
           kMin: p.kMin,
           kMax: p.kMax,
           seed: p.seed,
           restarts: result.restarts,
           iterations: result.iterations,
-          inertia: result.inertia,
+          inertia: Number.isFinite(result.inertia) ? result.inertia : null,
           note: note ?? result.note ?? null,
+          hierarchy,
         },
         silhouette,
         silhouetteCurve: curve,
@@ -200,7 +237,7 @@ export const analyzeJob = defineJob({
       for (const r of a.flagged) threshold = Math.min(threshold, a.scores[r])
       repo.saveAnomalies(runId, p.setId, {
         method: a.method,
-        params: { rule: a.rule, normalize: a.normalize, rawThreshold: a.rawThreshold, k: 10 },
+        params: { rule: a.rule, normalize: a.normalize, rawThreshold: a.rawThreshold, k: 10, typical: a.typical },
         scores: a.scores,
         raw: a.raw,
         flags,

@@ -10,6 +10,8 @@ export interface DecodedPoints {
   anomaly: Float32Array
   flags: Uint8Array
   clusters: MapCluster[]
+  /** The coarse level above the clusters (labels shown zoomed out), or null. */
+  coarse: { parentOf: number[]; clusters: MapCluster[] } | null
 }
 
 /** Validates the analysis.points frame at the boundary: header schema, array types and lengths against n. */
@@ -17,7 +19,7 @@ export function decodePoints(bytes: Uint8Array | ArrayBuffer): DecodedPoints {
   const frame = decodeFrame(bytes)
   const parsed = MapPointsHeaderSchema.safeParse(frame.header)
   if (!parsed.success) throw new FrameError(`The map data has an unexpected header: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
-  const { runId, n, clusters } = parsed.data
+  const { runId, n, clusters, coarse } = parsed.data
   try {
     return {
       runId,
@@ -27,6 +29,7 @@ export function decodePoints(bytes: Uint8Array | ArrayBuffer): DecodedPoints {
       anomaly: frameArray(frame, 'anomaly', 'f32', n),
       flags: frameArray(frame, 'flags', 'u8', n),
       clusters,
+      coarse,
     }
   } catch (err) {
     throw new FrameError(`The map data of run ${runId} is inconsistent (${n} points): ${(err as Error).message}.`)

@@ -133,8 +133,9 @@ describe('browser mode: embed a dataset', () => {
     expect(await set.textContent()).toContain('16 dims')
     const provider = (await set.getByTestId('embedding-set-provider').textContent()) ?? ''
     expect(provider).toMatch(/^Ran on (CPU|CUDA|DirectML|Core ML)/)
-    // Asked for auto: either it says auto, or it names what was asked for and why something else ran.
-    expect(provider).toMatch(/\(auto\)|asked for auto: \S/)
+    // Asked for auto: either it says auto, or the card marks a fallback and one note above the list says why.
+    expect(provider).toMatch(/\(auto\)|\(fallback\)/)
+    if (provider.includes('(fallback)')) expect(await panel.getByTestId('embedding-provider-note').textContent()).toMatch(/asked for auto: \S/)
     expect(await panel.getByTestId('embed-already').count()).toBe(1)
 
     await page.screenshot({ path: path.join(artifactsDir, 'embed.png') })

@@ -51,8 +51,42 @@ export function plantedSet({ base = 1980, zh = 7, science = 6, random = 7, seed 
     ...abstracts.map((t): [string, string] => [t, 'science']),
     ...Array.from({ length: random }, (): [string, string] => [randomString(rand), 'random']),
   ]
-  const texts = [...news]
-  const kinds: (string | undefined)[] = news.map(() => undefined)
+  return plantInto(news, extra, rand)
+}
+
+/**
+ * 1 % off-domain rows in 990 SciFact paper titles (biomedical research, every other title): 4 AG News articles
+ * (English, another domain and register), 3 THUCNews headlines (Chinese news) and 3 random strings.
+ */
+export function plantedPaperTitles({ base = 990, news = 4, zh = 3, random = 3, seed = 11 } = {}): PlantedSet {
+  const rand = seededRandom(seed)
+  const titles = csvRows(path.join(sharedData, 'en_scifact_retrieval', 'corpus.csv'))
+    .filter((_, i) => i % 2 === 1)
+    .slice(0, base)
+    .map((r) => r.title)
+  const articles = csvRows(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'))
+    .filter((_, i) => i % 389 === 17)
+    .slice(0, news)
+    .map((r) => r.text)
+  const headlines = csvRows(path.join(sharedData, 'zh_thucnews_titles', 'thucnews_titles_test.csv'))
+    .filter((_, i) => i % 433 === 8)
+    .slice(0, zh)
+    .map((r) => r.text)
+  return plantInto(
+    titles,
+    [
+      ...articles.map((t): [string, string] => [t, 'news']),
+      ...headlines.map((t): [string, string] => [t, 'zh-news']),
+      ...Array.from({ length: random }, (): [string, string] => [randomString(rand), 'random']),
+    ],
+    rand,
+  )
+}
+
+/** Inserts each [text, kind] at a seeded random position of the base rows. */
+function plantInto(base: string[], extra: [string, string][], rand: () => number): PlantedSet {
+  const texts = [...base]
+  const kinds: (string | undefined)[] = base.map(() => undefined)
   for (const [t, kind] of extra) {
     const at = Math.floor(rand() * (texts.length + 1))
     texts.splice(at, 0, t)

@@ -58,6 +58,14 @@ describe('embed.start with analyzeAfter', () => {
     const summary = await engine.invoke('analysis.summary', parseChannelInput('analysis.summary', { datasetId }), CLI_CALLER)
     expect(summary.setId).toBe(setId)
     expect(summary.rows).toBe(300)
+    // each listed outlier carries what its reason compares: its own neighbourhood distance against the typical row's
+    const a = summary.anomalies
+    expect(a.method).toBe('knn-text')
+    expect(a.typical.meanNeighborDistance).toBeGreaterThan(0)
+    expect(a.typical.textSurprisal).toBeGreaterThan(0)
+    expect(a.top.length).toBeGreaterThan(0)
+    expect(a.top[0].meanNeighborDistance).toBeGreaterThan(0)
+    expect(a.top[0].score).toBeLessThan(1)
     // the end of the embed job was reported several times, but only one analysis started
     expect(seen.filter((j) => j.id === jobId && j.state === 'succeeded').length).toBeGreaterThanOrEqual(1)
     expect(engine.jobs.list({}).filter((j) => j.kind === 'analyze').length).toBe(1)

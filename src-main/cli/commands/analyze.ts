@@ -7,6 +7,7 @@ import { waitForJob } from '../progress'
 
 export interface AnalyzeFlags {
   k?: string
+  clusters?: string
   anomaly?: string
   contamination?: string
   threshold?: string
@@ -20,6 +21,11 @@ export interface AnalyzeFlags {
 export function analysisOptions(cmd: Command): Command {
   return cmd
     .option('--k <auto|n>', 'number of clusters, or auto (best silhouette over 2–20)', 'auto')
+    .option(
+      '--clusters <kmeans|hdbscan>',
+      'kmeans (default; k from --k) or hdbscan = density clusters on the 2-D map (BERTopic-style), rows in no dense region left unclustered',
+      'kmeans',
+    )
     .option(
       '--anomaly <knn-text|knn|lof|centroid|cluster-centroid>',
       "outlier score: knn-text (default) = the nearest rows' distance or the text's unusual characters, whichever stands out more; knn = mean distance to the 10 nearest rows; LOF; or distance to the (cluster) centroid",
@@ -41,6 +47,7 @@ export async function runAnalysis(client: CliClient, datasetId: number, flags: A
   const input = parseChannelInput('analyze.start', {
     datasetId,
     k: flags.k === undefined || flags.k === 'auto' ? 'auto' : Number(flags.k),
+    clusterMethod: flags.clusters,
     anomaly: flags.anomaly,
     contamination: flags.contamination === undefined ? undefined : Number(flags.contamination),
     threshold: flags.threshold === undefined ? undefined : Number(flags.threshold),

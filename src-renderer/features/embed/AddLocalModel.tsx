@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import type { ModelEntry } from '../../../src-main/contract'
 import { fileSource, invoke } from '../../api/client'
-import { toApiError, type ApiError } from '../../api/errors'
+import { ApiError, toApiError } from '../../api/errors'
 import { ErrorMessage } from '../../ui/ErrorMessage'
 
 /**
@@ -63,7 +63,7 @@ export function AddLocalModel({
       onOpenChange(false)
       onAdded(model)
     } catch (err) {
-      setError(toApiError(err))
+      setError(inAppTerms(toApiError(err)))
     } finally {
       setAdding(false)
     }
@@ -111,4 +111,16 @@ export function AddLocalModel({
       </div>
     </details>
   )
+}
+
+/** The engine's hints name the CLI's flags too; here they point at this form's own field. */
+function inAppTerms(e: ApiError): ApiError {
+  if (e.code === 'CONFLICT' || (e.code === 'BAD_INPUT' && /model id/.test(e.message))) {
+    const hint =
+      e.code === 'CONFLICT'
+        ? 'Type another name in the Name field above.'
+        : 'Type a name of letters, digits, dots, dashes or underscores in the Name field above.'
+    return new ApiError({ code: e.code, message: e.message, hint, details: e.details })
+  }
+  return e
 }

@@ -41,18 +41,23 @@ export function EmbeddingSetItem({ set, modelName, rowCount }: { set: EmbeddingS
   )
 }
 
-/** "Ran on CPU — asked for auto: the CUDA provider … is not installed", the reason in smaller print. */
+/** "Ran on CPU (fallback)": the reason is in one note above the list (fallbackNote) and in the tooltip. */
 function ProviderLine({ provider }: { provider: ProviderInfoView }) {
   const { used, note } = providerParts(provider)
   const fallback = isFallback(provider)
   return (
-    <p
-      className={`embedding-set__provider${fallback ? ' embedding-set__provider--fallback' : ''}`}
-      data-testid="embedding-set-provider"
-      data-used={provider.used}
-    >
+    <p className="embedding-set__provider" data-testid="embedding-set-provider" data-used={provider.used}>
       Ran on <strong>{used}</strong>
-      {note && (fallback ? <span className="embedding-set__reason"> — {note}</span> : <span className="muted"> {note}</span>)}
+      {/* the reason is said once above the list; here a muted mark, the full note on hover */}
+      {note &&
+        (fallback ? (
+          <span className="muted" title={note}>
+            {' '}
+            (fallback)
+          </span>
+        ) : (
+          <span className="muted"> {note}</span>
+        ))}
     </p>
   )
 }

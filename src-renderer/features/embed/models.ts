@@ -19,7 +19,8 @@ function byPreference(models: ModelEntry[]): ModelEntry[] {
  * The picker's groups: models that suit the dataset's language first, then the rest of the catalog, then the
  * user's local folders, then the models fine-tuned in this workspace. Empty groups are left out.
  */
-export function groupModels(models: ModelEntry[], datasetLanguage: string | null): ModelGroup[] {
+export function groupModels(all: ModelEntry[], datasetLanguage: string | null): ModelGroup[] {
+  const models = distinctModels(all)
   const recommended = models.filter((m) => m.recommended)
   const groups: ModelGroup[] = [
     { key: 'recommended', label: `Recommended for this dataset${datasetLanguage ? ` (${datasetLanguage})` : ''}`, models: byPreference(recommended) },
@@ -32,6 +33,24 @@ export function groupModels(models: ModelEntry[], datasetLanguage: string | null
     { key: 'finetuned', label: 'Fine-tuned here', models: byPreference(models.filter((m) => !m.recommended && m.source === 'finetuned')) },
   ]
   return groups.filter((g) => g.models.length > 0)
+}
+
+/**
+ * Each model once: a local folder registered at the same place as a catalog model (the catalog's own download
+ * added again as a folder) is that catalog model, and a repeated id is listed once.
+ */
+export function distinctModels(models: ModelEntry[]): ModelEntry[] {
+  const catalogPaths = new Set(models.filter((m) => m.source === 'catalog' && m.path).map((m) => normalPath(m.path!)))
+  const seen = new Set<string>()
+  return models.filter((m) => {
+    if (seen.has(m.id)) return false
+    seen.add(m.id)
+    return !(m.source === 'local' && m.path && catalogPaths.has(normalPath(m.path)))
+  })
+}
+
+function normalPath(p: string): string {
+  return p.replace(/[\\/]+$/, '').replace(/\\/g, '/')
 }
 
 /**

@@ -31,3 +31,14 @@ export function providerParts(p: ProviderInfoView): { used: string; note: string
 export function isFallback(p: ProviderInfoView): boolean {
   return p.fallbackReason !== null || (p.requested !== 'auto' && p.requested !== p.used)
 }
+
+/**
+ * One calm note for the whole list instead of a warning on every card: the distinct reasons the sets ran somewhere
+ * other than asked ("asked for auto: the CUDA provider is not installed"), or null when none did.
+ */
+export function fallbackNote(providers: readonly (ProviderInfoView | null)[]): string | null {
+  const reasons = new Set<string>()
+  for (const p of providers) if (p && isFallback(p)) reasons.add(providerParts(p).note ?? '')
+  if (reasons.size === 0) return null
+  return `Some embeddings ran on the CPU (${[...reasons].filter(Boolean).join('; ')}). They are correct, only slower to make.`
+}

@@ -5,6 +5,9 @@ import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, use
 import { pointColors, type ColorMode } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { dataExtent } from '../../map/data-extent'
+import { showMinimap } from '../../map/minimap'
+import { labelLevel, levelClusters } from '../../map/label-level'
+import { Minimap } from './Minimap'
 import { centreInFreeArea, fitExtent, NO_INSETS, type FitViewState, type Insets } from '../../map/fit'
 import { positionOf, restoreView, type StoredPosition } from '../../map/view-restore'
 import { viewCoverage } from '../../map/view-coverage'
@@ -147,8 +150,6 @@ export const MapCanvas = memo(function MapCanvas({
   }
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
   const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
-  // A hidden cluster's points are not drawn, so neither is its label.
-  const candidates = useMemo(() => labelClusters(points.clusters, undefined, hiddenClusters), [points, hiddenClusters])
   const extent = useMemo(() => dataExtent(points.coords) ?? { minX: -1, minY: -1, maxX: 1, maxY: 1 }, [points])
   // Once per run (the view is the user's after that): the remembered view if it still shows the data, else the fit.
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -161,6 +162,11 @@ export const MapCanvas = memo(function MapCanvas({
   const flightCentre = useRef<[number, number] | null>(null)
   // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
   const [zoomStep, setZoomStep] = useState(() => labelZoomStep(start.view.zoom))
+  // Two label levels when the analysis has a hierarchy: coarse clusters near the fit, the fine ones zoomed in.
+  const fitZoom = fitExtent(extent, width, height, undefined, insets).zoom
+  const level = labelLevel(zoomStep, fitZoom, points.coarse !== null)
+  // A hidden cluster's points are not drawn, so neither is its label (nor a coarse label with all of it hidden).
+  const candidates = useMemo(() => labelClusters(levelClusters(points, level, hiddenClusters)), [points, level, hiddenClusters])
   const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
   // Where the view came to rest (after a pan or zoom pauses, a fly-to or a fit): labels crossing an edge move inside.
   // Not per frame: each change of the offsets redraws every point once.
@@ -188,6 +194,8 @@ export const MapCanvas = memo(function MapCanvas({
     if (!flight) return
     viewNow.current = { target: flight.target, zoom: flight.zoom }
     setSettled(viewNow.current)
+    // labels (and their level) follow a flight's zoom too, not only the user's own moves
+    setZoomStep(labelZoomStep(flight.zoom))
   }, [flight])
   // The start view is remembered at once: a map that was never moved must not leave an empty position behind.
   useEffect(() => {
@@ -307,6 +315,7 @@ export const MapCanvas = memo(function MapCanvas({
       data-run-id={points.runId}
       data-points={points.n}
       data-labels={labels.length}
+      data-label-level={level}
       data-hovered={hovered ?? undefined}
       onPointerMove={onPointerMove}
       onPointerLeave={() => hovered !== null && hoverTo(null)}
@@ -351,6 +360,15 @@ export const MapCanvas = memo(function MapCanvas({
           }
         }}
       />
+      {showMinimap(settled.zoom, fitZoom) && (
+        <Minimap
+          points={points}
+          extent={extent}
+          view={settled}
+          canvas={{ width, height }}
+          onCentre={(x, y) => fly({ target: [x, y, 0], zoom: viewNow.current.zoom })}
+        />
+      )}
     </div>
   )
 })

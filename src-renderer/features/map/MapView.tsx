@@ -437,6 +437,7 @@ export function MapView({
                     method={summary.value?.anomalies.method}
                     onThreshold={setThreshold}
                     flaggedRows={() => flaggedRows(points.anomaly, cut)}
+                    onOpen={open}
                   />
                 )}
                 {tab === 'run' && <RunPanel datasetId={datasetId} summary={summary.value} runId={points.runId} onPickRun={(id) => onPickRun?.(id)} />}

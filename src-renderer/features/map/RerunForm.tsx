@@ -5,15 +5,25 @@ import { ErrorMessage } from '../../ui/ErrorMessage'
 import { isActive } from '../jobs/job-format'
 import { JobProgress } from '../jobs/JobProgress'
 import { useJobs } from '../jobs/useJobs'
+import { rerunInput } from '../../map/rerun-input'
 
-const METHODS = ['knn', 'lof', 'centroid', 'cluster-centroid'] as const
+/** Every anomaly method the engine has (AnalyzeStartSchema), the default first. */
+const METHODS = ['knn-text', 'knn', 'lof', 'centroid', 'cluster-centroid'] as const
 type Method = (typeof METHODS)[number]
+const METHOD_LABEL: Record<Method, string> = {
+  'knn-text': 'nearest rows or unusual text (default)',
+  knn: 'distance to nearest rows',
+  lof: 'local outlier factor',
+  centroid: 'distance to the centre',
+  'cluster-centroid': 'distance to its cluster’s centre',
+}
 
 /** Re-run the analysis with other parameters; the new run's progress shows here, and the map switches when it is done. */
 export function RerunForm({ datasetId, params }: { datasetId: number; params: Record<string, unknown> }) {
   const id = useId()
   const [k, setK] = useState(typeof params.k === 'number' ? String(params.k) : 'auto')
-  const [anomaly, setAnomaly] = useState<Method>(METHODS.includes(params.anomaly as Method) ? (params.anomaly as Method) : 'knn')
+  const [clusterMethod, setClusterMethod] = useState<'kmeans' | 'hdbscan'>(params.clusterMethod === 'hdbscan' ? 'hdbscan' : 'kmeans')
+  const [anomaly, setAnomaly] = useState<Method>(METHODS.includes(params.anomaly as Method) ? (params.anomaly as Method) : 'knn-text')
   const [nNeighbors, setNNeighbors] = useState(typeof params.nNeighbors === 'number' ? params.nNeighbors : 15)
   const [minDist, setMinDist] = useState(typeof params.minDist === 'number' ? params.minDist : 0.1)
   const [jobId, setJobId] = useState<number | null>(null)
@@ -26,7 +36,8 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
   async function start() {
     setError(undefined)
     try {
-      const r = await invoke('analyze.start', { datasetId, k: kValue, anomaly, nNeighbors, minDist })
+      // everything else (vectors, k range, flag rule, seed, UMAP engine…) stays as the shown run had it
+      const r = await invoke('analyze.start', rerunInput(datasetId, params, { k: kValue, anomaly, nNeighbors, minDist, clusterMethod }))
       setJobId(r.jobId)
     } catch (err) {
       setError(toApiError(err))
@@ -42,6 +53,16 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
         void start()
       }}
     >
+      <label htmlFor={`${id}-cm`}>Clusters by</label>
+      <select
+        id={`${id}-cm`}
+        value={clusterMethod}
+        onChange={(e) => setClusterMethod(e.target.value as 'kmeans' | 'hdbscan')}
+        data-testid="rerun-cluster-method"
+      >
+        <option value="kmeans">k-means (k below)</option>
+        <option value="hdbscan">density on the map (HDBSCAN, leaves sparse rows unclustered)</option>
+      </select>
       <label htmlFor={`${id}-k`}>Clusters (k)</label>
       <input
         id={`${id}-k`}
@@ -49,6 +70,7 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
         onChange={(e) => setK(e.target.value)}
         placeholder="auto"
         aria-invalid={!kValid}
+        disabled={clusterMethod === 'hdbscan'}
         aria-describedby={`${id}-k-help`}
         data-testid="rerun-k"
       />
@@ -59,7 +81,7 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
       <select id={`${id}-anomaly`} value={anomaly} onChange={(e) => setAnomaly(e.target.value as Method)} data-testid="rerun-anomaly">
         {METHODS.map((m) => (
           <option key={m} value={m}>
-            {m}
+            {m} — {METHOD_LABEL[m]}
           </option>
         ))}
       </select>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { anomalies, lof, rankScores } from '../../../src-main/analyze/anomaly'
+import { CALIBRATED_KNEE, anomalies, calibratedScores, lof, rankScores } from '../../../src-main/analyze/anomaly'
 import { kmeans } from '../../../src-main/analyze/kmeans'
 import { normalizeRows } from '../../../src-main/analyze/common'
 import { knn } from '../../../src-main/analyze/knn'
@@ -26,7 +26,9 @@ describe('anomalies', () => {
     it(`${method} ranks the planted outliers on top`, async () => {
       const r = await anomalies(X, { method, k: 10, flag: { by: 'contamination', fraction: 6 / X.n } })
       expect(Array.from(r.flagged).sort((a, b) => a - b)).toEqual(outliers)
-      for (const i of outliers) expect(r.scores[i]).toBeGreaterThan(0.97)
+      // calibrated scores: every planted row scores above every ordinary row, and near the tail's knee or above
+      const inlierMax = Math.max(...Array.from(r.scores).filter((_, i) => !outliers.includes(i)))
+      for (const i of outliers) expect(r.scores[i]).toBeGreaterThan(Math.max(inlierMax, 0.6))
       expect(r.explanations).toHaveLength(6)
       const ex = r.explanations[0]
       expect(ex.neighbors.indices).toHaveLength(10)
@@ -59,6 +61,39 @@ describe('anomalies', () => {
     expect(mm.flagged.length).toBe(1)
     expect(Math.max(...mm.scores)).toBe(1)
     expect(Math.min(...mm.scores)).toBe(0)
+  })
+
+  it('calibrated scores (the default) keep the order and the gaps of the raw distances, not rank steps', async () => {
+    const r = await anomalies(X, { method: 'knn', k: 10 })
+    expect(r.normalize).toBe('calibrated')
+    const order = Array.from({ length: X.n }, (_, i) => i).sort((a, b) => r.raw[a] - r.raw[b] || a - b)
+    // order: a larger distance never gets a smaller score
+    for (let t = 1; t < order.length; t++) expect(r.scores[order[t]]).toBeGreaterThanOrEqual(r.scores[order[t - 1]])
+    // gaps: in the body (raw up to the 99th percentile) score = a + b·raw for one a, b > 0
+    const body = order.filter((i) => r.scores[i] <= CALIBRATED_KNEE)
+    expect(body.length).toBeGreaterThan(0.98 * X.n)
+    const [p, q] = [body[0], body[body.length - 1]]
+    const slope = (r.scores[q] - r.scores[p]) / (r.raw[q] - r.raw[p])
+    expect(slope).toBeGreaterThan(0)
+    for (const i of body) expect(r.scores[i]).toBeCloseTo(r.scores[p] + slope * (r.raw[i] - r.raw[p]), 5)
+    // not uniform steps: the planted outliers sit far from the inliers, and their score gap shows it
+    const gaps = order.slice(1).map((i, t) => r.scores[i] - r.scores[order[t]])
+    const biggest = Math.max(...gaps)
+    expect(biggest).toBeGreaterThan(20 / X.n)
+    expect(gaps.indexOf(biggest)).toBeGreaterThanOrEqual(X.n - 1 - outliers.length - 1)
+  })
+
+  it('calibrated scores: exact values, a strictly ordered tail, no clipping', () => {
+    // 0..99 then one far row: body linear (the 99th percentile 98.01 maps to the knee), the far row below 1
+    const raw = Float32Array.from([...Array.from({ length: 100 }, (_, i) => i), 1000])
+    const s = calibratedScores(raw)
+    expect(s[0]).toBe(0)
+    expect(s[50]).toBeCloseTo((CALIBRATED_KNEE * 50) / 99, 5)
+    expect(s[50] - s[49]).toBeCloseTo(s[20] - s[19], 6)
+    expect(s[100]).toBeLessThan(1)
+    expect(s[100]).toBeGreaterThan(s[99])
+    expect(s[99]).toBeGreaterThan(CALIBRATED_KNEE)
+    expect(Array.from(calibratedScores(Float32Array.from([3, 3, 3])))).toEqual([0, 0, 0])
   })
 
   it('rank scores are percentiles with tied ranks averaged', () => {

@@ -92,6 +92,31 @@ describe('CSV and JSON Lines round trip through our importer', () => {
     ])
   })
 
+  it('jsonl: integers of an integer column are JSON numbers; other forms of them stay strings', async () => {
+    const out = outPath('jsonl')
+    const cols: ExportColumn[] = [
+      { name: 'id', type: 'integer' },
+      { name: 'text', type: 'text' },
+    ]
+    const cells = [
+      ['42', 'a'],
+      ['-7', '12'],
+      ['0', ''],
+      ['007', ''],
+      ['', ''],
+      ['12345678901234567890', ''],
+      ['+3', ''],
+    ]
+    await exportRows({ format: 'jsonl', out, columns: cols, rows: [{ cells }] })
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines.map((l) => l.id)).toEqual([42, -7, 0, '007', '', '12345678901234567890', '+3'])
+    // a text column of digits stays text
+    expect(lines[1].text).toBe('12')
+  })
+
   it('jsonl: original values are JSON strings, extras are typed, keys keep column order', async () => {
     const out = outPath('jsonl')
     const cols: ExportColumn[] = [

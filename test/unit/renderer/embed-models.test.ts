@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { EmbeddingSet, Job, ModelEntry } from '../../../src-main/contract'
 import { currentEmbedJob, existingSet } from '../../../src-renderer/features/embed/embed-jobs'
-import { groupModels, initialModelId, languagesLabel, modelOptionLabel, needsDownload } from '../../../src-renderer/features/embed/models'
-import { formatProvider, isFallback } from '../../../src-renderer/features/embed/provider'
+import { distinctModels, groupModels, initialModelId, languagesLabel, modelOptionLabel, needsDownload } from '../../../src-renderer/features/embed/models'
+import { fallbackNote, formatProvider, isFallback } from '../../../src-renderer/features/embed/provider'
 
 function model(id: string, over: Partial<ModelEntry> = {}): ModelEntry {
   return {
@@ -83,6 +83,12 @@ describe('provider', () => {
     expect(formatProvider({ requested: 'dml', used: 'dml', fallbackReason: null })).toBe('DirectML')
     expect(formatProvider({ requested: 'coreml', used: 'cpu', fallbackReason: null })).toBe('CPU — asked for Core ML')
     expect(isFallback({ requested: 'auto', used: 'cpu', fallbackReason: null })).toBe(false)
+    // one calm note for the list, each reason once, nothing when every set ran where asked
+    const fb = { requested: 'auto' as const, used: 'cpu' as const, fallbackReason: reason }
+    expect(fallbackNote([fb, fb, null, { requested: 'auto', used: 'cpu', fallbackReason: null }])).toBe(
+      `Some embeddings ran on the CPU (asked for auto: ${reason}). They are correct, only slower to make.`,
+    )
+    expect(fallbackNote([{ requested: 'cpu', used: 'cpu', fallbackReason: null }, null])).toBeNull()
     expect(isFallback({ requested: 'auto', used: 'cpu', fallbackReason: reason })).toBe(true)
     expect(isFallback({ requested: 'cuda', used: 'cpu', fallbackReason: null })).toBe(true)
   })
@@ -157,5 +163,16 @@ describe('fine-tuned models in the picker', () => {
       ['finetuned', ['tuned']],
     ])
     expect(modelOptionLabel(models[1])).toMatch(/fine-tuned/)
+  })
+})
+
+describe('each model once', () => {
+  it("a local folder at a catalog model's own path is that catalog model; a repeated id is listed once", () => {
+    const cat = model('minilm', { downloaded: true, path: '/cache/models/minilm' })
+    const sameFolder = model('minilm-copy', { source: 'local', downloaded: true, path: '/cache/models/minilm/' })
+    const other = model('mine', { source: 'local', downloaded: true, path: '/home/me/model' })
+    expect(distinctModels([cat, sameFolder, other, cat]).map((m) => m.id)).toEqual(['minilm', 'mine'])
+    const names = groupModels([cat, sameFolder, other], null).flatMap((g) => g.models.map((m) => m.id))
+    expect(names.filter((id) => id.startsWith('minilm'))).toEqual(['minilm'])
   })
 })
