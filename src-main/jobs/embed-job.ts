@@ -33,8 +33,11 @@ export type EmbedJobParams = z.output<typeof EmbedJobParamsSchema>
  * laptop CPU with a small model.
  */
 const CHUNK_ROWS = 1024
-/** A server chunk keeps every concurrent request busy (but a kill still loses at most one chunk). */
-const remoteChunkRows = (r: { maxBatch: number; concurrency: number }) => Math.min(8192, Math.max(CHUNK_ROWS, r.maxBatch * r.concurrency))
+/**
+ * A server chunk is one round of concurrent requests: the network is slower than a local model, so
+ * committing per round keeps what a kill loses small, and every worker stays busy.
+ */
+const remoteChunkRows = (r: { maxBatch: number; concurrency: number }) => Math.min(8192, r.maxBatch * r.concurrency)
 
 /**
  * Embeds the dataset's text column. Resuming is natural: the job only ever embeds rows that have no

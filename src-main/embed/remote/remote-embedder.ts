@@ -80,7 +80,7 @@ export class RemoteEmbedder {
   static async open(config: RemoteModel, opts: RemoteOpenOptions = {}, signal?: AbortSignal): Promise<RemoteEmbedder> {
     const e = new RemoteEmbedder(config, opts)
     e.apiKey() // a missing key variable fails here, before anything is sent
-    const probe = await e.request(['hello'], signal)
+    const [probe] = await e.requestWithRetries(['hello'], signal)
     const got = probe.length
     if (config.dims !== undefined && got !== config.dims) throw e.dimsError(got)
     const dims = config.dims ?? got
@@ -277,6 +277,7 @@ export class RemoteEmbedder {
         'If the server speaks plain HTTP, use http:// in the URL; if it uses its own certificate, make Node trust it (NODE_EXTRA_CA_CERTS).',
       )
     }
+    if (code === 'EAI_AGAIN') return new Retryable(`the name ${host} could not be looked up (DNS, temporary failure)`, null)
     if (code === 'ECONNREFUSED') return new Retryable(`connection refused by ${host} (is the server running?)`, null)
     return new Retryable(`${code || 'network error'}: ${msg}`, null)
   }
