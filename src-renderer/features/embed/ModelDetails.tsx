@@ -20,11 +20,19 @@ export function ModelDetails({ model, datasetLanguage, actions }: { model: Model
           </span>
         )}
         <span className={`badge ${model.downloaded ? 'badge--ready' : 'badge--warn'}`} data-testid="model-availability">
-          {model.source === 'local' ? (model.downloaded ? 'local folder' : 'folder missing') : model.downloaded ? 'downloaded' : 'not downloaded'}
+          {model.source === 'remote'
+            ? 'embedding server'
+            : model.source === 'local'
+              ? model.downloaded
+                ? 'local folder'
+                : 'folder missing'
+              : model.downloaded
+                ? 'downloaded'
+                : 'not downloaded'}
         </span>
       </div>
       {/* A local model's description only repeats its folder, shown below. */}
-      {model.description && model.source === 'catalog' && <p className="model-card__desc">{model.description}</p>}
+      {model.description && model.source !== 'local' && <p className="model-card__desc">{model.description}</p>}
       <dl className="facts">
         <div>
           <dt>Dimensions</dt>

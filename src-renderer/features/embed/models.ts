@@ -2,7 +2,7 @@ import type { ModelEntry } from '../../../src-main/contract'
 import { formatMegabytes } from '../../ui/format'
 
 export interface ModelGroup {
-  key: 'recommended' | 'catalog' | 'local'
+  key: 'recommended' | 'catalog' | 'local' | 'remote'
   label: string
   models: ModelEntry[]
 }
@@ -29,6 +29,7 @@ export function groupModels(models: ModelEntry[], datasetLanguage: string | null
       models: byPreference(models.filter((m) => !m.recommended && m.source === 'catalog')),
     },
     { key: 'local', label: 'Local folders', models: byPreference(models.filter((m) => !m.recommended && m.source === 'local')) },
+    { key: 'remote', label: 'Embedding servers', models: models.filter((m) => !m.recommended && m.source === 'remote') },
   ]
   return groups.filter((g) => g.models.length > 0)
 }
@@ -53,6 +54,7 @@ export function initialModelId(models: ModelEntry[], datasetLanguage: string | n
 export function modelOptionLabel(m: ModelEntry): string {
   const parts = [m.dims ? `${m.dims} dims` : null, m.sizeBytes ? formatMegabytes(m.sizeBytes) : null]
   if (m.source === 'local') parts.push(m.downloaded ? 'local folder' : 'folder missing')
+  else if (m.source === 'remote') parts.push('embedding server')
   else parts.push(m.downloaded ? 'downloaded' : 'not downloaded')
   if (m.isDefault) parts.push('default')
   return `${m.displayName} — ${parts.filter(Boolean).join(' · ')}`
