@@ -43,12 +43,19 @@ export async function startFlakyProxy(upstream: string): Promise<FlakyProxy> {
         .end(JSON.stringify({ error: `Incorrect API key provided: ${req.headers.authorization}` }))
     }
     if (b === 'delay') await wait(state.delayMs)
-    const up = await fetch(upstream + (req.url ?? '').replace(/^\/v1/, ''), {
-      method: req.method,
-      headers: { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) },
-      body: req.method === 'POST' ? body : undefined,
-    })
-    let text = await up.text()
+    let up: Response
+    try {
+      up = await fetch(upstream + (req.url ?? '').replace(/^\/v1/, ''), {
+        method: req.method,
+        headers: { 'content-type': 'application/json', ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) },
+        body: req.method === 'POST' ? body : undefined,
+      })
+    } catch (err) {
+      // The upstream server is gone (or the client hung up first): a 502, as a real proxy answers.
+      if (!res.destroyed) res.writeHead(502, { 'content-type': 'text/plain' }).end(`upstream failed: ${String(err)}`)
+      return
+    }
+    let text = await up.text().catch(() => '')
     if (b === 'wrongdims' && up.ok) {
       const j = JSON.parse(text) as { data: { embedding: number[] }[] }
       for (const d of j.data) d.embedding = d.embedding.slice(0, Math.floor(d.embedding.length / 2))

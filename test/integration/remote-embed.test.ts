@@ -175,7 +175,7 @@ describe('embedding through a real OpenAI-compatible server (Infinity on loopbac
     }
     for (const out of [added, est, r, s]) expect(out.stdout + out.stderr).not.toContain(KEY)
     expect(JSON.stringify(server.log())).not.toContain(KEY)
-  }, 120_000)
+  }, 240_000)
 
   it('a wrong key: a clear 401 from the real server, and a key echoed back by a server is scrubbed', async () => {
     const wrong = await cli(
@@ -237,7 +237,7 @@ describe('embedding through a real OpenAI-compatible server (Infinity on loopbac
     const setId = r.json().embeddingSet.id as number
     expect(count(`SELECT count(DISTINCT row_idx) AS n FROM embeddings WHERE set_id = ?`, setId)).toBe(ROWS)
     expect(minCosineToLocal(setId)).toBeGreaterThanOrEqual(0.999)
-  }, 120_000)
+  }, 240_000)
 
   it('resumes after kill -9 mid-job to exactly one vector per row', async () => {
     await addViaProxy('minilm-slow', ['--max-batch', '8', '--concurrency', '1'])
@@ -262,7 +262,7 @@ describe('embedding through a real OpenAI-compatible server (Infinity on loopbac
     expect(count(`SELECT count(*) AS n FROM embedding_sets WHERE model_id = 'minilm-slow'`)).toBe(1)
     expect(count(`SELECT count(*) AS n FROM embeddings WHERE set_id = ?`, setId)).toBe(ROWS)
     expect(minCosineToLocal(setId)).toBeGreaterThanOrEqual(0.999)
-  }, 120_000)
+  }, 240_000)
 
   it('bad endpoints are refused with clear messages: DNS, connection refused, TLS, wrong dims, non-JSON', async () => {
     const add = (url: string, extra: string[] = []) =>
@@ -318,5 +318,5 @@ describe('embedding through a real OpenAI-compatible server (Infinity on loopbac
       expect(again.json().embeddingSet).toMatchObject({ id: setId, vectorCount: ROWS })
       expect(minCosineToLocal(setId)).toBeGreaterThanOrEqual(0.999)
     }
-  }, 180_000)
+  }, 300_000)
 })

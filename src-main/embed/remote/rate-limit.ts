@@ -9,6 +9,7 @@ export class MinuteRateLimit {
   constructor(
     private readonly perMinute: number | undefined,
     private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void> = sleep,
   ) {}
 
   acquire(signal?: AbortSignal): Promise<void> {
@@ -27,7 +28,7 @@ export class MinuteRateLimit {
         this.starts.push(t)
         return
       }
-      await sleep(this.starts[0] + 60_000 - t, signal)
+      await this.wait(this.starts[0] + 60_000 - t, signal)
     }
   }
 }
