@@ -63,6 +63,9 @@ export async function startFlakyProxy(upstream: string): Promise<FlakyProxy> {
     }
     if (!res.destroyed) res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' }).end(text)
   })
+  // Longer than any backoff: an idle keep-alive socket closed by the proxy between retries would be a
+  // failure of the proxy's own making (the "other side closed" race), not one the test plans.
+  server.keepAliveTimeout = 120_000
   server.on('connection', (s) => {
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
