@@ -77,7 +77,9 @@ export class ModelsService {
    */
   async addRemote(input: RemoteModel & { name?: string }): Promise<ModelEntry> {
     const { name, ...config } = input
-    const id = slug(name ?? config.model.split('/').pop()!)
+    let id = slug(name ?? config.model.split('/').pop()!)
+    // A server often serves a catalog model under its own name: without a chosen name, keep both apart.
+    if (!name && findCatalogModel(id)) id = `${id}-server`
     if (findCatalogModel(id)) {
       throw new EmbedMapError('CONFLICT', `'${id}' is the id of a catalog model.`, 'Pick another name with --name.')
     }
