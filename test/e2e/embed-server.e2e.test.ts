@@ -70,7 +70,7 @@ describe('browser mode: add an embedding server from the model picker', () => {
     const result = page.getByTestId('remote-estimate-result')
     await result.waitFor({ timeout: 60_000 })
     expect(await result.textContent()).toMatch(
-      /^60 of 60 rows to embed: ~[\d,]+ tokens \(characters ÷ 4\) in 1 requests, about \d+ s \(measured \d+ texts\/s\)\.$/,
+      /^60 of 60 rows to embed: ~[\d,]+ tokens \(characters ÷ 4\) in 1 request, about \d+ s \(measured \d+ texts\/s\)\.$/,
     )
     await page.screenshot({ path: path.join(artifactsDir, 'embed-server-1440.png') })
     await page.setViewportSize({ width: 1280, height: 720 })

@@ -54,7 +54,7 @@ export function ModelDetails({ model, datasetLanguage, actions }: { model: Model
         </div>
         {model.path && (
           <div>
-            <dt>Folder</dt>
+            <dt>{model.source === 'remote' ? 'Server' : 'Folder'}</dt>
             <dd className="facts__path" title={model.path}>
               {model.path}
             </dd>

@@ -32,7 +32,7 @@ export function RemoteEstimate({ datasetId, modelId }: { datasetId: number; mode
       {e && (
         <p className="field__note" data-testid="remote-estimate-result">
           {formatInt(e.rowsToEmbed)} of {formatInt(e.rows)} rows to embed: ~{formatInt(e.approxTokens)} tokens (characters ÷ 4) in {formatInt(e.requests)}{' '}
-          requests
+          {e.requests === 1 ? 'request' : 'requests'}
           {e.approxSeconds !== null && `, about ${duration(e.approxSeconds)}`}
           {e.measuredTextsPerSecond !== null && ` (measured ${Math.round(e.measuredTextsPerSecond)} texts/s`}
           {e.measuredTextsPerSecond !== null && (e.limitedBy === 'rate-limit' ? '; the per-minute limit is slower)' : ')')}
