@@ -10,10 +10,12 @@ t0=$(date +%s)
 "$HERE/setup_venv.sh"
 t1=$(date +%s)
 "$VENV/bin/python" "$HERE/fetch_models.py"
+# The real embedding server the remote-model tests start on loopback (its own venv; torch is shared).
+"$HERE/setup_infinity.sh"
 t2=$(date +%s)
 if [[ "${1:-}" != "--no-ref" ]]; then
   "$VENV/bin/python" "$HERE/make_reference.py"
   "$VENV/bin/python" "$HERE/verify_parity.py"
 fi
 t3=$(date +%s)
-echo "[run_all] venv $((t1 - t0))s, fetch $((t2 - t1))s, reference+verify $((t3 - t2))s, total $((t3 - t0))s"
+echo "[run_all] venv $((t1 - t0))s, fetch + infinity $((t2 - t1))s, reference+verify $((t3 - t2))s, total $((t3 - t0))s"

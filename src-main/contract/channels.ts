@@ -13,6 +13,8 @@ import {
   Id,
   ModelEntrySchema,
   ModelsListSchema,
+  RemoteModelSchema,
+  EmbedEstimateSchema,
   VariantSchema,
   ImportOptionsSchema,
   ImportPreviewSchema,
@@ -81,6 +83,10 @@ export const channels = {
     input: z.object({ path: z.string().min(1), name: z.string().min(1).max(100).optional() }),
     output: ModelEntrySchema,
   },
+  'models.addRemote': {
+    input: RemoteModelSchema.extend({ name: z.string().min(1).max(100).optional() }),
+    output: ModelEntrySchema,
+  },
   'models.remove': {
     input: z.object({ id: z.string().min(1) }),
     output: z.object({ removed: z.boolean() }),
@@ -88,6 +94,10 @@ export const channels = {
   'embed.start': {
     input: EmbedStartSchema,
     output: z.object({ jobId: Id }),
+  },
+  'embed.estimate': {
+    input: z.object({ datasetId: Id, model: z.string().min(1) }),
+    output: EmbedEstimateSchema,
   },
   'embeddings.list': {
     input: z.object({ datasetId: Id }),

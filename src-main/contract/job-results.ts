@@ -21,7 +21,8 @@ export const JobResultSchemas = {
     setId: Id,
     vectors: z.number().int().nonnegative(),
     dims: z.number().int().positive(),
-    provider: ProviderInfoSchema,
+    /** Where onnxruntime ran; null for an embedding server. */
+    provider: ProviderInfoSchema.nullable(),
     truncated: z.number().int().nonnegative(),
     emptyText: z.number().int().nonnegative(),
   }),

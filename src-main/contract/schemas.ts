@@ -169,7 +169,7 @@ export type ProviderInfoView = z.infer<typeof ProviderInfoSchema>
 export const ModelEntrySchema = z.object({
   id: z.string(),
   displayName: z.string(),
-  source: z.enum(['catalog', 'local', 'finetuned']),
+  source: z.enum(['catalog', 'local', 'finetuned', 'remote']),
   description: z.string(),
   languages: z.array(z.string()),
   license: z.string().nullable(),
@@ -185,6 +185,61 @@ export const ModelEntrySchema = z.object({
   recommended: z.boolean(),
 })
 export type ModelEntry = z.infer<typeof ModelEntrySchema>
+
+/**
+ * An OpenAI-compatible embedding server (`POST {url}/embeddings`). What is stored and sent to jobs: the
+ * API key itself never is, only the name of the environment variable that holds it.
+ */
+export const RemoteModelSchema = z.object({
+  /** Base URL up to and including the API version, e.g. http://127.0.0.1:7997/v1. */
+  url: z
+    .string()
+    .url()
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'The server URL must start with http:// or https://'),
+  /** The model name the server knows (the request's `model` field). */
+  model: z.string().min(1).max(300),
+  /** Name of the environment variable that holds the API key (never the key). */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'An environment variable name: letters, digits and underscores')
+    .optional(),
+  /** Vector size the server must return; learned from a probe request when not given. */
+  dims: z.number().int().positive().max(65536).optional(),
+  /** Most texts in one request. */
+  maxBatch: z.number().int().min(1).max(4096).default(256),
+  /** Most tokens (approximated as characters / 4) in one request. */
+  maxBatchTokens: z.number().int().min(64).max(10_000_000).default(32_768),
+  /** Requests in flight at once. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Most requests started per minute (the server's rate limit); none when absent. */
+  requestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+  /** One request's time limit. */
+  timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+  /** Tries after the first for a request that failed in a way that may pass (network, 408, 429, 5xx). */
+  retries: z.number().int().min(0).max(20).default(6),
+  queryPrefix: z.string().max(1000).default(''),
+  passagePrefix: z.string().max(1000).default(''),
+  /** Price per million tokens, for the estimate before embedding (any currency; none when absent). */
+  pricePerMillionTokens: z.number().nonnegative().optional(),
+})
+export type RemoteModel = z.output<typeof RemoteModelSchema>
+
+export const EmbedEstimateSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  /** Rows that still need a vector (a resumed job skips the rest). */
+  rowsToEmbed: z.number().int().nonnegative(),
+  /** Approximate tokens to send: characters / 4 (the server's tokenizer is not known here). */
+  approxTokens: z.number().int().nonnegative(),
+  requests: z.number().int().nonnegative(),
+  /** Texts per second measured with one probe request against the server (times the concurrency). */
+  measuredTextsPerSecond: z.number().nonnegative().nullable(),
+  /** Seconds at the measured rate, capped by the declared per-minute request limit. */
+  approxSeconds: z.number().nonnegative().nullable(),
+  /** What decides the time: the measured throughput or the declared rate limit. */
+  limitedBy: z.enum(['measured', 'rate-limit']).nullable(),
+  approxCost: z.number().nonnegative().nullable(),
+})
+export type EmbedEstimate = z.infer<typeof EmbedEstimateSchema>
 
 export const ModelsListSchema = z.object({
   models: z.array(ModelEntrySchema),

@@ -90,7 +90,7 @@ export class Engine implements EngineApi {
     this.imports = new ImportService(this.db, this.datasets, this.jobs, this.runner)
     this.models = new ModelsService(this.db, this.datasets, this.runner)
     this.embeddings = new EmbeddingsRepo(this.db)
-    this.embed = new EmbedService(this.datasets, this.runner, this.models)
+    this.embed = new EmbedService(this.datasets, this.runner, this.models, this.embeddings)
     this.search = new SearchService(opts.dbPath, this.datasets, this.embeddings, this.models)
     const analysisRepo = new AnalysisRepo(this.db)
     this.analysis = new AnalysisService(this.datasets, this.embeddings, analysisRepo, this.runner)
@@ -205,12 +205,18 @@ export class Engine implements EngineApi {
         this.emit({ type: 'models.changed' })
         return entry
       },
+      'models.addRemote': async (input) => {
+        const entry = await this.models.addRemote(input)
+        this.emit({ type: 'models.changed' })
+        return entry
+      },
       'models.remove': ({ id }) => {
         const r = this.models.remove(id)
         this.emit({ type: 'models.changed' })
         return r
       },
       'embed.start': (input, caller) => this.embed.start(input, caller),
+      'embed.estimate': ({ datasetId, model }, caller) => this.embed.estimate(datasetId, model, caller),
       'embeddings.list': ({ datasetId }) => {
         this.requireDataset(datasetId)
         return this.embeddings.list(datasetId)

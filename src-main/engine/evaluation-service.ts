@@ -5,7 +5,7 @@ import { EmbedMapError } from '../errors'
 import type { JobRunner } from '../jobs/runner'
 import type { EvaluationsRepo } from '../store/evaluations-repo'
 import type { FileAccess } from './file-access'
-import type { ModelsService } from './models-service'
+import { remoteNotHere, type ModelsService } from './models-service'
 
 /** Starts evaluation jobs (files checked by the door's file rules, models resolved) and reads stored results. */
 export class EvaluationService {
@@ -21,6 +21,7 @@ export class EvaluationService {
     const wanted = input.models.length ? [...new Set(input.models)] : [undefined]
     const models = wanted.map((m) => {
       const c = this.models.choose(m, caller)
+      if (c.remote) throw remoteNotHere(c.modelId, 'evaluation')
       return { modelId: c.modelId, label: c.modelId, location: c.location }
     })
     if (!input.baseline && models.length === 0) throw new EmbedMapError('BAD_INPUT', 'Nothing to evaluate.', 'Name a model with --model, or keep the baseline.')

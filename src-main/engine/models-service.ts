@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Caller, ModelEntry } from '../contract'
+import type { Caller, ModelEntry, RemoteModel } from '../contract'
 import {
   approxDownloadBytes,
   defaultModelId,
@@ -12,6 +12,8 @@ import {
   type CatalogModel,
   type Variant,
 } from '../embed'
+import { RemoteEmbedder } from '../embed/remote/remote-embedder'
+import { displayUrl } from '../embed/remote/redact'
 import { EmbedMapError } from '../errors'
 import type { JobRunner } from '../jobs/runner'
 import { cacheDir } from '../paths'
@@ -27,6 +29,8 @@ export interface ModelChoice {
   modelId: string
   location: string
   label: string
+  /** Set when the model is an embedding server. */
+  remote?: RemoteModel
 }
 
 /** The model catalog, downloads and local folders, as one list the UI and the CLI show. */
@@ -73,6 +77,29 @@ export class ModelsService {
     return localEntry({ ...row, addedAt: new Date().toISOString(), source: 'local' }, null)
   }
 
+  /**
+   * Registers an OpenAI-compatible embedding server after one probe request: it must answer, accept the
+   * key and return vectors of the declared size (the size is learned when none is declared).
+   */
+  async addRemote(input: RemoteModel & { name?: string }): Promise<ModelEntry> {
+    const { name, ...config } = input
+    let id = slug(name ?? config.model.split('/').pop()!)
+    // A server often serves a catalog model under its own name: without a chosen name, keep both apart.
+    if (!name && findCatalogModel(id)) id = `${id}-server`
+    if (findCatalogModel(id)) {
+      throw new EmbedMapError('CONFLICT', `'${id}' is the id of a catalog model.`, 'Pick another name with --name.')
+    }
+    const existing = this.local.get(id)
+    if (existing && !existing.remote) {
+      throw new EmbedMapError('CONFLICT', `'${id}' is already the id of the local folder ${existing.path}.`, 'Pick another name with --name.')
+    }
+    const probe = await RemoteEmbedder.open(config)
+    const remote: RemoteModel = { ...config, dims: probe.info.dims }
+    const row = { id, name: name ?? config.model, path: displayUrl(config.url), version: probe.info.version, dims: probe.info.dims, languages: [], remote }
+    this.local.upsert(row)
+    return localEntry({ ...row, addedAt: new Date().toISOString() }, null)
+  }
+
   /** Forgets a local folder (its files stay) or deletes a downloaded catalog model from the cache. */
   remove(id: string): { removed: boolean } {
     if (this.local.remove(id)) return { removed: true }
@@ -114,7 +141,7 @@ export class ModelsService {
     // A folder given by path is remembered as a local model, so the vectors made with it can be
     // searched later by the id they are stored under.
     const resolved = resolveModelFolder(dir)
-    const known = this.local.list().find((m) => m.path === resolved.dir)
+    const known = this.local.list().find((m) => m.path === resolved.dir && !m.remote)
     if (known) return { modelId: known.id, location: known.path, label: known.name }
     let id = slug(path.basename(resolved.dir))
     if (findCatalogModel(id) || this.local.get(id)) id = `${id}-local`
@@ -149,7 +176,7 @@ export class ModelsService {
   /** A registered local model or a downloaded catalog model, by id (stored vectors name their model this way). */
   byId(id: string): ModelChoice | null {
     const local = this.local.get(id)
-    if (local) return { modelId: local.id, location: local.path, label: local.name }
+    if (local) return { modelId: local.id, location: local.path, label: local.name, remote: local.remote }
     const catalog = findCatalogModel(id)
     if (!catalog) return null
     const dir = catalogDir(catalog.id)
@@ -205,6 +232,23 @@ function catalogEntry(m: CatalogModel, isDefault: boolean, language: string | nu
 }
 
 function localEntry(m: LocalModelRow, language: string | null): ModelEntry {
+  if (m.remote) {
+    return {
+      id: m.id,
+      displayName: m.name,
+      source: 'remote',
+      description: `Embedding server ${m.path}, model ${m.remote.model}${m.remote.apiKeyEnv ? `, key from $${m.remote.apiKeyEnv}` : ''}`,
+      languages: m.languages,
+      license: null,
+      dims: m.dims || null,
+      matryoshkaDims: null,
+      sizeBytes: null,
+      downloaded: true,
+      path: m.path,
+      isDefault: false,
+      recommended: false,
+    }
+  }
   return {
     id: m.id,
     displayName: m.name,
@@ -238,4 +282,13 @@ function slug(s: string): string {
 
 function formatMB(bytes: number | undefined): string {
   return bytes ? `${Math.round(bytes / 1e6)} MB` : 'an unknown size'
+}
+
+/** Embedding servers are used for embedding and search; the other model features still need a local model. */
+export function remoteNotHere(id: string, feature: string): EmbedMapError {
+  return new EmbedMapError(
+    'BAD_INPUT',
+    `${id} is an embedding server; ${feature} runs on local models only for now.`,
+    'Pick a catalog model or a local folder (`embedmap models list`).',
+  )
 }

@@ -43,7 +43,16 @@ export class SearchService {
         `The model that made these vectors (${set.modelId}) is no longer registered.`,
         'Add its folder again with `embedmap models add DIR`, or re-embed the dataset.',
       )
-    const reply = await this.ask({ datasetId, setId: set.id, modelLocation: choice.location, variant: set.variant as Variant, dims: set.dims, query, k })
+    const reply = await this.ask({
+      datasetId,
+      setId: set.id,
+      modelLocation: choice.location,
+      remote: choice.remote,
+      variant: set.variant as Variant,
+      dims: set.dims,
+      query,
+      k,
+    })
     if (!reply.ok) throw deserializeError(reply.error)
     const rows = Array.from(reply.indices)
     const texts = this.datasets.texts(datasetId, rows)

@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Caller, ChannelOutput, ChannelParsedInput } from '../contract'
 import { Embedder } from '../embed'
 import type { FileAccess } from './file-access'
-import type { ModelsService } from './models-service'
+import { remoteNotHere, type ModelsService } from './models-service'
 import { scorePairsFile, scoreTexts } from './similarity'
 
 /** Scores text pairs with one model load: two texts from the CLI, or every row of a pairs file. */
@@ -35,6 +35,7 @@ export class SimilarityService {
     fn: (embedder: Embedder, model: ChannelOutput<'similarity.texts'>['model']) => Promise<T>,
   ): Promise<T> {
     const choice = this.models.choose(input.model, caller)
+    if (choice.remote) throw remoteNotHere(choice.modelId, 'similarity scoring')
     const embedder = await Embedder.load(choice.location, { device: input.device, variant: input.variant })
     try {
       return await fn(embedder, { id: choice.modelId, variant: embedder.info.variant, provider: embedder.info.provider })

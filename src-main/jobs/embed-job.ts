@@ -4,7 +4,8 @@ import { DatasetsRepo } from '../store/datasets-repo'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { JobsRepo } from '../store/jobs-repo'
 import { z } from 'zod'
-import { DeviceSchema, VariantSchema } from '../contract'
+import { DeviceSchema, RemoteModelSchema, VariantSchema } from '../contract'
+import { RemoteEmbedder } from '../embed/remote/remote-embedder'
 import { defineJob } from './define-job'
 
 export const EmbedJobParamsSchema = z.object({
@@ -15,6 +16,8 @@ export const EmbedJobParamsSchema = z.object({
   modelLocation: z.string().min(1),
   /** Id the vectors are stored under. */
   modelId: z.string().min(1),
+  /** Set when the model is an embedding server (no API key in here: only its variable's name). */
+  remote: RemoteModelSchema.optional(),
   variant: VariantSchema.optional() satisfies z.ZodType<Variant | undefined>,
   device: DeviceSchema satisfies z.ZodType<Device>,
   dims: z.number().int().positive().optional(),
@@ -30,6 +33,11 @@ export type EmbedJobParams = z.output<typeof EmbedJobParamsSchema>
  * laptop CPU with a small model.
  */
 const CHUNK_ROWS = 1024
+/**
+ * A server chunk is one round of concurrent requests: the network is slower than a local model, so
+ * committing per round keeps what a kill loses small, and every worker stays busy.
+ */
+const remoteChunkRows = (r: { maxBatch: number; concurrency: number }) => Math.min(8192, r.maxBatch * r.concurrency)
 
 /**
  * Embeds the dataset's text column. Resuming is natural: the job only ever embeds rows that have no
@@ -50,9 +58,13 @@ export const embedJob = defineJob({
     if (dataset.status !== 'ready')
       throw new EmbedMapError('CONFLICT', `Dataset ${p.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
 
-    const embedder = await Embedder.load(p.modelLocation, { device: p.device, variant: p.variant, dims: p.dims, catalogId: undefined })
+    const embedder = p.remote
+      ? await RemoteEmbedder.open(p.remote, {}, ctx.signal)
+      : await Embedder.load(p.modelLocation, { device: p.device, variant: p.variant, dims: p.dims, catalogId: undefined })
+    const chunkRows = p.remote ? remoteChunkRows(p.remote) : CHUNK_ROWS
     try {
       const info = embedder.info
+      const provider = embedder instanceof Embedder ? embedder.info.provider : null
       const setId = ctx.db.transaction(() => {
         const id = sets.findOrCreate({
           datasetId: p.datasetId,
@@ -61,7 +73,7 @@ export const embedJob = defineJob({
           dims: info.dims,
           params: { variant: info.variant, kind: p.kind, configKey: info.configKey },
         })
-        sets.setProvider(id, info.provider)
+        if (provider) sets.setProvider(id, provider)
         jobs.progress(ctx.job.id, sets.countVectors(id), dataset.rowCount, { setId: id })
         return id
       })()
@@ -72,7 +84,7 @@ export const embedJob = defineJob({
       ctx.report(done, total)
       for (;;) {
         ctx.throwIfCancelled()
-        const rows = sets.missingRows(setId, p.datasetId, after, CHUNK_ROWS)
+        const rows = sets.missingRows(setId, p.datasetId, after, chunkRows)
         if (rows.length === 0) break
         const base = done
         const result = await embedder.embed(
@@ -99,7 +111,7 @@ export const embedJob = defineJob({
         jobs.progress(ctx.job.id, total, total, { setId })
       })()
       const set = sets.get(setId)!
-      return { setId, vectors: set.vectorCount, dims: info.dims, provider: info.provider, truncated: set.truncatedCount, emptyText: set.emptyTextCount }
+      return { setId, vectors: set.vectorCount, dims: info.dims, provider, truncated: set.truncatedCount, emptyText: set.emptyTextCount }
     } finally {
       await embedder.close()
     }

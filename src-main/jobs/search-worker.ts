@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { searchTopK } from '../analyze'
+import type { RemoteModel } from '../contract'
 import { Embedder, type Variant } from '../embed'
+import { RemoteEmbedder } from '../embed/remote/remote-embedder'
 import { serializeError } from '../errors'
 import { openStore } from '../store/connection'
 import { DatasetsRepo } from '../store/datasets-repo'
@@ -15,6 +17,8 @@ export interface SearchRequest {
   datasetId: number
   setId: number
   modelLocation: string
+  /** Set when the vectors came from an embedding server: queries go to the same server, with its query prefix. */
+  remote?: RemoteModel
   variant: Variant
   dims: number
   query: string
@@ -27,14 +31,18 @@ export type SearchReply =
 const db = openStore((workerData as { dbPath: string }).dbPath, { migrate: false })
 const datasets = new DatasetsRepo(db)
 const sets = new EmbeddingsRepo(db)
-let model: { key: string; embedder: Embedder } | undefined
+let model: { key: string; embedder: Embedder | RemoteEmbedder } | undefined
 let vectors: { setId: number; n: number; d: number; data: Float32Array } | undefined
 
-async function embedderFor(r: SearchRequest): Promise<Embedder> {
-  const key = `${r.modelLocation}|${r.variant}|${r.dims}`
+async function embedderFor(r: SearchRequest): Promise<Embedder | RemoteEmbedder> {
+  const key = `${r.modelLocation}|${r.variant}|${r.dims}|${JSON.stringify(r.remote ?? null)}`
   if (model?.key !== key) {
     await model?.embedder.close()
-    model = { key, embedder: await Embedder.load(r.modelLocation, { variant: r.variant, dims: r.dims, device: 'cpu' }) }
+    model = undefined
+    const embedder = r.remote
+      ? await RemoteEmbedder.open({ ...r.remote, dims: r.dims })
+      : await Embedder.load(r.modelLocation, { variant: r.variant, dims: r.dims, device: 'cpu' })
+    model = { key, embedder }
   }
   return model.embedder
 }

@@ -167,6 +167,15 @@ export class DatasetsRepo {
   }
 
   /** Texts of the given rows (any order, duplicates allowed), as a map from row index. */
+  /** Row count and characters of the text column (for estimates of what embedding will send). */
+  textSize(id: number): { rows: number; chars: number } {
+    const r = this.db.prepare(`SELECT count(*) AS rows, coalesce(sum(length(text)), 0) AS chars FROM rows WHERE dataset_id = ?`).get(id) as {
+      rows: number
+      chars: number
+    }
+    return { rows: r.rows, chars: r.chars }
+  }
+
   texts(id: number, idxs: readonly number[]): Map<number, string> {
     const out = new Map<number, string>()
     const unique = [...new Set(idxs)]

@@ -1,3 +1,4 @@
+import { RemoteModelSchema, type RemoteModel } from '../contract/schemas'
 import type { Db } from './connection'
 
 export interface LocalModelRow {
@@ -7,6 +8,13 @@ export interface LocalModelRow {
   version: string
   dims: number
   languages: string[]
+  /**
+   * Set for an embedding server. Stored as a `local` row with the server in its config rather than a
+   * new `source` value: that would need a table rebuild to change migration 1's CHECK, and a remote
+   * model behaves like a local one everywhere else (an id the vectors are stored under). `path` holds
+   * the URL without credentials; the API key is never stored, only its variable's name.
+   */
+  remote?: RemoteModel
   addedAt: string
   /** 'local': a folder the user added; 'finetuned': a model a fine-tuning run made (its folder holds embedmap-model.json). */
   source: 'local' | 'finetuned'
@@ -36,6 +44,7 @@ export class ModelsRepo {
       version: r.version,
       dims: r.dims,
       languages: JSON.parse(r.config).languages ?? [],
+      remote: readRemote(JSON.parse(r.config).remote),
       addedAt: r.added_at,
       source: r.source,
     }))
@@ -52,10 +61,17 @@ export class ModelsRepo {
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, source = excluded.source, path = excluded.path, version = excluded.version,
            dims = excluded.dims, config = excluded.config`,
       )
-      .run(m.id, m.name, m.source ?? 'local', m.path, m.version, m.dims, JSON.stringify({ languages: m.languages }))
+      .run(m.id, m.name, m.source ?? 'local', m.path, m.version, m.dims, JSON.stringify({ languages: m.languages, ...(m.remote ? { remote: m.remote } : {}) }))
   }
 
   remove(id: string): boolean {
     return this.db.prepare(`DELETE FROM models WHERE id = ? AND source IN ('local', 'finetuned')`).run(id).changes === 1
   }
+}
+
+/** A stored server config that no longer parses (written by another version) reads as absent, not as a crash. */
+function readRemote(raw: unknown): RemoteModel | undefined {
+  if (raw === undefined) return undefined
+  const parsed = RemoteModelSchema.safeParse(raw)
+  return parsed.success ? parsed.data : undefined
 }

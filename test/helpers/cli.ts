@@ -24,6 +24,23 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   }
 }
 
-export function startCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
+}
+
+/** Like runCli, without blocking this process (a server or proxy in the test must keep answering meanwhile). */
+export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000)
+    child.on('error', reject)
+    child.on('exit', (status) => {
+      clearTimeout(timer)
+      resolve({ status, stdout, stderr, json: () => JSON.parse(stdout) })
+    })
+  })
 }

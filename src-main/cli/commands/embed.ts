@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { jobResult, parseChannelInput } from '../../contract'
+import { jobResult, parseChannelInput, type EmbedEstimate } from '../../contract'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, formatCount } from '../output'
 import { waitForJob } from '../progress'
@@ -10,6 +10,21 @@ interface EmbedFlags {
   device?: string
   dims?: string
   variant?: string
+  estimate?: boolean
+}
+
+function formatEstimate(e: EmbedEstimate): string {
+  const time = e.approxSeconds === null ? 'unknown time' : `~${formatDuration(e.approxSeconds)}`
+  const rate = e.measuredTextsPerSecond === null ? '' : `, measured ${Math.round(e.measuredTextsPerSecond)} texts/s`
+  const limit = e.limitedBy === 'rate-limit' ? ' (bounded by the per-minute request limit)' : ''
+  const cost = e.approxCost === null ? '' : `, ~${e.approxCost.toFixed(4)} at the declared price`
+  return `Estimate: ${formatCount(e.rowsToEmbed)} of ${formatCount(e.rows)} rows to embed, ~${formatCount(e.approxTokens)} tokens (characters / 4) in ${formatCount(e.requests)} requests, ${time}${rate}${limit}${cost}.`
+}
+
+function formatDuration(s: number): string {
+  if (s < 90) return `${Math.ceil(s)} s`
+  if (s < 5400) return `${Math.round(s / 60)} min`
+  return `${(s / 3600).toFixed(1)} h`
 }
 
 export function registerEmbed(program: Command): void {
@@ -21,9 +36,20 @@ export function registerEmbed(program: Command): void {
     .option('--device <auto|cpu|cuda|dml|coreml>', 'where to run the model', 'auto')
     .option('--variant <fp32|int8|fp16>', 'which ONNX file of the model')
     .option('--dims <n>', 'Matryoshka truncation (re-normalized), for models trained for it')
+    .option('--estimate', 'for an embedding server: print tokens, requests and time (one probe request), embed nothing')
     .action(async (flags: EmbedFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
       await withEngine(globals, async (client) => {
+        // An embedding server costs requests (and often money): say what this will take before starting.
+        const remote = flags.model !== undefined && (await client.call('models.list', {})).models.some((m) => m.id === flags.model && m.source === 'remote')
+        if (flags.estimate || remote) {
+          const estimate = await client.call('embed.estimate', parseChannelInput('embed.estimate', { datasetId: Number(flags.dataset), model: flags.model }))
+          if (flags.estimate) {
+            emit(globals, estimate, () => formatEstimate(estimate))
+            return
+          }
+          if (!globals.json) process.stderr.write(formatEstimate(estimate) + '\n')
+        }
         const input = parseChannelInput('embed.start', {
           datasetId: Number(flags.dataset),
           model: flags.model,
@@ -45,7 +71,9 @@ export function registerEmbed(program: Command): void {
           const p = set.provider
           const lines = [
             `Dataset ${set.datasetId}: ${formatCount(set.vectorCount)} vectors of ${set.dims} dims with ${set.modelId} (${set.variant}), set ${set.id}.`,
-            `  ran on ${p?.used ?? '?'}${p?.fallbackReason ? ` (asked for ${p.requested}: ${p.fallbackReason})` : ''}`,
+            p === null
+              ? '  ran on the embedding server'
+              : `  ran on ${p?.used ?? '?'}${p?.fallbackReason ? ` (asked for ${p.requested}: ${p.fallbackReason})` : ''}`,
           ]
           if (set.truncatedCount) lines.push(`  note: ${formatCount(set.truncatedCount)} texts were longer than the model takes and were cut.`)
           if (set.emptyTextCount)

@@ -73,6 +73,48 @@ export function registerModels(program: Command): void {
     })
 
   models
+    .command('add-remote')
+    .description('use an OpenAI-compatible embedding server (TEI, vLLM, Infinity, Ollama, OpenAI…): POST {url}/embeddings')
+    .requiredOption('--url <url>', 'API base, e.g. http://127.0.0.1:7997/v1')
+    .requiredOption('--model <name>', 'the model name the server knows')
+    .option('--name <id>', 'id to use for it here (default: the model name)')
+    .option('--api-key-env <VAR>', 'environment variable that holds the API key (the key itself is never stored)')
+    .option('--dims <n>', 'vector size the server must return (default: learned from a probe request)')
+    .option('--max-batch <n>', 'most texts per request', '256')
+    .option('--max-batch-tokens <n>', 'most tokens per request (characters / 4)', '32768')
+    .option('--concurrency <n>', 'requests in flight at once', '4')
+    .option('--rpm <n>', 'most requests per minute (the server’s rate limit)')
+    .option('--timeout <seconds>', 'time limit of one request', '60')
+    .option('--retries <n>', 'tries after the first for a request that may pass later (network, 429, 5xx)', '6')
+    .option('--query-prefix <text>', 'put in front of search queries (e.g. "query: ")', '')
+    .option('--passage-prefix <text>', 'put in front of the rows’ texts (e.g. "passage: ")', '')
+    .option('--price <per-million-tokens>', 'price per million tokens, for the estimate before embedding')
+    .action(async (flags: Record<string, string | undefined>, cmd: Command) => {
+      const globals = cmd.optsWithGlobals() as GlobalOptions
+      const num = (v: string | undefined) => (v === undefined ? undefined : Number(v))
+      await withEngine(globals, async (client) => {
+        const input = parseChannelInput('models.addRemote', {
+          url: flags.url,
+          model: flags.model,
+          name: flags.name,
+          apiKeyEnv: flags.apiKeyEnv,
+          dims: num(flags.dims),
+          maxBatch: num(flags.maxBatch),
+          maxBatchTokens: num(flags.maxBatchTokens),
+          concurrency: num(flags.concurrency),
+          requestsPerMinute: num(flags.rpm),
+          timeoutMs: flags.timeout === undefined ? undefined : Math.round(Number(flags.timeout) * 1000),
+          retries: num(flags.retries),
+          queryPrefix: flags.queryPrefix,
+          passagePrefix: flags.passagePrefix,
+          pricePerMillionTokens: num(flags.price),
+        })
+        const m = await client.call('models.addRemote', input)
+        emit(globals, m, () => `Added embedding server ${m.id} (${m.path}, ${m.dims} dims). Use it with \`embedmap embed --dataset ID --model ${m.id}\`.`)
+      })
+    })
+
+  models
     .command('remove')
     .description('forget a local model (its folder stays) or delete a downloaded catalog model')
     .argument('<id>', 'model id')

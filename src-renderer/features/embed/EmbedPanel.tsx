@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage'
 import { formatInt } from '../../ui/format'
 import { isActive } from '../jobs/job-format'
 import { useJobs } from '../jobs/useJobs'
+import { AddEmbeddingServer } from './AddEmbeddingServer'
 import { AddLocalModel } from './AddLocalModel'
 import { AdvancedOptions, type Device, type Variant } from './AdvancedOptions'
 import { DimsSelect } from './DimsSelect'
@@ -16,6 +17,7 @@ import { EmbedJobStatus } from './EmbedJobStatus'
 import { ModelDetails } from './ModelDetails'
 import { initialModelId, needsDownload } from './models'
 import { ModelPicker } from './ModelPicker'
+import { RemoteEstimate } from './RemoteEstimate'
 import { RemoveModelButton } from './RemoveModelButton'
 import { useEmbeddingSets } from './useEmbeddingSets'
 import { useModels } from './useModels'
@@ -86,7 +88,11 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
           <ModelPicker models={list} datasetLanguage={language} value={model.id} onChange={choose} disabled={starting} />
           <ModelDetails model={model} datasetLanguage={language} actions={<RemoveModelButton model={model} onRemoved={models.reload} />} />
           {model.matryoshkaDims && model.dims && <DimsSelect full={model.dims} options={model.matryoshkaDims} value={dims} onChange={setDims} />}
-          <AdvancedOptions variant={variant} device={device} onVariant={setVariant} onDevice={setDevice} />
+          {model.source === 'remote' ? (
+            <RemoteEstimate datasetId={dataset.id} modelId={model.id} />
+          ) : (
+            <AdvancedOptions variant={variant} device={device} onVariant={setVariant} onDevice={setDevice} />
+          )}
           {needsDownload(model) ? (
             <DownloadModel model={model} variant={variant} jobs={jobs} onUseLocalFolder={() => setAddingLocal(true)} />
           ) : (
@@ -125,6 +131,12 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
         }}
         models={list}
         reload={models.reload}
+      />
+      <AddEmbeddingServer
+        onAdded={(m) => {
+          choose(m.id)
+          models.reload()
+        }}
       />
       <EmbeddingSetList sets={sets.value} error={sets.error} models={list} rowCount={dataset.rowCount} />
     </section>

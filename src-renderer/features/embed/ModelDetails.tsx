@@ -20,19 +20,21 @@ export function ModelDetails({ model, datasetLanguage, actions }: { model: Model
           </span>
         )}
         <span className={`badge ${model.downloaded ? 'badge--ready' : 'badge--warn'}`} data-testid="model-availability">
-          {model.source !== 'catalog'
-            ? model.downloaded
-              ? model.source === 'finetuned'
-                ? 'fine-tuned here'
-                : 'local folder'
-              : 'folder missing'
-            : model.downloaded
-              ? 'downloaded'
-              : 'not downloaded'}
+          {model.source === 'remote'
+            ? 'embedding server'
+            : model.source !== 'catalog'
+              ? model.downloaded
+                ? model.source === 'finetuned'
+                  ? 'fine-tuned here'
+                  : 'local folder'
+                : 'folder missing'
+              : model.downloaded
+                ? 'downloaded'
+                : 'not downloaded'}
         </span>
       </div>
       {/* A local model's description only repeats its folder, shown below. */}
-      {model.description && model.source === 'catalog' && <p className="model-card__desc">{model.description}</p>}
+      {model.description && model.source !== 'local' && <p className="model-card__desc">{model.description}</p>}
       <dl className="facts">
         <div>
           <dt>Dimensions</dt>
@@ -54,7 +56,7 @@ export function ModelDetails({ model, datasetLanguage, actions }: { model: Model
         </div>
         {model.path && (
           <div>
-            <dt>Folder</dt>
+            <dt>{model.source === 'remote' ? 'Server' : 'Folder'}</dt>
             <dd className="facts__path" title={model.path}>
               {model.path}
             </dd>

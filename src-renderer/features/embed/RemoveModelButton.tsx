@@ -24,12 +24,13 @@ export function RemoveModelButton({ model, onRemoved }: { model: ModelEntry; onR
     }
   }
 
+  // A server is forgotten like a folder: nothing on disk to delete.
   const local = model.source !== 'catalog'
   return (
     <>
       <span title={local ? 'Removes it from the list; the folder stays on disk.' : 'Deletes the downloaded files; embeddings made with it stay.'}>
         <ConfirmButton testId="model-remove" onConfirm={() => void remove()} disabled={busy} confirmLabel={local ? 'Forget it?' : 'Delete files?'}>
-          {local ? 'Forget folder' : 'Delete download'}
+          {model.source === 'remote' ? 'Forget server' : local ? 'Forget folder' : 'Delete download'}
         </ConfirmButton>
       </span>
       {error && <ErrorMessage error={error} title="Could not remove the model" onDismiss={() => setError(undefined)} />}

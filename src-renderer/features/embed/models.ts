@@ -2,7 +2,7 @@ import type { ModelEntry } from '../../../src-main/contract'
 import { formatMegabytes } from '../../ui/format'
 
 export interface ModelGroup {
-  key: 'recommended' | 'catalog' | 'local' | 'finetuned'
+  key: 'recommended' | 'catalog' | 'local' | 'finetuned' | 'remote'
   label: string
   models: ModelEntry[]
 }
@@ -31,6 +31,7 @@ export function groupModels(all: ModelEntry[], datasetLanguage: string | null): 
     },
     { key: 'local', label: 'Local folders', models: byPreference(models.filter((m) => !m.recommended && m.source === 'local')) },
     { key: 'finetuned', label: 'Fine-tuned here', models: byPreference(models.filter((m) => !m.recommended && m.source === 'finetuned')) },
+    { key: 'remote', label: 'Embedding servers', models: models.filter((m) => !m.recommended && m.source === 'remote') },
   ]
   return groups.filter((g) => g.models.length > 0)
 }
@@ -74,6 +75,7 @@ export function modelOptionLabel(m: ModelEntry): string {
   const parts = [m.dims ? `${m.dims} dims` : null, m.sizeBytes ? formatMegabytes(m.sizeBytes) : null]
   if (m.source === 'local') parts.push(m.downloaded ? 'local folder' : 'folder missing')
   else if (m.source === 'finetuned') parts.push(m.downloaded ? 'fine-tuned' : 'folder missing')
+  else if (m.source === 'remote') parts.push('embedding server')
   else parts.push(m.downloaded ? 'downloaded' : 'not downloaded')
   if (m.isDefault) parts.push('default')
   return `${m.displayName} — ${parts.filter(Boolean).join(' · ')}`
