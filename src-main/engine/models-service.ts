@@ -97,7 +97,7 @@ export class ModelsService {
     const remote: RemoteModel = { ...config, dims: probe.info.dims }
     const row = { id, name: name ?? config.model, path: displayUrl(config.url), version: probe.info.version, dims: probe.info.dims, languages: [], remote }
     this.local.upsert(row)
-    return localEntry({ ...row, addedAt: new Date().toISOString() }, null)
+    return localEntry({ ...row, addedAt: new Date().toISOString(), source: 'local' }, null)
   }
 
   /** Forgets a local folder (its files stay) or deletes a downloaded catalog model from the cache. */
