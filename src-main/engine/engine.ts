@@ -98,7 +98,7 @@ export class Engine implements EngineApi {
     this.exportsDir = path.join(path.dirname(opts.dbPath), 'exports')
     this.files = new FileAccess(this.uploadsDir, this.exportsDir)
     this.similarity = new SimilarityService(this.models, this.files)
-    this.evaluation = new EvaluationService(new EvaluationsRepo(this.db), this.runner, this.models, this.files)
+    this.evaluation = new EvaluationService(new EvaluationsRepo(this.db), this.runner, this.models, this.files, this.datasets)
     this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isOwnerAlive)
