@@ -37,6 +37,7 @@ export const CHANNEL_NAMES = [
   'eval.start',
   'eval.runs',
   'eval.get',
+  'models.recommend',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

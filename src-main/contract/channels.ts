@@ -22,6 +22,7 @@ import {
 import type { ChannelNameList } from './channel-names'
 import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
 import { EvalStartSchema, EvaluationRunSchema } from './evaluation'
+import { RecommendInputSchema, RecommendationSchema } from './recommend'
 import { SimilarityModelSchema, SimilarityPairsResultSchema, SimilarityTextsResultSchema } from './similarity'
 
 /**
@@ -191,6 +192,14 @@ export const channels = {
   'eval.get': {
     input: z.object({ id: Id }),
     output: EvaluationRunSchema,
+  },
+  /**
+   * Which model for this dataset: languages detected row by row, candidates by the article's logic, ranked by a
+   * measured evaluation (started as a job when results are missing: wait for `jobId`, then ask again).
+   */
+  'models.recommend': {
+    input: RecommendInputSchema,
+    output: RecommendationSchema,
   },
 } as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
 

@@ -25,6 +25,7 @@ import { jobOps } from '../jobs/registry'
 import { FileAccess } from './file-access'
 import { SimilarityService } from './similarity-service'
 import { EvaluationService } from './evaluation-service'
+import { RecommendService } from './recommend-service'
 import { EvaluationsRepo } from '../store/evaluations-repo'
 import { isOwnerAlive } from '../process-identity'
 import { appVersion } from './version'
@@ -59,6 +60,7 @@ export class Engine implements EngineApi {
   readonly files: FileAccess
   readonly similarity: SimilarityService
   readonly evaluation: EvaluationService
+  readonly recommend: RecommendService
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
   /** Jobs whose follow-ups were already started (the end of a job is reported more than once). */
@@ -98,7 +100,9 @@ export class Engine implements EngineApi {
     this.exportsDir = path.join(path.dirname(opts.dbPath), 'exports')
     this.files = new FileAccess(this.uploadsDir, this.exportsDir)
     this.similarity = new SimilarityService(this.models, this.files)
-    this.evaluation = new EvaluationService(new EvaluationsRepo(this.db), this.runner, this.models, this.files, this.datasets)
+    const evaluations = new EvaluationsRepo(this.db)
+    this.evaluation = new EvaluationService(evaluations, this.runner, this.models, this.files, this.datasets)
+    this.recommend = new RecommendService(this.db, this.datasets, this.models, this.evaluation, evaluations)
     this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isOwnerAlive)
@@ -237,6 +241,7 @@ export class Engine implements EngineApi {
       'eval.start': (input, caller) => this.evaluation.start(input, caller),
       'eval.runs': (filter) => this.evaluation.list(filter),
       'eval.get': ({ id }) => this.evaluation.get(id),
+      'models.recommend': (input, caller) => this.recommend.recommend(input, caller),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
       'rows.get': ({ datasetId, rows }) => {
