@@ -38,6 +38,8 @@ export const CHANNEL_NAMES = [
   'eval.runs',
   'eval.get',
   'models.recommend',
+  'eval.compare',
+  'eval.query',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

@@ -21,7 +21,7 @@ import {
 } from './schemas'
 import type { ChannelNameList } from './channel-names'
 import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
-import { EvalStartSchema, EvaluationRunSchema } from './evaluation'
+import { EvalCompareSchema, EvalQueryDetailSchema, EvalStartSchema, EvaluationRunSchema } from './evaluation'
 import { RecommendInputSchema, RecommendationSchema } from './recommend'
 import { SimilarityModelSchema, SimilarityPairsResultSchema, SimilarityTextsResultSchema } from './similarity'
 
@@ -192,6 +192,16 @@ export const channels = {
   'eval.get': {
     input: z.object({ id: Id }),
     output: EvaluationRunSchema,
+  },
+  /** Two retrieval results of the same data compared query by query (wins and losses). */
+  'eval.compare': {
+    input: z.object({ a: Id, b: Id }),
+    output: EvalCompareSchema,
+  },
+  /** One query of a retrieval result: its text, relevant documents and each given result's top 10 hits. */
+  'eval.query': {
+    input: z.object({ runIds: z.array(Id).min(1).max(8), queryId: z.string().min(1).max(1000) }),
+    output: EvalQueryDetailSchema,
   },
   /**
    * Which model for this dataset: languages detected row by row, candidates by the article's logic, ranked by a

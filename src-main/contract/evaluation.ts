@@ -96,3 +96,27 @@ export const EvaluationRunSchema = z.object({
   createdAt: z.string(),
 })
 export type EvaluationRun = z.infer<typeof EvaluationRunSchema>
+
+/** Two retrieval results compared query by query: nDCG@10 of each, with the query's text. */
+export const EvalCompareSchema = z.object({
+  a: EvaluationRunSchema,
+  b: EvaluationRunSchema,
+  queries: z.array(z.object({ queryId: z.string(), text: z.string(), a: z.number(), b: z.number() })),
+})
+export type EvalCompare = z.infer<typeof EvalCompareSchema>
+
+/** One query opened: its text, its relevant documents, and each model's top hits (texts, relevant or not). */
+export const EvalQueryDetailSchema = z.object({
+  queryId: z.string(),
+  text: z.string(),
+  relevant: z.array(z.object({ docId: z.string(), text: z.string(), grade: z.number() })),
+  hits: z.array(
+    z.object({
+      runId: Id,
+      modelId: z.string(),
+      ndcg10: z.number().nullable(),
+      docs: z.array(z.object({ docId: z.string(), text: z.string(), grade: z.number() })),
+    }),
+  ),
+})
+export type EvalQueryDetail = z.infer<typeof EvalQueryDetailSchema>

@@ -26,6 +26,7 @@ import { FileAccess } from './file-access'
 import { SimilarityService } from './similarity-service'
 import { EvaluationService } from './evaluation-service'
 import { RecommendService } from './recommend-service'
+import { EvalQueriesService } from './eval-queries-service'
 import { EvaluationsRepo } from '../store/evaluations-repo'
 import { isOwnerAlive } from '../process-identity'
 import { appVersion } from './version'
@@ -61,6 +62,7 @@ export class Engine implements EngineApi {
   readonly similarity: SimilarityService
   readonly evaluation: EvaluationService
   readonly recommend: RecommendService
+  readonly evalQueries: EvalQueriesService
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
   /** Jobs whose follow-ups were already started (the end of a job is reported more than once). */
@@ -102,6 +104,7 @@ export class Engine implements EngineApi {
     this.similarity = new SimilarityService(this.models, this.files)
     const evaluations = new EvaluationsRepo(this.db)
     this.evaluation = new EvaluationService(evaluations, this.runner, this.models, this.files, this.datasets)
+    this.evalQueries = new EvalQueriesService(this.db, evaluations)
     this.recommend = new RecommendService(this.db, this.datasets, this.models, this.evaluation, evaluations)
     this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
@@ -242,6 +245,8 @@ export class Engine implements EngineApi {
       'eval.runs': (filter) => this.evaluation.list(filter),
       'eval.get': ({ id }) => this.evaluation.get(id),
       'models.recommend': (input, caller) => this.recommend.recommend(input, caller),
+      'eval.compare': ({ a, b }) => this.evalQueries.compare(a, b),
+      'eval.query': ({ runIds, queryId }) => this.evalQueries.query(runIds, queryId),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
       'rows.get': ({ datasetId, rows }) => {

@@ -76,7 +76,7 @@ export const evaluateJob = defineJob({
         const t0 = performance.now()
         const r = await task.runBaseline()
         keep(
-          repo.save({
+          saveRun(repo, r, {
             ...base,
             modelId: id,
             modelVersion: 'lexical-1',
@@ -137,7 +137,7 @@ async function evaluateModel(
       const r = await task.run(dims === info.dims ? cache.embed : cache.truncate(dims))
       const sps = await measuredSpeed(meter, raw, task.texts)
       keep(
-        repo.save({
+        saveRun(repo, r, {
           ...base,
           modelId: m.modelId,
           modelVersion: info.version,
@@ -166,6 +166,15 @@ async function measuredSpeed(meter: EmbedMeter, embed: ReturnType<typeof embedde
     meter.texts += sample.length
   }
   return meter.seconds > 0 ? meter.texts / meter.seconds : null
+}
+
+/** One result with its per-query rows (retrieval), written together. */
+function saveRun(repo: EvaluationsRepo, r: TaskResult, run: NewEvaluationRun) {
+  return repo.transaction(() => {
+    const saved = repo.save(run)
+    if (r.perQueryTop) repo.saveQueries(saved.id, r.perQueryTop)
+    return saved
+  })
 }
 
 function scores(r: TaskResult): Pick<NewEvaluationRun, 'mainMetric' | 'mainScore' | 'metrics' | 'warnings'> {

@@ -4,8 +4,9 @@ import { embeddingStats } from './002-embedding-stats'
 import { analysisRuns } from './003-analysis-runs'
 import { jobLease } from './004-job-lease'
 import { evaluationRuns } from './005-evaluation-runs'
+import { evaluationQueries } from './006-evaluation-queries'
 
 /** Every migration, oldest first. Append only: a shipped migration never changes. */
-export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns, jobLease, evaluationRuns]
+export const migrations: readonly Migration[] = [initialSchema, embeddingStats, analysisRuns, jobLease, evaluationRuns, evaluationQueries]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version
