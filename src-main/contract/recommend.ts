@@ -54,5 +54,21 @@ const METRIC_NAMES: Record<string, string> = {
   f1: 'F1',
 }
 
+const AT_K: Record<string, string> = { ndcg: 'nDCG', map: 'MAP', mrr: 'MRR', recall: 'Recall', precision: 'Precision', hit_rate: 'Hit rate' }
+
 /** mteb's metric name as people say it (nDCG@10 for ndcg_at_10). */
-export const metricName = (m: string): string => METRIC_NAMES[m] ?? m
+export const metricName = (m: string): string => {
+  const at = /^([a-z_]+)_at_(\d+)$/.exec(m)
+  if (at && AT_K[at[1]]) return `${AT_K[at[1]]}@${at[2]}`
+  return METRIC_NAMES[m] ?? m
+}
+
+/** The metrics worth a column, per task, in order (mteb reports many more: ndcg_at_1 … ndcg_at_1000). */
+export const SHOWN_METRICS: Record<string, string[]> = {
+  retrieval: ['ndcg_at_10', 'map_at_10', 'mrr_at_10', 'recall_at_1', 'recall_at_10', 'recall_at_100'],
+  sts: ['cosine_spearman', 'cosine_pearson'],
+  pairs: ['max_ap', 'max_f1', 'max_accuracy'],
+  clustering: ['v_measure', 'v_measure_std'],
+  classification: ['accuracy', 'f1'],
+  bitext: ['f1', 'accuracy', 'reverse_f1', 'reverse_accuracy'],
+}

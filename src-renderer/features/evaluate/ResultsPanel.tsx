@@ -1,4 +1,4 @@
-import { metricName, type EvaluationRun } from '../../../src-main/contract'
+import { SHOWN_METRICS, metricName, type EvaluationRun } from '../../../src-main/contract'
 import { BarChart } from './charts/BarChart'
 import { ScatterChart } from './charts/ScatterChart'
 import { QueryComparison } from './QueryComparison'
@@ -11,7 +11,8 @@ export function ResultsPanel({ runs }: { runs: EvaluationRun[] }) {
   if (runs.length === 0) return null
   const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))]
   const main = runs[0].mainMetric
-  const shown = [main, ...metrics.filter((m) => m !== main)].slice(0, 8)
+  const preferred = (SHOWN_METRICS[runs[0].task] ?? []).filter((m) => metrics.includes(m))
+  const shown = [main, ...(preferred.length ? preferred : metrics).filter((m) => m !== main)].slice(0, 6)
   const best = Math.max(...runs.map((r) => r.mainScore))
   // Per model its full size for the bar and scatter plots; every dimension for the Matryoshka curve.
   const full = runs.filter((r) => !runs.some((o) => o.modelId === r.modelId && (o.dims ?? 0) > (r.dims ?? 0)))
