@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void
   analyze: () => import('./analyze'),
   map: () => import('./map'),
   'map-floor': () => import('./map-floor'),
+  eval: () => import('./eval'),
 }
 
 const [benchName, ...args] = process.argv.slice(2)

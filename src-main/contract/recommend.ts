@@ -65,7 +65,7 @@ export const metricName = (m: string): string => {
 
 /** The metrics worth a column, per task, in order (mteb reports many more: ndcg_at_1 … ndcg_at_1000). */
 export const SHOWN_METRICS: Record<string, string[]> = {
-  retrieval: ['ndcg_at_10', 'map_at_10', 'mrr_at_10', 'recall_at_1', 'recall_at_10', 'recall_at_100'],
+  retrieval: ['ndcg_at_10', 'map_at_10', 'mrr_at_10', 'recall_at_10', 'recall_at_100'],
   sts: ['cosine_spearman', 'cosine_pearson'],
   pairs: ['max_ap', 'max_f1', 'max_accuracy'],
   clustering: ['v_measure', 'v_measure_std'],
