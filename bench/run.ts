@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void
   'map-floor': () => import('./map-floor'),
   finetune: () => import('./finetune'),
   pipeline: () => import('./pipeline'),
+  eval: () => import('./eval'),
 }
 
 const [benchName, ...args] = process.argv.slice(2)

@@ -45,6 +45,9 @@ export const CHANNEL_NAMES = [
   'finetune.get',
   'finetune.cancel',
   'finetune.compare',
+  'models.recommend',
+  'eval.compare',
+  'eval.query',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

@@ -23,8 +23,9 @@ import {
 } from './schemas'
 import type { ChannelNameList } from './channel-names'
 import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
-import { EvalStartSchema, EvaluationRunSchema } from './evaluation'
+import { EvalCompareSchema, EvalQueryDetailSchema, EvalStartSchema, EvaluationRunSchema } from './evaluation'
 import { FinetuneCompareSchema, FinetunePreviewSchema, FinetuneRunSchema, FinetuneStartSchema } from './finetune'
+import { RecommendInputSchema, RecommendationSchema } from './recommend'
 import { SimilarityModelSchema, SimilarityPairsResultSchema, SimilarityTextsResultSchema } from './similarity'
 
 /**
@@ -231,6 +232,23 @@ export const channels = {
   'finetune.compare': {
     input: z.object({ datasetId: Id, baseRunId: Id, newRunId: Id, top: z.number().int().min(1).max(1000).default(50) }),
     output: FinetuneCompareSchema,
+  /** Two retrieval results of the same data compared query by query (wins and losses). */
+  'eval.compare': {
+    input: z.object({ a: Id, b: Id }),
+    output: EvalCompareSchema,
+  },
+  /** One query of a retrieval result: its text, relevant documents and each given result's top 10 hits. */
+  'eval.query': {
+    input: z.object({ runIds: z.array(Id).min(1).max(8), queryId: z.string().min(1).max(1000) }),
+    output: EvalQueryDetailSchema,
+  },
+  /**
+   * Which model for this dataset: languages detected row by row, candidates by the article's logic, ranked by a
+   * measured evaluation (started as a job when results are missing: wait for `jobId`, then ask again).
+   */
+  'models.recommend': {
+    input: RecommendInputSchema,
+    output: RecommendationSchema,
   },
 } as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
 

@@ -6,25 +6,51 @@ const Column = z.union([z.string().min(1).max(1000), z.number().int().nonnegativ
 /** A path (CLI), an upload, or a file-dialog grant; checked by the engine's file rules like any import. */
 const File = z.string().min(1).max(4096)
 
-/** What to evaluate on: the user's own files, in the shape each MTEB task type needs. */
-export const EvalTaskSpecSchema = z.discriminatedUnion('kind', [
+/** An imported dataset as the task's table instead of a file (the app's usual source: its rows are already here). */
+const Dataset = Id.optional()
+
+/**
+ * What to evaluate on: the user's own files, or an imported dataset's columns, in the shape each MTEB task type needs.
+ * Retrieval from a dataset reads a query column (`queryText`) and its relevant document's column (`docText`).
+ */
+const EvalTaskVariants = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('retrieval'),
-    queries: File,
-    corpus: File,
-    qrels: File,
+    queries: File.optional(),
+    corpus: File.optional(),
+    qrels: File.optional(),
+    dataset: Dataset,
     queryId: Column.optional(),
     queryText: Column.optional(),
     docId: Column.optional(),
     docText: z.array(Column).min(1).max(10).optional(),
   }),
-  z.object({ kind: z.literal('sts'), file: File, a: Column.optional(), b: Column.optional(), score: Column.optional() }),
-  z.object({ kind: z.literal('pairs'), file: File, a: Column.optional(), b: Column.optional(), label: Column.optional() }),
-  z.object({ kind: z.literal('clustering'), file: File, text: Column.optional(), label: Column.optional() }),
-  z.object({ kind: z.literal('classification'), file: File, test: File.optional(), text: Column.optional(), label: Column.optional() }),
-  z.object({ kind: z.literal('bitext'), file: File, source: Column, target: Column }),
+  z.object({ kind: z.literal('sts'), file: File.optional(), dataset: Dataset, a: Column.optional(), b: Column.optional(), score: Column.optional() }),
+  z.object({ kind: z.literal('pairs'), file: File.optional(), dataset: Dataset, a: Column.optional(), b: Column.optional(), label: Column.optional() }),
+  z.object({ kind: z.literal('clustering'), file: File.optional(), dataset: Dataset, text: Column.optional(), label: Column.optional() }),
+  z.object({
+    kind: z.literal('classification'),
+    file: File.optional(),
+    dataset: Dataset,
+    test: File.optional(),
+    text: Column.optional(),
+    label: Column.optional(),
+  }),
+  z.object({ kind: z.literal('bitext'), file: File.optional(), dataset: Dataset, source: Column, target: Column }),
 ])
-export type EvalTaskSpec = z.infer<typeof EvalTaskSpecSchema>
+
+/** Exactly one source: the task's file(s), or a dataset. */
+export const EvalTaskSpecSchema = EvalTaskVariants.superRefine((t, ctx) => {
+  const files = t.kind === 'retrieval' ? [t.queries, t.corpus, t.qrels] : [t.file]
+  const given = files.filter((f) => f !== undefined).length
+  if (t.dataset !== undefined && given > 0) ctx.addIssue({ code: 'custom', message: 'Give either a dataset or files, not both.' })
+  else if (t.dataset === undefined && given < files.length)
+    ctx.addIssue({
+      code: 'custom',
+      message: t.kind === 'retrieval' ? 'Retrieval needs a dataset, or queries, corpus and qrels files.' : `The ${t.kind} task needs a file or a dataset.`,
+    })
+})
+export type EvalTaskSpec = z.infer<typeof EvalTaskVariants>
 export type EvalTaskKind = EvalTaskSpec['kind']
 
 export const EvalStartSchema = z.object({
@@ -70,3 +96,27 @@ export const EvaluationRunSchema = z.object({
   createdAt: z.string(),
 })
 export type EvaluationRun = z.infer<typeof EvaluationRunSchema>
+
+/** Two retrieval results compared query by query: nDCG@10 of each, with the query's text. */
+export const EvalCompareSchema = z.object({
+  a: EvaluationRunSchema,
+  b: EvaluationRunSchema,
+  queries: z.array(z.object({ queryId: z.string(), text: z.string(), a: z.number(), b: z.number() })),
+})
+export type EvalCompare = z.infer<typeof EvalCompareSchema>
+
+/** One query opened: its text, its relevant documents, and each model's top hits (texts, relevant or not). */
+export const EvalQueryDetailSchema = z.object({
+  queryId: z.string(),
+  text: z.string(),
+  relevant: z.array(z.object({ docId: z.string(), text: z.string(), grade: z.number() })),
+  hits: z.array(
+    z.object({
+      runId: Id,
+      modelId: z.string(),
+      ndcg10: z.number().nullable(),
+      docs: z.array(z.object({ docId: z.string(), text: z.string(), grade: z.number() })),
+    }),
+  ),
+})
+export type EvalQueryDetail = z.infer<typeof EvalQueryDetailSchema>

@@ -30,7 +30,15 @@ export const JobResultSchemas = {
   analyze: z.object({ runId: Id, k: z.number().int().nonnegative(), silhouette: z.number().nullable() }),
   export: z.object({ out: z.string(), rows: z.number().int().nonnegative(), bytes: z.number().nonnegative(), columns: z.array(z.string()) }),
   /** Stored evaluation results (evaluation_runs ids), baseline first; `reused` were found, not computed again. */
-  evaluate: z.object({ runIds: z.array(Id), reused: z.array(Id), dataFingerprint: z.string(), dataLabel: z.string(), warnings: z.array(z.string()) }),
+  evaluate: z.object({
+    runIds: z.array(Id),
+    reused: z.array(Id),
+    dataFingerprint: z.string(),
+    dataLabel: z.string(),
+    warnings: z.array(z.string()),
+    /** Per model: texts embedded in this run and texts whose vectors the model had already stored for the dataset. */
+    vectors: z.array(z.object({ modelId: z.string(), embedded: z.number().int(), reused: z.number().int() })).default([]),
+  }),
   /** The run record (finetune_runs id), the registered model and the held-out metrics of base and fine-tuned model. */
   finetune: z.object({
     runId: Id,

@@ -46,3 +46,36 @@ export function detectLanguage(texts: readonly string[]): string | null {
   if (second[1] >= counted * MIXED_SHARE) return 'multilingual'
   return top[0] === 'other' ? 'multilingual' : top[0]
 }
+
+/** The language of one text (its script), or null for a text with no letters. */
+export function rowLanguage(text: string): string | null {
+  return detectLanguage([text])
+}
+
+export interface LanguageProfile {
+  /** Share of non-empty rows per language, largest first (rounded to 0.1 %). */
+  shares: { language: string; share: number }[]
+  /** One language when it holds at least 85 % of the rows, else "multilingual". */
+  main: string | null
+}
+
+/**
+ * Languages row by row, so a dataset with 46 % Chinese rows and 54 % English rows is multilingual (a pooled count of
+ * characters would call it by whichever script has more letters).
+ */
+export function languageProfile(texts: readonly string[]): LanguageProfile {
+  const counts = new Map<string, number>()
+  let n = 0
+  for (const t of texts) {
+    const lang = rowLanguage(t)
+    if (!lang) continue
+    n++
+    counts.set(lang, (counts.get(lang) ?? 0) + 1)
+  }
+  if (n === 0) return { shares: [], main: null }
+  const shares = [...counts]
+    .map(([language, c]) => ({ language, share: Math.round((c / n) * 1000) / 1000 }))
+    .sort((a, b) => b.share - a.share || a.language.localeCompare(b.language))
+  const top = shares[0]
+  return { shares, main: top.share >= 0.85 && top.language !== 'multilingual' ? top.language : 'multilingual' }
+}

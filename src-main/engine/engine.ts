@@ -25,6 +25,8 @@ import { jobOps } from '../jobs/registry'
 import { FileAccess } from './file-access'
 import { SimilarityService } from './similarity-service'
 import { EvaluationService } from './evaluation-service'
+import { RecommendService } from './recommend-service'
+import { EvalQueriesService } from './eval-queries-service'
 import { EvaluationsRepo } from '../store/evaluations-repo'
 import { FinetuneService } from './finetune-service'
 import { isOwnerAlive } from '../process-identity'
@@ -61,6 +63,8 @@ export class Engine implements EngineApi {
   readonly similarity: SimilarityService
   readonly evaluation: EvaluationService
   readonly finetune: FinetuneService
+  readonly recommend: RecommendService
+  readonly evalQueries: EvalQueriesService
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
   /** Jobs whose follow-ups were already started (the end of a job is reported more than once). */
@@ -100,7 +104,10 @@ export class Engine implements EngineApi {
     this.exportsDir = path.join(path.dirname(opts.dbPath), 'exports')
     this.files = new FileAccess(this.uploadsDir, this.exportsDir)
     this.similarity = new SimilarityService(this.models, this.files)
-    this.evaluation = new EvaluationService(new EvaluationsRepo(this.db), this.runner, this.models, this.files)
+    const evaluations = new EvaluationsRepo(this.db)
+    this.evaluation = new EvaluationService(evaluations, this.runner, this.models, this.files, this.datasets)
+    this.evalQueries = new EvalQueriesService(this.db, evaluations)
+    this.recommend = new RecommendService(this.db, this.datasets, this.models, this.evaluation, evaluations)
     this.finetune = new FinetuneService(this.db, opts.dbPath, this.runner, this.models, this.files)
     this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
@@ -253,6 +260,9 @@ export class Engine implements EngineApi {
       'finetune.get': ({ id }) => this.finetune.get(id),
       'finetune.cancel': ({ id }) => this.finetune.cancel(id),
       'finetune.compare': (input) => this.finetune.compare(input),
+      'models.recommend': (input, caller) => this.recommend.recommend(input, caller),
+      'eval.compare': ({ a, b }) => this.evalQueries.compare(a, b),
+      'eval.query': ({ runIds, queryId }) => this.evalQueries.query(runIds, queryId),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
       'rows.get': ({ datasetId, rows }) => {

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { EvalStartSchema } from '../contract'
 import { EmbedMapError } from '../errors'
 import type { JobRunner } from '../jobs/runner'
+import type { DatasetsRepo } from '../store/datasets-repo'
 import type { EvaluationsRepo } from '../store/evaluations-repo'
 import type { FileAccess } from './file-access'
 import { remoteNotHere, type ModelsService } from './models-service'
@@ -14,6 +15,7 @@ export class EvaluationService {
     private readonly runner: JobRunner,
     private readonly models: ModelsService,
     private readonly files: FileAccess,
+    private readonly datasets: DatasetsRepo,
   ) {}
 
   start(input: z.output<typeof EvalStartSchema>, caller: Caller): { jobId: number } {
@@ -34,7 +36,7 @@ export class EvaluationService {
       variant: input.variant,
       recompute: input.recompute,
     }
-    return this.runner.startOrJoin({ kind: 'evaluate', datasetId: null, params, lockKey: `evaluate:${JSON.stringify(params)}` })
+    return this.runner.startOrJoin({ kind: 'evaluate', datasetId: task.dataset ?? null, params, lockKey: `evaluate:${JSON.stringify(params)}` })
   }
 
   get(id: number): EvaluationRun {
@@ -49,12 +51,17 @@ export class EvaluationService {
 
   /** Every file of the task through the same rules as an import: uploads or dialog grants from the app. */
   private resolveFiles(t: EvalTaskSpec, caller: Caller): EvalTaskSpec {
-    const f = (p: string) => this.files.readable(p, caller)
+    const f = (p: string | undefined) => (p === undefined ? undefined : this.files.readable(p, caller))
+    if (t.dataset !== undefined) {
+      const d = this.datasets.get(t.dataset)
+      if (!d) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${t.dataset}.`, 'List them with `embedmap datasets`.')
+      if (d.status !== 'ready') throw new EmbedMapError('CONFLICT', `Dataset ${t.dataset} is still importing.`, 'Evaluate once its import has finished.')
+    }
     switch (t.kind) {
       case 'retrieval':
         return { ...t, queries: f(t.queries), corpus: f(t.corpus), qrels: f(t.qrels) }
       case 'classification':
-        return { ...t, file: f(t.file), test: t.test === undefined ? undefined : f(t.test) }
+        return { ...t, file: f(t.file), test: f(t.test) }
       default:
         return { ...t, file: f(t.file) }
     }

@@ -8,7 +8,8 @@ import type { Embedder } from '../embed/embedder'
 import type { EmbedKind } from '../embed/types'
 import type { EmbedFn, EmbedRole } from './tasks/types'
 
-const KIND: Record<EmbedRole, EmbedKind> = { query: 'query', document: 'passage', symmetric: 'clustering' }
+/** The product's prompt kind for each role: stored vectors of the same kind are the same vectors. */
+export const KIND: Record<EmbedRole, EmbedKind> = { query: 'query', document: 'passage', symmetric: 'clustering' }
 
 export function embedderEmbedFn(embedder: Embedder, opts: { signal?: AbortSignal } = {}): EmbedFn {
   return async (texts, role) => (await embedder.embed(texts, { kind: KIND[role], signal: opts.signal })).vectors

@@ -9,7 +9,8 @@ import { loadBeir, type BeirFiles } from './load/beir'
 import { loadLabelledTexts } from './load/labelled-texts'
 import { loadLabelledPairs, loadScoredPairs } from './load/pairs'
 import { loadParallelTexts } from './load/parallel'
-import type { ColumnChoice } from './load/read-table'
+import { loadQueryDocPairs } from './load/query-doc-pairs'
+import type { ColumnChoice, TableSource } from './load/read-table'
 import { runBitextTask } from './tasks/bitext-task'
 import { runClassificationTask } from './tasks/classification-task'
 import { runClusteringTask } from './tasks/clustering-task'
@@ -22,11 +23,12 @@ export type TaskKind = 'retrieval' | 'sts' | 'pairs' | 'clustering' | 'classific
 
 export type TaskFiles =
   | ({ kind: 'retrieval' } & BeirFiles)
-  | { kind: 'sts'; file: string; a?: ColumnChoice; b?: ColumnChoice; score?: ColumnChoice }
-  | { kind: 'pairs'; file: string; a?: ColumnChoice; b?: ColumnChoice; label?: ColumnChoice }
-  | { kind: 'clustering'; file: string; text?: ColumnChoice; label?: ColumnChoice }
-  | { kind: 'classification'; file: string; test?: string; text?: ColumnChoice; label?: ColumnChoice }
-  | { kind: 'bitext'; file: string; source: ColumnChoice; target: ColumnChoice }
+  | { kind: 'retrieval'; file: TableSource; query?: ColumnChoice; doc?: ColumnChoice }
+  | { kind: 'sts'; file: TableSource; a?: ColumnChoice; b?: ColumnChoice; score?: ColumnChoice }
+  | { kind: 'pairs'; file: TableSource; a?: ColumnChoice; b?: ColumnChoice; label?: ColumnChoice }
+  | { kind: 'clustering'; file: TableSource; text?: ColumnChoice; label?: ColumnChoice }
+  | { kind: 'classification'; file: TableSource; test?: string; text?: ColumnChoice; label?: ColumnChoice }
+  | { kind: 'bitext'; file: TableSource; source: ColumnChoice; target: ColumnChoice }
 
 export interface LoadedTask {
   kind: TaskKind
@@ -51,7 +53,7 @@ export async function loadTaskFiles(spec: TaskFiles): Promise<LoadedTask> {
   })
   switch (spec.kind) {
     case 'retrieval': {
-      const b = await loadBeir(spec)
+      const b = 'file' in spec ? await loadQueryDocPairs({ file: spec.file, query: spec.query, doc: spec.doc }) : await loadBeir(spec)
       const input = { queries: b.queries, corpus: b.corpus, qrels: b.qrels }
       const task = make(
         `${b.queries.length} queries × ${b.corpus.length} documents`,

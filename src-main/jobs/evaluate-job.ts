@@ -1,12 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { DeviceSchema, EvalTaskSpecSchema, VariantSchema, type EvalTaskSpec } from '../contract'
+import { DeviceSchema, EvalTaskSpecSchema, VariantSchema } from '../contract'
 import { Embedder } from '../embed'
-import { cachingEmbed, dataFingerprint, embedderEmbedFn, loadTaskFiles, type EmbedMeter, type LoadedTask, type TaskResult } from '../evaluate'
+import { cachingEmbed, embedderEmbedFn, loadTaskFiles, type EmbedMeter, type LoadedTask, type TaskResult } from '../evaluate'
 import { EvaluationsRepo, type NewEvaluationRun } from '../store/evaluations-repo'
 import { JobsRepo } from '../store/jobs-repo'
 import { defineJob } from './define-job'
+import { readDatasetTable, taskFilesFor, taskFingerprint, type DatasetTable } from './evaluate-source'
+import { loadStoredVectors, reuseStoredVectors, type VectorCounts } from './stored-vectors'
 import type { JobContext } from './types'
 
 export const EvaluateJobParamsSchema = z.object({
@@ -26,19 +28,6 @@ interface Checkpoint {
   saved?: number[]
 }
 
-/** The files a task reads, in a fixed order, for its fingerprint. */
-function taskFilesOf(t: EvalTaskSpec): string[] {
-  if (t.kind === 'retrieval') return [t.queries, t.corpus, t.qrels]
-  if (t.kind === 'classification') return t.test ? [t.file, t.test] : [t.file]
-  return [t.file]
-}
-
-/** The task without where its files are: the same bytes copied elsewhere are the same data. */
-function taskSettings(t: EvalTaskSpec): Record<string, unknown> {
-  const files = new Set(['queries', 'corpus', 'qrels', 'file', 'test'])
-  return Object.fromEntries(Object.entries(t).filter(([k]) => !files.has(k)))
-}
-
 /**
  * Evaluates models (and the lexical baseline) on one task of the user's data with mteb's metrics and protocol, and
  * stores one row per model and dimension. A result already stored for the same data, model version and dimension is
@@ -54,8 +43,10 @@ export const evaluateJob = defineJob({
     const repo = new EvaluationsRepo(ctx.db)
     const jobs = new JobsRepo(ctx.db)
     const saved = new Set((ctx.job.checkpoint as Checkpoint).saved ?? [])
-    const task = await loadTaskFiles(p.task)
-    const fingerprint = await dataFingerprint(taskSettings(p.task), taskFilesOf(p.task))
+    const table = p.task.dataset === undefined ? undefined : readDatasetTable(ctx.db, p.task.dataset)
+    const task = await loadTaskFiles(taskFilesFor(p.task, table))
+    const fingerprint = await taskFingerprint(p.task, table)
+    const vectors: ({ modelId: string } & VectorCounts)[] = []
     const total = (p.baseline ? 1 : 0) + p.models.length
     let done = 0
     const runIds: number[] = []
@@ -85,7 +76,7 @@ export const evaluateJob = defineJob({
         const t0 = performance.now()
         const r = await task.runBaseline()
         keep(
-          repo.save({
+          saveRun(repo, r, {
             ...base,
             modelId: id,
             modelVersion: 'lexical-1',
@@ -102,21 +93,22 @@ export const evaluateJob = defineJob({
 
     for (const m of p.models) {
       ctx.throwIfCancelled()
-      await evaluateModel(ctx, task, m, base, existing, keep)
+      vectors.push({ modelId: m.modelId, ...(await evaluateModel(ctx, task, table, m, base, existing, keep)) })
       step()
     }
-    return { runIds, reused, dataFingerprint: fingerprint, dataLabel: task.size, warnings: task.warnings }
+    return { runIds, reused, dataFingerprint: fingerprint, dataLabel: task.size, warnings: task.warnings, vectors }
   },
 })
 
 async function evaluateModel(
   ctx: JobContext<EvaluateJobParams>,
   task: LoadedTask,
+  table: DatasetTable | undefined,
   m: EvaluateJobParams['models'][number],
   base: Pick<NewEvaluationRun, 'task' | 'dataFingerprint' | 'dataLabel' | 'jobId' | 'spec'>,
   existing: (modelId: string, version: string, dims: number | null) => { id: number } | undefined,
   keep: (run: { id: number }, reused: boolean) => void,
-): Promise<void> {
+): Promise<VectorCounts> {
   const p = ctx.params
   const repo = new EvaluationsRepo(ctx.db)
   const embedder = await Embedder.load(m.location, { device: p.device, variant: p.variant })
@@ -128,7 +120,11 @@ async function evaluateModel(
         ? [...new Set([info.dims, ...info.matryoshkaDims.filter((d) => d < info.dims)])].sort((a, b) => b - a)
         : [info.dims]
     const meter: EmbedMeter = { texts: 0, seconds: 0 }
-    const cache = cachingEmbed(embedderEmbedFn(embedder, { signal: ctx.signal }), meter)
+    const counts: VectorCounts = { embedded: 0, reused: 0 }
+    const raw = embedderEmbedFn(embedder, { signal: ctx.signal })
+    // Vectors the model already stored for this dataset's rows are read, not embedded again; the meter times only real work.
+    const stored = table ? loadStoredVectors(ctx.db, table.datasetId, m.modelId, info) : new Map()
+    const cache = cachingEmbed(reuseStoredVectors(raw, stored, info.dims, meter, counts), { texts: 0, seconds: 0 })
     const sizeBytes = modelBytes(info.onnxFile)
     for (const dims of dimsList) {
       ctx.throwIfCancelled()
@@ -139,9 +135,9 @@ async function evaluateModel(
       }
       const t0 = performance.now()
       const r = await task.run(dims === info.dims ? cache.embed : cache.truncate(dims))
-      const sps = meter.seconds > 0 ? meter.texts / meter.seconds : null
+      const sps = await measuredSpeed(meter, raw, task.texts)
       keep(
-        repo.save({
+        saveRun(repo, r, {
           ...base,
           modelId: m.modelId,
           modelVersion: info.version,
@@ -153,9 +149,32 @@ async function evaluateModel(
         false,
       )
     }
+    return counts
   } finally {
     await embedder.close()
   }
+}
+
+/** Speed clocked during the run; with (almost) every vector reused, clocked on a sample of the task's texts instead. */
+const SPEED_SAMPLE = 64
+async function measuredSpeed(meter: EmbedMeter, embed: ReturnType<typeof embedderEmbedFn>, texts: string[]): Promise<number | null> {
+  if (meter.texts < SPEED_SAMPLE && texts.length > meter.texts) {
+    const sample = texts.slice(0, SPEED_SAMPLE)
+    const t0 = performance.now()
+    await embed(sample, 'symmetric')
+    meter.seconds += (performance.now() - t0) / 1000
+    meter.texts += sample.length
+  }
+  return meter.seconds > 0 ? meter.texts / meter.seconds : null
+}
+
+/** One result with its per-query rows (retrieval), written together. */
+function saveRun(repo: EvaluationsRepo, r: TaskResult, run: NewEvaluationRun) {
+  return repo.transaction(() => {
+    const saved = repo.save(run)
+    if (r.perQueryTop) repo.saveQueries(saved.id, r.perQueryTop)
+    return saved
+  })
 }
 
 function scores(r: TaskResult): Pick<NewEvaluationRun, 'mainMetric' | 'mainScore' | 'metrics' | 'warnings'> {

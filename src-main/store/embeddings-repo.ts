@@ -59,6 +59,31 @@ export class EmbeddingsRepo {
     return Number(info.lastInsertRowid)
   }
 
+  /** The set for this exact key, if one was ever started (none is created). */
+  find(key: EmbeddingKey): number | undefined {
+    const found = this.db
+      .prepare(`SELECT id FROM embedding_sets WHERE dataset_id = ? AND model_id = ? AND model_version = ? AND dims = ? AND params = ?`)
+      .get(key.datasetId, key.modelId, key.modelVersion, key.dims, JSON.stringify(key.params)) as { id: number } | undefined
+    return found?.id
+  }
+
+  /** Every stored vector of a set with its row's text, in row order, read in chunks (a set may be partial). */
+  textVectors(setId: number, datasetId: number, dims: number): { text: string; vector: Float32Array }[] {
+    const stmt = this.db.prepare(
+      `SELECT e.row_idx, e.vector, r.text FROM embeddings e JOIN rows r ON r.dataset_id = ? AND r.idx = e.row_idx
+       WHERE e.set_id = ? AND e.row_idx >= ? ORDER BY e.row_idx LIMIT 10000`,
+    )
+    const out: { text: string; vector: Float32Array }[] = []
+    for (let next = 0; ;) {
+      const chunk = stmt.all(datasetId, setId, next) as { row_idx: number; vector: Buffer; text: string }[]
+      if (chunk.length === 0) break
+      // Copied: a BLOB's Buffer may sit at an offset that a Float32Array view cannot use.
+      for (const r of chunk) out.push({ text: r.text, vector: new Float32Array(new Uint8Array(r.vector.subarray(0, dims * 4)).buffer) })
+      next = chunk[chunk.length - 1].row_idx + 1
+    }
+    return out
+  }
+
   list(datasetId: number): EmbeddingSet[] {
     const rows = this.db
       .prepare(

@@ -80,6 +80,32 @@ export class EvaluationsRepo {
     return this.get(info.id)!
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  /** Replaces a run's per-query results (retrieval). */
+  saveQueries(runId: number, queries: { queryId: string; ndcg10: number; top: string[] }[]): void {
+    this.db.prepare(`DELETE FROM evaluation_queries WHERE run_id = ?`).run(runId)
+    const ins = this.db.prepare(`INSERT INTO evaluation_queries (run_id, query_id, ndcg10, top) VALUES (?, ?, ?, ?)`)
+    for (const q of queries) ins.run(runId, q.queryId, q.ndcg10, JSON.stringify(q.top))
+  }
+
+  queries(runId: number): Map<string, { ndcg10: number; top: string[] }> {
+    const rows = this.db.prepare(`SELECT query_id, ndcg10, top FROM evaluation_queries WHERE run_id = ?`).all(runId) as {
+      query_id: string
+      ndcg10: number
+      top: string
+    }[]
+    return new Map(rows.map((r) => [r.query_id, { ndcg10: r.ndcg10, top: JSON.parse(r.top) as string[] }]))
+  }
+
+  /** The stored task spec of a run (file paths as the engine resolved them when the job started). */
+  spec(id: number): unknown {
+    const r = this.db.prepare(`SELECT spec FROM evaluation_runs WHERE id = ?`).get(id) as { spec: string } | undefined
+    return r && JSON.parse(r.spec)
+  }
+
   get(id: number): EvaluationRun | undefined {
     const r = this.db.prepare(`SELECT * FROM evaluation_runs WHERE id = ?`).get(id) as RawRun | undefined
     return r && fromRaw(r)

@@ -76,7 +76,8 @@ describe('embedmap eval retrieval', () => {
     expect(JSON.stringify(out.warnings)).toMatch(/999999|unknown/i)
   })
 
-  it('reuses stored results for the same data and model, recomputes only when asked, and lists and shows them', () => {
+  // Five CLI runs, each a process start and a model load: generous on a loaded machine.
+  it('reuses stored results for the same data and model, recomputes only when asked, and lists and shows them', { timeout: 180_000 }, () => {
     const again = runCli(evalArgs()).json()
     expect(again.reused).toHaveLength(2)
     const recomputed = runCli([...evalArgs(), '--recompute']).json()

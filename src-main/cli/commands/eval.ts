@@ -39,34 +39,41 @@ function taskSpec(kind: string, f: EvalFlags): EvalTaskSpec {
       )
     return v
   }
+  const dataset = f.dataset === undefined ? undefined : Number(f.dataset)
+  if (dataset !== undefined && !(Number.isInteger(dataset) && dataset > 0))
+    throw new EmbedMapError('BAD_INPUT', `--dataset needs a dataset id, not '${String(f.dataset)}'.`, 'List them with `embedmap datasets`.')
+  // With --dataset the columns are read from the imported rows, and no file is needed.
+  const file = (name: string) => (dataset === undefined ? path.resolve(need(name)) : undefined)
   switch (kind) {
     case 'retrieval':
       return {
         kind,
-        queries: path.resolve(need('queries')),
-        corpus: path.resolve(need('corpus')),
-        qrels: path.resolve(need('qrels')),
+        dataset,
+        queries: file('queries'),
+        corpus: file('corpus'),
+        qrels: file('qrels'),
         queryId: opt(f.queryId),
         queryText: opt(f.queryText),
         docId: opt(f.docId),
         docText: typeof f.docText === 'string' ? f.docText.split(',').map((c) => opt(c.trim())!) : undefined,
       }
     case 'sts':
-      return { kind, file: path.resolve(need('pairs')), a: opt(f.a), b: opt(f.b), score: opt(f.score) }
+      return { kind, dataset, file: file('pairs'), a: opt(f.a), b: opt(f.b), score: opt(f.score) }
     case 'pairs':
-      return { kind, file: path.resolve(need('pairs')), a: opt(f.a), b: opt(f.b), label: opt(f.label) }
+      return { kind, dataset, file: file('pairs'), a: opt(f.a), b: opt(f.b), label: opt(f.label) }
     case 'clustering':
-      return { kind, file: path.resolve(need('file')), text: opt(f.text), label: opt(f.label) }
+      return { kind, dataset, file: file('file'), text: opt(f.text), label: opt(f.label) }
     case 'classification':
       return {
         kind,
-        file: path.resolve(need('file')),
+        dataset,
+        file: file('file'),
         test: typeof f.test === 'string' ? path.resolve(f.test) : undefined,
         text: opt(f.text),
         label: opt(f.label),
       }
     default:
-      return { kind: 'bitext', file: path.resolve(need('file')), source: opt(need('src'))!, target: opt(need('tgt'))! }
+      return { kind: 'bitext', dataset, file: file('file'), source: opt(need('src'))!, target: opt(need('tgt'))! }
   }
 }
 
@@ -134,12 +141,21 @@ async function runEval(client: CliClient, kind: string, flags: EvalFlags, global
   const reused = new Set(result.reused)
   emit(
     globals,
-    { task: kind, data: result.dataLabel, dataFingerprint: result.dataFingerprint, warnings: result.warnings, reused: result.reused, results: runs },
+    {
+      task: kind,
+      data: result.dataLabel,
+      dataFingerprint: result.dataFingerprint,
+      warnings: result.warnings,
+      reused: result.reused,
+      vectors: result.vectors,
+      results: runs,
+    },
     () =>
       [
         `eval ${kind} on ${result.dataLabel}`,
         ...result.warnings.map((w) => `warning: ${w}`),
         describeRuns(runs),
+        ...result.vectors.filter((v) => v.reused > 0).map((v) => `${v.modelId}: ${v.reused} stored vectors reused, ${v.embedded} texts embedded`),
         reused.size
           ? `(${reused.size} result${reused.size > 1 ? 's' : ''} stored earlier for the same data and model were reused; --recompute computes them again)`
           : '',
@@ -160,9 +176,9 @@ export function registerEval(program: Command): void {
         ['--corpus <file>', 'documents (id, [title,] text)'],
         ['--qrels <file>', 'query id, document id, score'],
         ['--query-id <col>', 'query id column'],
-        ['--query-text <col>', 'query text column'],
+        ['--query-text <col>', 'query text column (with --dataset: the query column)'],
         ['--doc-id <col>', 'document id column'],
-        ['--doc-text <cols>', 'document text column(s), comma-separated, joined with a space'],
+        ['--doc-text <cols>', 'document text column(s), comma-separated, joined with a space (with --dataset: the relevant-document column)'],
       ],
     ],
     [
@@ -218,6 +234,7 @@ export function registerEval(program: Command): void {
     const cmd = evalCmd.command(kind).description(description)
     for (const [flag, help] of options) cmd.option(flag, help)
     cmd
+      .option('--dataset <id>', 'an imported dataset instead of the file(s): its columns, and vectors it already has for a model')
       .option('--model <id|dir>', 'catalog id, local model id or folder (repeatable; default: the catalog default)', collect, [])
       .option('--no-baseline', 'skip the lexical baseline (BM25 / TF-IDF)')
       .option('--no-matryoshka', 'evaluate Matryoshka models at their full size only')

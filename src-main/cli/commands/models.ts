@@ -3,13 +3,15 @@ import { jobResult, parseChannelInput } from '../../contract'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, table } from '../output'
 import { waitForJob } from '../progress'
+import { registerRecommend } from './recommend'
 
 function mb(bytes: number | null): string {
   return bytes ? `${Math.round(bytes / 1e6)} MB` : ''
 }
 
 export function registerModels(program: Command): void {
-  const models = program.command('models').description('embedding models: list, pull (download), add a local folder, remove')
+  const models = program.command('models').description('embedding models: list, pull (download), add a local folder, remove, recommend')
+  registerRecommend(models)
 
   models
     .command('list', { isDefault: true })

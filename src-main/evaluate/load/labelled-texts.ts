@@ -6,10 +6,10 @@
  * long time and mean nothing.
  */
 import { badInput } from '../../import/input-error'
-import { readTable, requireNonEmpty, type ColumnChoice } from './read-table'
+import { readTable, requireNonEmpty, type ColumnChoice, type TableSource } from './read-table'
 
 export interface LabelledColumns {
-  file: string
+  file: TableSource
   text?: ColumnChoice
   label?: ColumnChoice
   maxLabels?: number

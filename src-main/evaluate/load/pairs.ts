@@ -4,10 +4,10 @@
  * BAD_INPUT naming file and line: each would silently change or void the metric.
  */
 import { badInput } from '../../import/input-error'
-import { readTable, requireNonEmpty, type ColumnChoice } from './read-table'
+import { readTable, requireNonEmpty, type ColumnChoice, type TableSource } from './read-table'
 
 export interface PairColumns {
-  file: string
+  file: TableSource
   a?: ColumnChoice
   b?: ColumnChoice
 }

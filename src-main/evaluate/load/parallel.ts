@@ -4,10 +4,10 @@
  * lines, not silently skipped.
  */
 import { badInput } from '../../import/input-error'
-import { readTable, type ColumnChoice } from './read-table'
+import { readTable, type ColumnChoice, type TableSource } from './read-table'
 
 export interface ParallelColumns {
-  file: string
+  file: TableSource
   source: ColumnChoice
   target: ColumnChoice
 }

@@ -11,7 +11,23 @@ export interface TableRow {
   values: string[]
 }
 
+/**
+ * An imported dataset's columns held in memory (read from the workspace by the evaluate job): evaluated like a file,
+ * with `name` ("dataset 3 (reviews.csv)") in messages and each row's original line.
+ */
+export interface MemoryTable {
+  name: string
+  columns: string[]
+  rows: { line: number; cells: string[] }[]
+}
+
+/** Where a task's table comes from: a file path, or a dataset already imported. */
+export type TableSource = string | MemoryTable
+
+export const sourceName = (s: TableSource): string => (typeof s === 'string' ? s : s.name)
+
 export interface Table {
+  /** The file path or the dataset's name, for messages. */
   file: string
   columns: string[]
   rows: TableRow[]
@@ -42,7 +58,9 @@ export function pickColumn(file: string, columns: readonly string[], choice: Col
   )
 }
 
-export async function readTable(file: string, choices: ColumnChoice[], what: string[]): Promise<Table> {
+export async function readTable(source: TableSource, choices: ColumnChoice[], what: string[]): Promise<Table> {
+  if (typeof source !== 'string') return pickFromMemory(source, choices, what)
+  const file = source
   const sniff = await sniffSource(file)
   const names = sniff.columns.map((c) => c.name)
   const idx = choices.map((c, i) => pickColumn(file, names, c, what[i]))
@@ -71,4 +89,11 @@ export function requireNonEmpty(table: Table, col: number, hint: string): void {
       lines,
     },
   )
+}
+
+function pickFromMemory(t: MemoryTable, choices: ColumnChoice[], what: string[]): Table {
+  const idx = choices.map((c, i) => pickColumn(t.name, t.columns, c, what[i]))
+  const rows = t.rows.map((r) => ({ line: r.line, values: idx.map((i) => (r.cells[i] ?? '').trim()) }))
+  if (rows.length === 0) throw badInput(t.name, undefined, 'has no rows', 'Import a file with data rows.')
+  return { file: t.name, columns: idx.map((i) => t.columns[i]), rows }
 }

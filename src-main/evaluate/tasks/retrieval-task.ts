@@ -75,5 +75,11 @@ export async function runRetrievalTask(input: RetrievalInput): Promise<Retrieval
   })
   const scores = retrievalScores(runs, input.qrels, kValues)
   const main = kValues.includes(10) ? 'ndcg_at_10' : `ndcg_at_${kValues[0]}`
-  return { metrics: scores.metrics, mainMetric: main, mainScore: scores.metrics[main], warnings, perQuery: scores.perQuery, kValues }
+  const at10 = kValues.indexOf(10)
+  const perQueryTop = scores.perQuery.map((q) => ({
+    queryId: q.queryId,
+    ndcg10: at10 === -1 ? q.metrics.ndcg[0] : q.metrics.ndcg[at10],
+    top: (runs.get(q.queryId) ?? []).slice(0, 10).map((h) => h.docId),
+  }))
+  return { metrics: scores.metrics, mainMetric: main, mainScore: scores.metrics[main], warnings, perQuery: scores.perQuery, kValues, perQueryTop }
 }

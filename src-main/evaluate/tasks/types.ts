@@ -21,6 +21,8 @@ export interface TaskResult {
   mainScore: number
   /** Things the user should know (rows dropped, ids unknown …), in plain words. */
   warnings: string[]
+  /** Retrieval: each evaluated query's nDCG@10 and its top 10 document ids (for per-query comparisons). */
+  perQueryTop?: { queryId: string; ndcg10: number; top: string[] }[]
 }
 
 /** Dimension of a block of rows, checked against the text count. */

@@ -1,6 +1,9 @@
+import { useState } from 'react'
 import type { Dataset } from '../../../src-main/contract'
 import { useExploreMode } from '../../app/explore-mode'
 import { EmbedPanel } from '../embed/EmbedPanel'
+import { EvaluateView } from '../evaluate/EvaluateView'
+import '../evaluate/evaluate.css'
 import { MapSection } from '../map/MapSection'
 import { RowsView } from '../rows/RowsView'
 
@@ -10,9 +13,34 @@ import { RowsView } from '../rows/RowsView'
  */
 export function DatasetView({ dataset }: { dataset: Dataset }) {
   const mode = useExploreMode()
+  const [tab, setTab] = useState<'map' | 'evaluate'>('map')
+  const tabs = (
+    <nav className="view-tabs" aria-label="Dataset views">
+      {(['map', 'evaluate'] as const).map((t) => (
+        <button
+          key={t}
+          type="button"
+          className={`btn btn--small${tab === t ? ' is-active' : ''}`}
+          aria-pressed={tab === t}
+          onClick={() => setTab(t)}
+          data-testid={`view-tab-${t}`}
+        >
+          {t === 'map' ? 'Map & rows' : 'Evaluate models'}
+        </button>
+      ))}
+    </nav>
+  )
+  if (tab === 'evaluate')
+    return (
+      <div className="dataset-view dataset-view--evaluate" data-testid="dataset-view">
+        {tabs}
+        <EvaluateView dataset={dataset} />
+      </div>
+    )
   return (
     <div className={`dataset-view${mode.exploring ? ' dataset-view--explore' : ''}`} data-testid="dataset-view">
       <div className="dataset-view__main">
+        {tabs}
         <MapSection dataset={dataset} />
         {!mode.exploring && <RowsView dataset={dataset} />}
       </div>
