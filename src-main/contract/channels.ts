@@ -232,6 +232,7 @@ export const channels = {
   'finetune.compare': {
     input: z.object({ datasetId: Id, baseRunId: Id, newRunId: Id, top: z.number().int().min(1).max(1000).default(50) }),
     output: FinetuneCompareSchema,
+  },
   /** Two retrieval results of the same data compared query by query (wins and losses). */
   'eval.compare': {
     input: z.object({ a: Id, b: Id }),

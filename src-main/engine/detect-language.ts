@@ -47,11 +47,6 @@ export function detectLanguage(texts: readonly string[]): string | null {
   return top[0] === 'other' ? 'multilingual' : top[0]
 }
 
-/** The language of one text (its script), or null for a text with no letters. */
-export function rowLanguage(text: string): string | null {
-  return detectLanguage([text])
-}
-
 export interface LanguageProfile {
   /** Share of non-empty rows per language, largest first (rounded to 0.1 %). */
   shares: { language: string; share: number }[]
