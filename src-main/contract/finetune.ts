@@ -29,9 +29,11 @@ export type FinetuneSource = z.infer<typeof FinetuneSourceSchema>
 
 /** Every knob of a run, with the defaults the Fine-tune view shows. */
 export const FinetuneHyperSchema = z.object({
-  epochs: z.number().int().min(1).max(1000).default(10),
+  /** Default per method (METHOD_DEFAULTS): 10 for the adapter, 1 for the full fine-tune. */
+  epochs: z.number().int().min(1).max(1000).optional(),
   batchSize: z.number().int().min(2).max(65536).default(32),
-  learningRate: z.number().positive().max(1).default(1e-3),
+  /** Default per method (METHOD_DEFAULTS): 1e-3 for the adapter (Adam on W), 2e-5 for the full fine-tune (AdamW on the transformer). */
+  learningRate: z.number().positive().max(1).optional(),
   /** Softmax scale of MultipleNegativesRankingLoss (1 / temperature). */
   scale: z.number().positive().max(1000).default(20),
   /** Adapter only: λ pulling the map toward identity (without it, corpus-wide negatives overfit small sets). */
@@ -61,6 +63,16 @@ export const FinetuneHyperSchema = z.object({
 export type FinetuneHyper = z.output<typeof FinetuneHyperSchema>
 
 export const FinetuneMethodSchema = z.enum(['adapter', 'full'])
+
+/** The two knobs whose sensible values differ by orders of magnitude between the methods. */
+export const METHOD_DEFAULTS = {
+  adapter: { epochs: 10, learningRate: 1e-3 },
+  full: { epochs: 1, learningRate: 2e-5 },
+} as const
+
+export function resolvedHyper(method: z.infer<typeof FinetuneMethodSchema>, h: FinetuneHyper): FinetuneHyper & { epochs: number; learningRate: number } {
+  return { ...h, epochs: h.epochs ?? METHOD_DEFAULTS[method].epochs, learningRate: h.learningRate ?? METHOD_DEFAULTS[method].learningRate }
+}
 /** Where training runs: the adapter embeds with onnxruntime (mps → CoreML), the full method trains with torch. */
 export const FinetuneDeviceSchema = z.enum(['auto', 'cpu', 'cuda', 'mps'])
 
@@ -73,6 +85,11 @@ export const FinetuneStartSchema = z.object({
   device: FinetuneDeviceSchema.default('auto'),
   /** Name of the new model (default: base-ft-<run id>). */
   name: z.string().min(1).max(200).optional(),
+  /**
+   * Full method: an existing Python (executable or venv folder) with torch + sentence-transformers, used as is. From
+   * the CLI only (a path); otherwise EMBEDMAP_FINETUNE_PYTHON, else the environment EmbedMap manages.
+   */
+  python: z.string().min(1).max(4096).optional(),
 })
 
 export const RetrievalMetricsSchema = z.object({

@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { z } from 'zod'
 import type { Caller, FinetuneCompare, FinetunePreview, FinetuneRun, FinetuneSource, FinetuneStartSchema } from '../contract'
 import { findCatalogModel } from '../embed'
+import { validateBaseModel } from '../finetune/full/validate'
 import { EmbedMapError } from '../errors'
 import { mineHardNegatives } from '../finetune/hard-negatives'
 import { lossTerms } from '../finetune/mnrl'
@@ -52,6 +53,7 @@ export class FinetuneService {
       hyper: input.hyper,
       device: input.device,
       name: input.name,
+      python: input.python === undefined ? undefined : path.resolve(input.python),
       modelsDir: path.join(workspace, 'models'),
       workDir: path.join(workspace, 'finetune'),
     }
@@ -109,13 +111,12 @@ export class FinetuneService {
 
   /** Files through the door's rules, the base model resolved, the method available, Matryoshka dims possible, the data usable. */
   private async check(input: StartInput, caller: Caller): Promise<{ source: FinetuneSource; base: ModelChoice; training: TrainingSet }> {
-    if (input.method === 'full') {
+    if (input.python !== undefined && caller.door !== 'cli')
       throw new EmbedMapError(
         'BAD_INPUT',
-        'The full fine-tune is not available in this build yet.',
-        'Use --method adapter (a linear adapter on the base model: no Python, seconds on a CPU).',
+        'A Python interpreter can only be named from the command line.',
+        'Set EMBEDMAP_FINETUNE_PYTHON, or let EmbedMap manage one.',
       )
-    }
     const source: FinetuneSource =
       input.source.kind === 'beir'
         ? {
@@ -126,6 +127,8 @@ export class FinetuneService {
           }
         : input.source
     const base = this.models.choose(input.model, caller)
+    // The full method trains PyTorch weights: a base without them is refused before anything is written.
+    if (input.method === 'full') validateBaseModel(base.location, findCatalogModel(base.modelId)?.sourceRepo)
     const dims = this.models.local.get(base.modelId)?.dims || findCatalogModel(base.modelId)?.dims
     const matryoshka = input.hyper.matryoshka
     if (dims && matryoshka?.length) lossTerms(dims, { dims: matryoshka, weights: matryoshka.map(() => 1) })

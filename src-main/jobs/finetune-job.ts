@@ -1,17 +1,27 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { FinetuneDeviceSchema, FinetuneHyperSchema, FinetuneMethodSchema, FinetuneSourceSchema, type FinetuneRun, type JobResult } from '../contract'
+import {
+  FinetuneDeviceSchema,
+  FinetuneHyperSchema,
+  FinetuneMethodSchema,
+  FinetuneSourceSchema,
+  resolvedHyper,
+  type FinetuneRun,
+  type JobResult,
+} from '../contract'
 import { Embedder, type EmbedderLoadOptions } from '../embed'
 import { EmbedMapError } from '../errors'
 import { trainAdapter, type AdapterResult } from '../finetune/adapter'
 import { mineHardNegatives } from '../finetune/hard-negatives'
+import { evaluateRetrieval } from '../finetune/heldout-eval'
 import { lossTerms } from '../finetune/mnrl'
 import { FinetuneRunsRepo } from '../store/finetune-runs-repo'
 import { JobsRepo } from '../store/jobs-repo'
 import { ModelsRepo } from '../store/models-repo'
 import { defineJob } from './define-job'
 import { ADAPTER_WEIGHTS_FILE, writeAdapterFolder } from './finetune/adapter-model'
+import { fullPairs, heldoutAfter, placeModel, pythonEnv, trainWithWorker } from './finetune/full-method'
 import { buildTrainingSet, marginsFor, type TrainingSet } from './finetune/training-data'
 import { baseVectors, type BaseVectors } from './finetune/vectors'
 import type { JobContext } from './types'
@@ -24,6 +34,8 @@ export const FinetuneJobParamsSchema = z.object({
   hyper: FinetuneHyperSchema,
   device: FinetuneDeviceSchema,
   name: z.string().optional(),
+  /** Full method: the user's Python (absolute, from the CLI); else EMBEDMAP_FINETUNE_PYTHON or the managed env. */
+  python: z.string().optional(),
   /** Where the new model's folder goes (one folder per model id). */
   modelsDir: z.string().min(1),
   /** Where stage files of unfinished runs live (removed when the run ends). */
@@ -103,13 +115,93 @@ export const finetuneJob = defineJob({
   },
 })
 
-/** The full fine-tune (Python worker) plugs in here once it is part of this build. */
-async function trainFull(_ctx: Ctx, _runId: number): Promise<JobResult<'finetune'>> {
-  throw new EmbedMapError(
-    'BAD_INPUT',
-    'The full fine-tune is not available in this build yet.',
-    'Use --method adapter (a linear adapter on the base model: no Python, seconds on a CPU).',
-  )
+/**
+ * The full fine-tune: base vectors (stored or embedded, kept on disk), hard negatives mined from them, the Python
+ * worker (resumes from its last checkpoint in the run's folder after a crash), its ONNX export checked against the
+ * trained PyTorch model, held-out metrics of both models, then the model registered with its lineage.
+ */
+async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>> {
+  const p = ctx.params
+  const h = resolvedHyper('full', p.hyper)
+  const runs = new FinetuneRunsRepo(ctx.db)
+  const t0 = performance.now()
+  const previousMs = runs.get(runId)?.durationMs ?? 0
+  let cp = ctx.job.checkpoint as Checkpoint
+  if (cp.stage === 'registered' && cp.modelId && cp.modelDir) return finished(ctx, runId, cp.modelId, cp.modelDir)
+
+  const ts = await buildTrainingSet(ctx.db, p.source, { evalSplit: h.evalSplit, seed: h.seed })
+  ctx.report(UNITS.data, TOTAL)
+  const load: EmbedderLoadOptions = { device: onnxDevice(p.device), maxLength: h.maxLength }
+  const base = await Embedder.load(p.base.location, load)
+  let info: Embedder['info']
+  let vectors: BaseVectors | null
+  const dir = runWorkDir(p, runId)
+  try {
+    info = base.info
+    runs.setData(runId, {
+      baseVersion: info.version,
+      dataSource: { description: ts.description, source: p.source },
+      dataFingerprint: ts.fingerprint,
+      split: { report: ts.report, corpus: ts.corpus.length, heldoutQueries: ts.heldout.queries.length, seed: h.seed },
+      device: p.device,
+    })
+    fs.mkdirSync(dir, { recursive: true })
+    vectors = cp.stage ? readVectors(dir, ts, info.dims) : null
+    if (!vectors) {
+      vectors = await baseVectors(base, ts, {
+        db: ctx.db,
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.report(UNITS.data + Math.round((UNITS.embed * done) / Math.max(1, total)) / 2, TOTAL),
+      })
+      writeVectors(dir, vectors)
+      runs.setVectorCounts(runId, { embedded: vectors.embedded, reused: vectors.reused })
+    }
+  } finally {
+    await base.close()
+  }
+  const models = new ModelsRepo(ctx.db)
+  const modelId = cp.modelId ?? freeModelId(models, p.name ?? `${p.base.modelId}-ft${runId}`)
+  const modelDir = path.join(p.modelsDir, modelId)
+  cp = { ...cp, runId, stage: 'vectors', modelId, modelDir }
+  checkpoint(ctx, UNITS.data + UNITS.embed / 2, cp)
+  ctx.throwIfCancelled()
+
+  const env = await pythonEnv(ctx)
+  const trainStart = UNITS.data + UNITS.embed / 2
+  const trainUnits = UNITS.embed / 2 + UNITS.train
+  const result = await trainWithWorker(ctx, env, {
+    runs,
+    runId,
+    runDir: path.join(dir, 'worker'),
+    modelId,
+    ts,
+    pairs: fullPairs(ctx, ts, vectors, h),
+    base: { location: p.base.location, id: p.base.modelId, version: info.version, prefixes: info.prefixes },
+    h,
+    progress: (f) => ctx.report(trainStart + Math.round(trainUnits * f), TOTAL),
+  })
+  runs.setData(runId, {
+    baseVersion: info.version,
+    dataSource: { description: ts.description, source: p.source },
+    dataFingerprint: ts.fingerprint,
+    split: { report: ts.report, corpus: ts.corpus.length, heldoutQueries: ts.heldout.queries.length, seed: h.seed },
+    device: result.device,
+  })
+  ctx.throwIfCancelled()
+
+  // Before/after on the held-out queries, both measured by EmbedMap's embedder (the base from the vectors above).
+  const before = ts.heldout.queries.length ? evaluateRetrieval(info.dims, vectors.corpus, { queries: vectors.heldout, relevant: ts.heldout.relevant }) : null
+  const after = await heldoutAfter(ctx, result.onnxDir, ts, { ...load, maxLength: undefined })
+  ctx.throwIfCancelled()
+  placeModel(result.onnxDir, modelDir, before, after)
+  ctx.db.transaction(() => {
+    models.upsert({ id: modelId, name: p.name ?? modelId, path: modelDir, version: 'unhashed', dims: info.dims, languages: [], source: 'finetuned' })
+    runs.setMetrics(runId, before, after)
+    runs.succeed(runId, { modelId, dir: modelDir, durationMs: previousMs + (performance.now() - t0) })
+    checkpoint(ctx, TOTAL, { ...cp, stage: 'registered' })
+  })()
+  fs.rmSync(dir, { recursive: true, force: true })
+  return finished(ctx, runId, modelId, modelDir)
 }
 
 function checkpoint(ctx: Ctx, done: number, cp: Checkpoint): void {
@@ -127,7 +219,7 @@ function onnxDevice(d: FinetuneJobParams['device']): EmbedderLoadOptions['device
 
 async function trainAdapterRun(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>> {
   const p = ctx.params
-  const h = p.hyper
+  const h = resolvedHyper('adapter', p.hyper)
   const runs = new FinetuneRunsRepo(ctx.db)
   const t0 = performance.now()
   const previousMs = runs.get(runId)?.durationMs ?? 0
@@ -228,7 +320,7 @@ function finished(ctx: Ctx, runId: number, modelId: string, modelDir: string): J
 }
 
 function fitAdapter(ctx: Ctx, runId: number, ts: TrainingSet, v: BaseVectors, matryoshka: { dims: number[]; weights: number[] } | undefined): AdapterResult {
-  const h = ctx.params.hyper
+  const h = resolvedHyper('adapter', ctx.params.hyper)
   const runs = new FinetuneRunsRepo(ctx.db)
   const steps: FinetuneRun['steps'] = []
   const evaluations: FinetuneRun['evaluations'] = []

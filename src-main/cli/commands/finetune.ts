@@ -35,6 +35,8 @@ interface FinetuneFlags {
   patience?: string
   device: string
   name?: string
+  warmup?: string
+  python?: string
 }
 
 type StartInput = ChannelInput<'finetune.start'>
@@ -75,6 +77,7 @@ function startInput(f: FinetuneFlags): StartInput {
       evalSplit: num('eval-split', f.evalSplit, false),
       seed: num('seed', f.seed),
       patience: num('patience', f.patience),
+      warmupRatio: num('warmup', f.warmup, false),
       hardNegatives: num('hard-negatives', f.hardNegatives),
       loss: f.loss,
       matryoshka,
@@ -87,6 +90,7 @@ function startInput(f: FinetuneFlags): StartInput {
     hyper: hyper as StartInput['hyper'],
     device: f.device as StartInput['device'],
     name: f.name,
+    python: f.python,
   }
 }
 
@@ -152,9 +156,14 @@ export function registerFinetune(program: Command): void {
     .option('--loss <mnrl|cached-mnrl>', 'MultipleNegativesRankingLoss, or its cached variant for large batches', 'mnrl')
     .option('--hard-negatives <n>', 'mined hard negatives per anchor (0: in-batch only; default 3)')
     .option('--matryoshka <dims>', 'Matryoshka dimensions, comma-separated (e.g. 384,256,128,64)')
-    .option('--epochs <n>', 'passes over the training pairs (default 10, early stopping on the held-out split)')
+    .option('--epochs <n>', 'passes over the training pairs (default: adapter 10 with early stopping on the held-out split, full 1)')
     .option('--batch-size <n>', 'pairs per batch (default 32)')
-    .option('--lr <x>', 'learning rate (default 1e-3)')
+    .option('--lr <x>', 'learning rate (default: adapter 1e-3, full 2e-5)')
+    .option('--warmup <x>', 'full: share of steps with a rising learning rate (default 0.1)')
+    .option(
+      '--python <path>',
+      'full: an existing Python or venv with torch + sentence-transformers (default: $EMBEDMAP_FINETUNE_PYTHON, else the environment EmbedMap manages)',
+    )
     .option('--max-length <n>', 'tokens per text (default: the model’s)')
     .option('--eval-split <x>', 'share kept aside for the before/after evaluation (default 0.1)')
     .option('--seed <n>', 'random seed (default 42)')
