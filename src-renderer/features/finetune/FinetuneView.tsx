@@ -10,7 +10,7 @@ import { useJobs } from '../jobs/useJobs'
 import { useModels } from '../embed/useModels'
 import { BeforeAfterTable } from './BeforeAfterTable'
 import { CompareMaps } from './CompareMaps'
-import { HYPER_FIELDS, initialForm, toStartInput, type FinetuneFormState, type SourceKind } from './finetune-form'
+import { HYPER_FIELDS, initialForm, toStartInput, withMethod, type FinetuneFormState, type MethodKind, type SourceKind } from './finetune-form'
 import { LossChart } from './LossChart'
 import { PreviewPanel } from './PreviewPanel'
 import './finetune.css'
@@ -115,7 +115,18 @@ export function FinetuneView({ dataset, onClose }: { dataset: Dataset; onClose()
                 </option>
               ))}
             </select>
-            <span className="field__note">Trained as an adapter: a linear map after the model, seconds on a CPU, no Python.</span>
+          </label>
+          <label className="field">
+            <span className="field__label">Method</span>
+            <select value={form.method} onChange={(e) => setForm((f) => withMethod(f, e.target.value as MethodKind))} data-testid="finetune-method">
+              <option value="adapter">Adapter — a linear map after the model</option>
+              <option value="full">Full fine-tune — every weight (Python worker)</option>
+            </select>
+            <span className="field__note">
+              {form.method === 'adapter'
+                ? 'A linear map after the model, trained on its vectors: seconds on a CPU, no Python.'
+                : 'sentence-transformers trains all weights in a Python environment EmbedMap manages (GPU when there is one); the base model needs its PyTorch weights. Minutes to hours.'}
+            </span>
           </label>
           <fieldset className="ft-source">
             <legend className="field__label">What belongs together</legend>

@@ -3,8 +3,11 @@ import type { ChannelInput, Column } from '../../../src-main/contract'
 export type SourceKind = 'columns' | 'label' | 'clusters'
 
 /** What the Fine-tune form holds; numbers as typed (strings), turned into the channel input by `toStartInput`. */
+export type MethodKind = 'adapter' | 'full'
+
 export interface FinetuneFormState {
   model: string
+  method: MethodKind
   source: SourceKind
   anchor: string
   positive: string
@@ -35,6 +38,7 @@ export function initialForm(columns: Column[]): FinetuneFormState {
   const names = columns.map((c) => c.name)
   return {
     model: '',
+    method: 'adapter',
     source: 'columns',
     anchor: names[0] ?? '',
     positive: names[1] ?? names[0] ?? '',
@@ -58,5 +62,15 @@ export function toStartInput(datasetId: number, f: FinetuneFormState): ChannelIn
     if (!raw) continue
     hyper[key] = key === 'matryoshka' ? raw.split(',').map((d) => Number(d.trim())) : Number(raw)
   }
-  return { source, method: 'adapter', hyper, ...(f.model ? { model: f.model } : {}), ...(f.name.trim() ? { name: f.name.trim() } : {}) }
+  return { source, method: f.method, hyper, ...(f.model ? { model: f.model } : {}), ...(f.name.trim() ? { name: f.name.trim() } : {}) }
+}
+
+/** Epochs and learning rate differ by orders of magnitude between the methods: switching moves the defaults along. */
+export function withMethod(f: FinetuneFormState, method: MethodKind): FinetuneFormState {
+  const defaults = { adapter: { epochs: '10', learningRate: '0.001' }, full: { epochs: '1', learningRate: '0.00002' } }
+  const from = defaults[f.method]
+  const to = defaults[method]
+  const hyper = { ...f.hyper }
+  for (const k of ['epochs', 'learningRate'] as const) if (hyper[k].trim() === from[k]) hyper[k] = to[k]
+  return { ...f, method, hyper }
 }
