@@ -10,6 +10,7 @@ import type { FinetuneRun } from '../../contract'
 import { Embedder, type EmbedderLoadOptions } from '../../embed'
 import { runFullFinetune, type FullFinetuneResult, type FullTrainPair } from '../../finetune/full'
 import { mineHardNegatives } from '../../finetune/hard-negatives'
+import { MIN_PAIRS } from '../../finetune/pairs'
 import { evaluateRetrieval, type RetrievalMetrics } from '../../finetune/heldout-eval'
 import { setLineageMetrics } from '../../finetune/lineage'
 import { ensureManagedEnv, useExistingEnv, type PythonEnv } from '../../pyenv'
@@ -22,12 +23,20 @@ import type { BaseVectors } from './vectors'
 type Ctx = JobContext<FinetuneJobParams>
 type Hyper = FinetuneJobParams['hyper'] & { epochs: number; learningRate: number }
 
-/** Training pairs for the worker: each anchor with its positive and its mined (or given) negatives. */
+/**
+ * Training pairs for the worker: each anchor with its positive and its mined (or given) negatives. A trainer batch
+ * is a table, so every pair carries the same number of negatives: as sentence-transformers' n-tuple output does,
+ * anchors for which fewer survived mining are left out — unless that would leave too few pairs, then none carry any.
+ */
 export function fullPairs(ctx: Ctx, ts: TrainingSet, v: BaseVectors, h: Hyper): FullTrainPair[] {
-  const negatives = negativeRows(ctx, ts, v, h)
-  return ts.anchors.map((anchor, i) => {
-    const rows = negatives[i].filter((r) => r >= 0)
-    return { anchor, positive: ts.corpus[ts.positives[i]], ...(rows.length ? { negatives: rows.map((r) => ts.corpus[r]) } : {}) }
+  const negatives = negativeRows(ctx, ts, v, h).map((rows) => rows.filter((r) => r >= 0))
+  const want = Math.max(0, ...negatives.map((n) => n.length))
+  const complete = negatives.filter((n) => n.length === want).length
+  const carry = want > 0 && complete >= MIN_PAIRS
+  return ts.anchors.flatMap((anchor, i) => {
+    const pair = { anchor, positive: ts.corpus[ts.positives[i]] }
+    if (!carry) return [pair]
+    return negatives[i].length === want ? [{ ...pair, negatives: negatives[i].map((r) => ts.corpus[r]) }] : []
   })
 }
 
