@@ -419,12 +419,39 @@ def on_sigterm(signum, frame):
         raise Cancelled()
 
 
+def die_with_parent():
+    """A worker whose app was killed (kill -9, crash) must not train on beside the resumed run's new worker: on Linux
+    the kernel sends SIGTERM when the parent dies (handled as a cancel); elsewhere a thread notices the re-parenting."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM) == 0:
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os.kill(os.getpid(), signal.SIGTERM)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("command", choices=["train", "export"])
     ap.add_argument("config", help="JSON config file (keys: see DEFAULTS in this file)")
+    ap.add_argument("--standalone", action="store_true", help="run on after the launching shell exits (no parent watch)")
     a = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, on_sigterm)
+    if not a.standalone:
+        die_with_parent()
     try:
         cfg = load_config(a.config)
         if a.command == "train":
