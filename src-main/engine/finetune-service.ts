@@ -15,7 +15,7 @@ import { FinetuneRunsRepo } from '../store/finetune-runs-repo'
 import { JobsRepo } from '../store/jobs-repo'
 import { compareMaps } from './finetune-compare'
 import type { FileAccess } from './file-access'
-import type { ModelChoice, ModelsService } from './models-service'
+import { remoteNotHere, type ModelChoice, type ModelsService } from './models-service'
 
 type StartInput = z.output<typeof FinetuneStartSchema>
 type MiningStats = ReturnType<typeof mineHardNegatives>['stats']
@@ -127,6 +127,7 @@ export class FinetuneService {
           }
         : input.source
     const base = this.models.choose(input.model, caller)
+    if (base.remote) throw remoteNotHere(base.modelId, 'fine-tuning')
     // The full method trains PyTorch weights: a base without them is refused before anything is written.
     if (input.method === 'full') validateBaseModel(base.location, findCatalogModel(base.modelId)?.sourceRepo)
     const dims = this.models.local.get(base.modelId)?.dims || findCatalogModel(base.modelId)?.dims
