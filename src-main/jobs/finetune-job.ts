@@ -57,8 +57,8 @@ const UNITS = { data: 20, embed: 580, train: 350, export: 50 } as const
 const TOTAL = UNITS.data + UNITS.embed + UNITS.train + UNITS.export
 
 /**
- * A fine-tuning run: training pairs from the user's source, the base model's vectors, training (the adapter here; the
- * full fine-tune plugs in through `trainFull`), an ONNX model checked against what was trained, registered as a local
+ * A fine-tuning run: training pairs from the user's source, the base model's vectors, training (the adapter, or the
+ * full fine-tune in the Python worker: `trainFull`), an ONNX model checked against what was trained, registered as a local
  * model with its lineage. Every stage's output is kept on disk until the run ends, so a killed run resumes from the
  * last finished stage; a cancelled or failed run leaves its record and no model.
  */

@@ -52,6 +52,16 @@ function slice(name: string, nQueries: number, nOthers: number): Slice {
   return files
 }
 
+/** The real MiniLM folder without its safetensors: what a catalog download (ONNX only) gives. */
+function onnxOnlyBase(): string {
+  const out = path.join(dir, 'onnx-only-minilm')
+  if (!fs.existsSync(out)) {
+    fs.cpSync(model(), out, { recursive: true })
+    fs.rmSync(path.join(out, 'model.safetensors'))
+  }
+  return out
+}
+
 const beirArgs = (s: Slice) => ['--queries', s.queries, '--corpus', s.corpus, '--qrels', s.qrels]
 const count = (db: string, sql: string) => {
   const d = new Database(db, { readonly: true })
@@ -246,7 +256,7 @@ describe('bad input is refused clearly, with nothing written', () => {
     datasetId = runCli(['--db', db, '--json', 'import', csv]).json().dataset.id
   })
 
-  const cases: { name: string; args: () => string[]; says: RegExp }[] = [
+  const cases: { name: string; args: () => string[]; says: RegExp; model?: () => string }[] = [
     {
       name: 'fewer than 10 pairs',
       args: () => {
@@ -266,11 +276,16 @@ describe('bad input is refused clearly, with nothing written', () => {
       args: () => [...beirArgs(small), '--matryoshka', '512,256'],
       says: /Matryoshka dim 512 is larger than the model's 384/,
     },
-    { name: 'the full method (not in this build yet)', args: () => [...beirArgs(small), '--method', 'full'], says: /not available in this build yet/ },
+    {
+      name: 'a full fine-tune of a base model without PyTorch weights',
+      args: () => [...beirArgs(small), '--method', 'full'],
+      model: onnxOnlyBase,
+      says: /has no PyTorch weights/,
+    },
   ]
   for (const c of cases) {
     it(c.name, () => {
-      const r = runCli(['--db', db, 'finetune', ...c.args(), '--model', model()])
+      const r = runCli(['--db', db, 'finetune', ...c.args(), '--model', (c.model ?? model)()])
       expect(r.status).toBe(2)
       expect(r.stderr).toMatch(c.says)
       expect(count(db, `SELECT count(*) AS n FROM finetune_runs`)).toBe(0)
