@@ -191,7 +191,8 @@ async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>
 
   // Before/after on the held-out queries, both measured by EmbedMap's embedder (the base from the vectors above).
   const before = ts.heldout.queries.length ? evaluateRetrieval(info.dims, vectors.corpus, { queries: vectors.heldout, relevant: ts.heldout.relevant }) : null
-  const after = await heldoutAfter(ctx, result.onnxDir, ts, { ...load, maxLength: undefined })
+  // The same max length as the base vectors above, so before and after differ only by the weights.
+  const after = await heldoutAfter(ctx, result.onnxDir, ts, load)
   ctx.throwIfCancelled()
   placeModel(result.onnxDir, modelDir, before, after)
   ctx.db.transaction(() => {
