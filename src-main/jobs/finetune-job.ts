@@ -80,7 +80,7 @@ export const finetuneJob = defineJob({
         baseModelId: p.base.modelId,
         datasetId: 'datasetId' in p.source ? p.source.datasetId : null,
         dataSource: { description: describeSource(p.source), source: p.source },
-        hyperparams: p.hyper,
+        hyperparams: resolvedHyper(p.method, p.hyper),
         device: p.device,
       })
       checkpoint(ctx, 0, { runId })

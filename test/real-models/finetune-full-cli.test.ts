@@ -95,7 +95,7 @@ describe('embedmap finetune --method full (real MiniLM, SciFact slice, CPU)', ()
       modelDir: string
       before: Metrics
       after: Metrics
-      run: { steps: { loss: number | null }[]; device: string }
+      run: { steps: { loss: number | null }[]; device: string; hyperparams: Record<string, unknown> }
     }>()
     const seconds = (performance.now() - t) / 1000
     console.log(
@@ -103,6 +103,8 @@ describe('embedmap finetune --method full (real MiniLM, SciFact slice, CPU)', ()
     )
     expect(out.modelId).toBe('minilm-scifact-full')
     expect(out.run.steps.length).toBeGreaterThan(0)
+    // The run record holds every hyper-parameter, the method's defaults included (the learning rate was not given).
+    expect(out.run.hyperparams).toMatchObject({ epochs: 1, learningRate: 2e-5, batchSize: 16, maxLength: 96, hardNegatives: 1 })
     expect(out.run.steps.every((st) => st.loss !== null && Number.isFinite(st.loss))).toBe(true)
     // The registered folder: ONNX fp32 + int8, lineage with the parity figures and the measured metrics.
     expect(fs.existsSync(path.join(out.modelDir, 'model.onnx'))).toBe(true)
