@@ -134,28 +134,12 @@ async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>
   const load: EmbedderLoadOptions = { device: onnxDevice(p.device), maxLength: h.maxLength }
   const base = await Embedder.load(p.base.location, load)
   let info: Embedder['info']
-  let vectors: BaseVectors | null
+  let vectors: BaseVectors
   const dir = runWorkDir(p, runId)
   try {
     info = base.info
-    runs.setData(runId, {
-      baseVersion: info.version,
-      dataSource: { description: ts.description, source: p.source },
-      dataFingerprint: ts.fingerprint,
-      split: { report: ts.report, corpus: ts.corpus.length, heldoutQueries: ts.heldout.queries.length, seed: h.seed },
-      device: p.device,
-    })
-    fs.mkdirSync(dir, { recursive: true })
-    vectors = cp.stage ? readVectors(dir, ts, info.dims) : null
-    if (!vectors) {
-      vectors = await baseVectors(base, ts, {
-        db: ctx.db,
-        signal: ctx.signal,
-        onProgress: (done, total) => ctx.report(UNITS.data + Math.round((UNITS.embed * done) / Math.max(1, total)) / 2, TOTAL),
-      })
-      writeVectors(dir, vectors)
-      runs.setVectorCounts(runId, { embedded: vectors.embedded, reused: vectors.reused })
-    }
+    recordData(ctx, runId, ts, info.version, p.device)
+    vectors = await stageVectors(ctx, runId, ts, base, Boolean(cp.stage), UNITS.embed / 2)
   } finally {
     await base.close()
   }
@@ -180,13 +164,7 @@ async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>
     h,
     progress: (f) => ctx.report(trainStart + Math.round(trainUnits * f), TOTAL),
   })
-  runs.setData(runId, {
-    baseVersion: info.version,
-    dataSource: { description: ts.description, source: p.source },
-    dataFingerprint: ts.fingerprint,
-    split: { report: ts.report, corpus: ts.corpus.length, heldoutQueries: ts.heldout.queries.length, seed: h.seed },
-    device: result.device,
-  })
+  recordData(ctx, runId, ts, info.version, result.device)
   ctx.throwIfCancelled()
 
   // Before/after on the held-out queries, both measured by EmbedMap's embedder (the base from the vectors above).
@@ -203,6 +181,40 @@ async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>
   })()
   fs.rmSync(dir, { recursive: true, force: true })
   return finished(ctx, runId, modelId, modelDir)
+}
+
+/** What the run trained on, in its record: the data, its fingerprint and split, the base version, the device. */
+function recordData(ctx: Ctx, runId: number, ts: TrainingSet, baseVersion: string, device: string): void {
+  new FinetuneRunsRepo(ctx.db).setData(runId, {
+    baseVersion,
+    dataSource: { description: ts.description, source: ctx.params.source },
+    dataFingerprint: ts.fingerprint,
+    split: { report: ts.report, corpus: ts.corpus.length, heldoutQueries: ts.heldout.queries.length, seed: ctx.params.hyper.seed },
+    device,
+  })
+}
+
+/**
+ * The base model's vectors of the training set: from the run's stage files when an earlier attempt wrote them, else
+ * embedded (or read from the store) and written there. `units` is the share of the progress bar embedding spans.
+ */
+async function stageVectors(ctx: Ctx, runId: number, ts: TrainingSet, base: Embedder, resumed: boolean, units: number): Promise<BaseVectors> {
+  const runs = new FinetuneRunsRepo(ctx.db)
+  const dir = runWorkDir(ctx.params, runId)
+  fs.mkdirSync(dir, { recursive: true })
+  const stored = resumed ? readVectors(dir, ts, base.info.dims) : null
+  if (stored) {
+    runs.setVectorCounts(runId, { embedded: 0, reused: ts.corpus.length + new Set([...ts.anchors, ...ts.heldout.queries]).size })
+    return stored
+  }
+  const vectors = await baseVectors(base, ts, {
+    db: ctx.db,
+    signal: ctx.signal,
+    onProgress: (done, total) => ctx.report(UNITS.data + Math.round((units * done) / Math.max(1, total)), TOTAL),
+  })
+  writeVectors(dir, vectors)
+  runs.setVectorCounts(runId, { embedded: vectors.embedded, reused: vectors.reused })
+  return vectors
 }
 
 function checkpoint(ctx: Ctx, done: number, cp: Checkpoint): void {
@@ -235,27 +247,12 @@ async function trainAdapterRun(ctx: Ctx, runId: number): Promise<JobResult<'fine
     const info = base.info
     const matryoshka = h.matryoshka?.length ? { dims: h.matryoshka, weights: h.matryoshka.map(() => 1) } : undefined
     lossTerms(info.dims, matryoshka) // a Matryoshka dim above the model's is BAD_INPUT before any work
-    runs.setData(runId, {
-      baseVersion: info.version,
-      dataSource: { description: ts.description, source: p.source },
-      dataFingerprint: ts.fingerprint,
-      split: { report: ts.report, corpus: ts.corpus.length, heldoutQueries: ts.heldout.queries.length, seed: h.seed },
-      device: info.provider.used,
-    })
+    recordData(ctx, runId, ts, info.version, info.provider.used)
     const dir = runWorkDir(p, runId)
-    fs.mkdirSync(dir, { recursive: true })
 
     // 1. Base vectors (kept on disk: a resumed run does not embed again).
-    let vectors = cp.stage ? readVectors(dir, ts, info.dims) : null
-    if (vectors) runs.setVectorCounts(runId, { embedded: 0, reused: ts.corpus.length + new Set([...ts.anchors, ...ts.heldout.queries]).size })
-    else {
-      vectors = await baseVectors(base, ts, {
-        db: ctx.db,
-        signal: ctx.signal,
-        onProgress: (done, total) => ctx.report(UNITS.data + Math.round((UNITS.embed * done) / Math.max(1, total)), TOTAL),
-      })
-      writeVectors(dir, vectors)
-      runs.setVectorCounts(runId, { embedded: vectors.embedded, reused: vectors.reused })
+    const vectors = await stageVectors(ctx, runId, ts, base, Boolean(cp.stage), UNITS.embed)
+    if (cp.stage === undefined) {
       cp = { ...cp, runId, stage: 'vectors' }
       checkpoint(ctx, UNITS.data + UNITS.embed, cp)
     }

@@ -14,6 +14,7 @@ import { Embedder } from '../../src-main/embed/embedder'
 import { applyAdapter } from '../../src-main/finetune/adapter'
 import { runCli, startCli } from '../helpers/cli'
 import { realModel } from '../helpers/real-models'
+import { scifactSlice, type BeirSlice } from '../helpers/scifact-slice'
 import { sharedData, tmpDir } from '../helpers/tmp'
 
 const dir = tmpDir()
@@ -21,36 +22,10 @@ const scifact = path.join(sharedData, 'en_scifact_retrieval')
 const read = (f: string) => parse(fs.readFileSync(path.join(scifact, f)), { columns: true }) as Record<string, string>[]
 const model = () => realModel('all-MiniLM-L6-v2')
 
-interface Slice {
-  queries: string
-  corpus: string
-  qrels: string
-}
+type Slice = BeirSlice
 
 /** The first `nQueries` judged queries, their documents and `nOthers` unrelated documents (distractors). */
-function slice(name: string, nQueries: number, nOthers: number): Slice {
-  const qrels = read('qrels.csv')
-  const ids = new Set([...new Set(qrels.map((r) => r.query_id))].slice(0, nQueries))
-  const judged = qrels.filter((r) => ids.has(r.query_id))
-  const relevant = new Set(judged.map((r) => r.doc_id))
-  const docs = read('corpus.csv')
-  const out = path.join(dir, name)
-  fs.mkdirSync(out)
-  const files = { queries: path.join(out, 'queries.csv'), corpus: path.join(out, 'corpus.csv'), qrels: path.join(out, 'qrels.csv') }
-  fs.writeFileSync(
-    files.queries,
-    stringify(
-      read('queries.csv').filter((q) => ids.has(q.query_id)),
-      { header: true },
-    ),
-  )
-  fs.writeFileSync(
-    files.corpus,
-    stringify([...docs.filter((d) => relevant.has(d.doc_id)), ...docs.filter((d) => !relevant.has(d.doc_id)).slice(0, nOthers)], { header: true }),
-  )
-  fs.writeFileSync(files.qrels, stringify(judged, { header: true }))
-  return files
-}
+const slice = (name: string, nQueries: number, nOthers: number): Slice => scifactSlice(path.join(dir, name), nQueries, nOthers)
 
 /** The real MiniLM folder without its safetensors: what a catalog download (ONNX only) gives. */
 function onnxOnlyBase(): string {

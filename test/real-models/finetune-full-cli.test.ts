@@ -5,8 +5,6 @@
  * the model is registered with its lineage, and the held-out nDCG@10 of both models is measured by EmbedMap's own
  * embedder and must not get worse.
  */
-import { parse } from 'csv-parse/sync'
-import { stringify } from 'csv-stringify/sync'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,35 +13,11 @@ import { Embedder } from '../../src-main/embed/embedder'
 import { readLineage } from '../../src-main/finetune/lineage'
 import { runCli, runCliAsync } from '../helpers/cli'
 import { realModel } from '../helpers/real-models'
-import { sharedData, tmpDir } from '../helpers/tmp'
+import { scifactSlice } from '../helpers/scifact-slice'
+import { tmpDir } from '../helpers/tmp'
 
 const dir = tmpDir()
 const venv = process.env.EMBEDMAP_VENV ?? path.join(os.homedir(), '.cache', 'embedmap-venv')
-const scifact = path.join(sharedData, 'en_scifact_retrieval')
-const read = (f: string) => parse(fs.readFileSync(path.join(scifact, f)), { columns: true }) as Record<string, string>[]
-
-/** The first `nQueries` judged queries, their documents and `nOthers` unrelated documents. */
-function slice(nQueries: number, nOthers: number) {
-  const qrels = read('qrels.csv')
-  const ids = new Set([...new Set(qrels.map((r) => r.query_id))].slice(0, nQueries))
-  const judged = qrels.filter((r) => ids.has(r.query_id))
-  const relevant = new Set(judged.map((r) => r.doc_id))
-  const docs = read('corpus.csv')
-  const files = { queries: path.join(dir, 'queries.csv'), corpus: path.join(dir, 'corpus.csv'), qrels: path.join(dir, 'qrels.csv') }
-  fs.writeFileSync(
-    files.queries,
-    stringify(
-      read('queries.csv').filter((q) => ids.has(q.query_id)),
-      { header: true },
-    ),
-  )
-  fs.writeFileSync(
-    files.corpus,
-    stringify([...docs.filter((d) => relevant.has(d.doc_id)), ...docs.filter((d) => !relevant.has(d.doc_id)).slice(0, nOthers)], { header: true }),
-  )
-  fs.writeFileSync(files.qrels, stringify(judged, { header: true }))
-  return files
-}
 
 interface Metrics {
   ndcg10: number
@@ -53,7 +27,7 @@ interface Metrics {
 
 describe('embedmap finetune --method full (real MiniLM, SciFact slice, CPU)', () => {
   it('trains in the Python worker, exports ONNX that passes parity, registers the model, and the held-out nDCG@10 does not get worse', async () => {
-    const s = slice(96, 64)
+    const s = scifactSlice(path.join(dir, 'scifact'), 96, 64)
     const db = path.join(dir, 'w.sqlite')
     const t = performance.now()
     const r = await runCliAsync([
