@@ -37,12 +37,20 @@ let worker: Worker | null | undefined
 let nextId = 1
 const pending = new Map<number, { resolve(s: SourceSniff): void; reject(e: unknown): void; fallback(): void }>()
 
-function sniffWorker(): Worker | null {
-  if (worker !== undefined) return worker
+/** The CLI's bundle (bin/cli-bundle.mjs) has sniff-worker.js beside this code; from source it runs through tsx. */
+function startSniffWorker(): Worker | null {
+  const bundled = fileURLToPath(new URL('./sniff-worker.js', import.meta.url))
+  if (fs.existsSync(bundled)) return new Worker(bundled)
   const bootstrap = fileURLToPath(new URL('../jobs/worker-bootstrap.mjs', import.meta.url))
   const entry = new URL('./sniff-worker.ts', import.meta.url)
-  if (!fs.existsSync(bootstrap) || !fs.existsSync(fileURLToPath(entry))) return (worker = null)
-  const w = new Worker(bootstrap, { workerData: { __entry: entry.href } })
+  if (!fs.existsSync(bootstrap) || !fs.existsSync(fileURLToPath(entry))) return null
+  return new Worker(bootstrap, { workerData: { __entry: entry.href } })
+}
+
+function sniffWorker(): Worker | null {
+  if (worker !== undefined) return worker
+  const w = startSniffWorker()
+  if (!w) return (worker = null)
   w.unref()
   w.on('message', (reply: SniffReply) => {
     const p = pending.get(reply.id)

@@ -8,16 +8,23 @@ const ENTRIES = {
   search: { source: './search-worker.ts', bundled: 'search-worker.js' },
 } as const
 
+function bundledEntry(kind: keyof typeof ENTRIES): string | undefined {
+  for (const dir of ['./', '../']) {
+    const bundled = fileURLToPath(new URL(dir + ENTRIES[kind].bundled, import.meta.url))
+    if (fs.existsSync(bundled)) return bundled
+  }
+  return undefined
+}
+
 /**
- * Starts a worker. Inside Electron the worker is a bundled file beside main (out/main/*.js); from the
- * CLI, the server and the tests it is the TypeScript source, loaded through tsx.
+ * Starts a worker. Bundled, the worker is a file beside this module (Electron: out/main/*.js; the CLI's
+ * bundle, bin/cli-bundle.mjs); run from source (tests, or when the CLI bundle cannot be built) it is the
+ * TypeScript source, loaded through tsx.
  */
 export function spawnWorker(kind: keyof typeof ENTRIES, workerData: unknown): Worker {
   const entry = ENTRIES[kind]
-  for (const dir of ['./', '../']) {
-    const bundled = fileURLToPath(new URL(dir + entry.bundled, import.meta.url))
-    if (fs.existsSync(bundled)) return new Worker(bundled, { workerData })
-  }
+  const bundled = bundledEntry(kind)
+  if (bundled) return new Worker(bundled, { workerData })
   // `--import tsx` in a worker's execArgv does not reach its entry module on Node 20, so a tiny
   // JavaScript bootstrap registers tsx inside the worker and then imports the TypeScript entry.
   const bootstrap = fileURLToPath(new URL('./worker-bootstrap.mjs', import.meta.url))

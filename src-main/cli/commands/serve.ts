@@ -9,6 +9,7 @@ import { resolveRendererDir } from '../../renderer-dir'
 import { startServer } from '../../server'
 import { reportError, type OutputOptions } from '../output'
 
+// Three levels up from src-main/cli/commands/ and from the CLI's bundle (.cache/cli/<key>/, bin/cli-bundle.mjs) alike.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
 export function registerServe(program: Command): void {

@@ -19,7 +19,7 @@ export function workerScriptPath(): string {
   const candidates = [
     process.env.EMBEDMAP_FINETUNE_WORKER,
     (process as { resourcesPath?: string }).resourcesPath && path.join((process as { resourcesPath?: string }).resourcesPath!, 'finetune', 'worker.py'),
-    fileURLToPath(new URL('../../../resources/finetune/worker.py', import.meta.url)), // src-main/finetune/full/
+    fileURLToPath(new URL('../../../resources/finetune/worker.py', import.meta.url)), // src-main/finetune/full/, or the CLI's bundle .cache/cli/<key>/
     fileURLToPath(new URL('../../resources/finetune/worker.py', import.meta.url)), // bundled: out/main/
     path.resolve('resources/finetune/worker.py'),
   ].filter((c): c is string => !!c)
