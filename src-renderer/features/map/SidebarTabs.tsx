@@ -1,10 +1,11 @@
-export type SidebarTab = 'search' | 'selection' | 'clusters' | 'anomalies' | 'run'
+export type SidebarTab = 'search' | 'selection' | 'clusters' | 'anomalies' | 'translations' | 'run'
 
 const TABS: { tab: SidebarTab; label: string }[] = [
   { tab: 'search', label: 'Search' },
   { tab: 'selection', label: 'Selection' },
   { tab: 'clusters', label: 'Clusters' },
   { tab: 'anomalies', label: 'Anomalies' },
+  { tab: 'translations', label: 'Translations' },
   { tab: 'run', label: 'Run' },
 ]
 
