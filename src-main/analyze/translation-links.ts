@@ -2,17 +2,23 @@
  * Links each row's translation to the row on its map. Both sides' vectors come from the same model; row i's
  * translation is target i. Three things follow from exact cosine search between the two sides:
  *  - mteb's bitext metrics both ways (the same functions as `embedmap eval bitext`),
- *  - where each translation sits on the map: the membership-weighted average of the positions of its nearest source
- *    rows (umap's transform initialisation, as rows beyond a UMAP sample are placed),
+ *  - where each translation sits on the map: among its nearest source rows, weighted by a softmax of cosine similarity
+ *    (temperature PLACE_TEMPERATURE). A clear nearest row takes the translation onto itself; near-ties spread it between
+ *    the candidates. (umap's transform initialisation, which places rows beyond a UMAP sample, was the first idea: its
+ *    fixed neighbourhood weight of log2(k) pulls even a perfectly matched translation far toward its other neighbours,
+ *    so good alignment would not look short.)
  *  - each translation's nearest source row (its own when the model aligns the languages).
  * Pure: typed arrays in, typed arrays out.
  */
 import { directionMetrics } from '../evaluate/tasks/bitext-task'
 import { exactTopK, normalizeRowsCopy } from '../evaluate/metrics/exact-search'
-import { placeByNeighbours } from './umap'
-
-/** Source rows a translation's position is averaged over (umap's default neighbourhood, less the point itself). */
-const PLACE_NEIGHBOURS = 14
+/** Source rows a translation's position is averaged over. */
+const PLACE_NEIGHBOURS = 10
+/**
+ * Softmax temperature on cosine similarity: a row 0.05 less similar than the best weighs e^-2.5 ≈ 8 % of it, one
+ * 0.1 less 0.7 %. Small enough that a clear match decides the place, large enough that ties average.
+ */
+const PLACE_TEMPERATURE = 0.02
 
 export interface TranslationLinks {
   /** Each translation's map position, n × 2. */
@@ -32,23 +38,30 @@ export function linkTranslations(source: Float32Array, target: Float32Array, d: 
   const S = normalizeRowsCopy(source, d)
   const T = normalizeRowsCopy(target, d)
   const forward = directionMetrics(exactTopK(S, T, d, 10), n)
-  const k = Math.min(Math.max(PLACE_NEIGHBOURS, 10), n)
+  const k = Math.min(10, n)
   const back = exactTopK(T, S, d, k)
   const reverse = directionMetrics(back, n)
   const metrics: Record<string, number> = { ...forward }
   for (const [name, v] of Object.entries(reverse)) metrics[`reverse_${name}`] = v
   const kq = Math.min(PLACE_NEIGHBOURS, k)
-  const indices = new Int32Array(n * kq)
-  const distances = new Float32Array(n * kq)
   for (let q = 0; q < n; q++) {
-    nearest[q] = back.indices[q * k]
+    const o = q * k
+    nearest[q] = back.indices[o]
+    const best = back.scores[o]
+    let sw = 0
+    let x = 0
+    let y = 0
     for (let t = 0; t < kq; t++) {
-      indices[q * kq + t] = back.indices[q * k + t]
-      distances[q * kq + t] = Math.max(0, 1 - back.scores[q * k + t])
+      const j = back.indices[o + t]
+      if (j < 0) continue
+      const w = Math.exp((back.scores[o + t] - best) / PLACE_TEMPERATURE)
+      sw += w
+      x += w * sourceCoords[2 * j]
+      y += w * sourceCoords[2 * j + 1]
     }
+    coords[2 * q] = x / sw
+    coords[2 * q + 1] = y / sw
   }
-  const rows = Int32Array.from({ length: n }, (_, i) => i)
-  placeByNeighbours({ indices, distances, n, k: kq, method: 'exact-js' }, sourceCoords, kq, kq + 1, coords, rows)
   return { coords, nearest, metrics }
 }
 

@@ -716,11 +716,8 @@ async function sampleSearcher(S: Matrix, k: number, opts: UmapOptions): Promise<
   return (Q) => knnQuery(S, Q, k, { signal: opts.signal })
 }
 
-/**
- * Membership-weighted average of neighbours' coordinates (umap's init_transform): query q (of `nb`, cosine distances to
- * rows of `Ys`, n × 2) is written at out[2·rows[q]]. Also places translations on a map (jobs/translations-job.ts).
- */
-export function placeByNeighbours(nb: KnnResult, Ys: Float32Array, kq: number, nNeighbors: number, out: Float32Array, rows: Int32Array): void {
+/** Membership-weighted average of neighbours' coordinates (umap's init_transform). */
+function placeByNeighbours(nb: KnnResult, Ys: Float32Array, kq: number, nNeighbors: number, out: Float32Array, rows: Int32Array): void {
   const target = Math.log2(nNeighbors)
   const w = new Float64Array(kq)
   for (let q = 0; q < nb.n; q++) {

@@ -3,8 +3,8 @@ import { Id } from './schemas'
 
 /**
  * Translation links on the map: for a dataset whose rows hold a text and its translation in another column, the
- * translations are embedded with the map's own model, placed on the map's 2-D layout (umap's transform
- * initialisation: the weighted average of the nearest source rows' positions), and linked to their source rows.
+ * translations are embedded with the map's own model, placed on the map's 2-D layout among the rows most similar to
+ * them (analyze/translation-links.ts), and linked to their own rows.
  * Good cross-lingual alignment = short links.
  */
 export const TranslationsStartSchema = z.object({
