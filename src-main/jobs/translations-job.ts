@@ -41,7 +41,7 @@ export const translationsJob = defineJob({
     const p = ctx.params
     const analysis = new AnalysisRepo(ctx.db)
     const run = analysis.run(p.runId)
-    const projection = run?.projectionId != null ? analysis.projection(run.projectionId) : null
+    const projection = run && run.projectionId !== null ? analysis.projection(run.projectionId) : null
     if (!run || !projection) throw new EmbedMapError('NOT_FOUND', `Analysis run ${p.runId} has no map.`, `Run \`embedmap analyze --dataset ${p.datasetId}\`.`)
     const rowCount = projection.coords.length / 2
     const pairs = readPairs(ctx, rowCount)
