@@ -1,4 +1,4 @@
-import { Layer, OrthographicView, type Deck, type PickingInfo } from '@deck.gl/core'
+import { Layer, OrthographicView, type Deck, type LayersList, type PickingInfo } from '@deck.gl/core'
 import { ScatterplotLayer } from '@deck.gl/layers'
 import DeckGL, { type DeckGLRef } from '@deck.gl/react'
 import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type PointerEvent, type Ref } from 'react'
@@ -107,7 +107,7 @@ export const MapCanvas = memo(function MapCanvas({
   hiddenClusters?: ReadonlySet<number>
   onViewChange?(p: StoredPosition): void
   /** More layers drawn over the points (translation links), given the hovered row; keep the function stable. */
-  overlays?: (hovered: number | null) => Layer[]
+  overlays?: (hovered: number | null) => LayersList
 }) {
   const deckRef = useRef<DeckGLRef>(null)
   const boxRef = useRef<HTMLDivElement>(null)
