@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI_CALLER, jobResult, parseChannelInput, type ChannelInput, type ChannelName } from '../../src-main/contract'
 import { createEngine, type Engine } from '../../src-main/engine/engine'
 import { decodeTranslations, type DecodedTranslations } from '../../src-renderer/map/decode'
+import { runCliAsync } from '../helpers/cli'
 import { realModel } from '../helpers/real-models'
 import { sharedData, tmpDir } from '../helpers/tmp'
 
@@ -19,6 +20,8 @@ const PAIRS = 100
 const dir = tmpDir()
 let engine: Engine
 let datasetId: number
+/** MiniLM's map and its links, as the engine gave them (the CLI test reads the same map). */
+let minilmMap: { runId: number; links: DecodedTranslations } | undefined
 
 const call = <C extends ChannelName>(channel: C, input: ChannelInput<C>) => engine.invoke(channel, parseChannelInput(channel, input), CLI_CALLER)
 
@@ -60,6 +63,7 @@ describe('translation links on a map (real models)', () => {
   it('shows multilingual-e5-small aligning Chinese and English far better than all-MiniLM-L6-v2', { timeout: 300_000 }, async () => {
     const e5 = await linkWith('e5-small')
     const minilm = await linkWith('minilm')
+    minilmMap = minilm
     const m5 = e5.links.header.metrics
     const mm = minilm.links.header.metrics
     console.log(
@@ -89,6 +93,20 @@ describe('translation links on a map (real models)', () => {
     expect(stored.metrics.accuracy).toBeCloseTo(m5.accuracy, 6)
     expect(stored.metrics.f1).toBeCloseTo(m5.f1, 6)
     expect(stored.metrics.reverse_accuracy).toBeCloseTo(m5.reverse_accuracy, 6)
+  })
+
+  it('has a CLI door: `embedmap translations` links the latest map and prints the same figures', { timeout: 120_000 }, async () => {
+    const db = path.join(dir, 'w.sqlite')
+    const r = await runCliAsync(['translations', '--dataset', String(datasetId), '--column', 'cmn', '--json', '--db', db])
+    expect(r.status, r.stderr).toBe(0)
+    const out = r.json<{ runId: number; pairs: number; metrics: Record<string, number>; medianLink: number }>()
+    expect(out.runId).toBe(minilmMap!.runId)
+    expect(out.pairs).toBe(PAIRS)
+    expect(out.metrics.accuracy).toBeCloseTo(minilmMap!.links.header.metrics.accuracy, 6)
+    expect(out.metrics.reverse_accuracy).toBeCloseTo(minilmMap!.links.header.metrics.reverse_accuracy, 6)
+    const human = await runCliAsync(['translations', '--dataset', String(datasetId), '--column', 'nope', '--db', db])
+    expect(human.status).toBe(2)
+    expect(human.stderr).toMatch(/no column 'nope'.*id, cmn, eng/s)
   })
 
   it('refuses the text column itself and an unknown column, with a clear message', async () => {
