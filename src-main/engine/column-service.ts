@@ -30,10 +30,10 @@ export class ColumnService {
     if (!col) throw new EmbedMapError('NOT_FOUND', `Dataset ${datasetId} has no column ${column}.`, `Its columns are 0–${dataset.columns.length - 1}.`)
     return this.cached(`${datasetId}:${dataset.createdAt}:${dataset.rowCount}:${column}`, () => {
       const numeric = col.type === 'integer' || col.type === 'number' || col.type === 'date'
-    const n = dataset.rowCount
-    const stmt = this.db.prepare(`SELECT idx, json_extract(cells, ?) FROM rows WHERE dataset_id = ? ORDER BY idx`).raw()
-    // The JSON path is built here, not in SQL: better-sqlite3 binds JS numbers as REAL, and '$[2.0]' is a bad path.
-    const cellPath = `$[${column}]`
+      const n = dataset.rowCount
+      const stmt = this.db.prepare(`SELECT idx, json_extract(cells, ?) FROM rows WHERE dataset_id = ? ORDER BY idx`).raw()
+      // The JSON path is built here, not in SQL: better-sqlite3 binds JS numbers as REAL, and '$[2.0]' is a bad path.
+      const cellPath = `$[${column}]`
       return numeric
         ? numericFrame(col.name, column, n, col.type === 'date', stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)
         : categoricalFrame(col.name, column, n, stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)

@@ -26,7 +26,13 @@ export function linkAttributes(points: DecodedPoints, t: DecodedTranslations) {
  * its own, orange when another row is nearer), the translations as hollow rings, and the hovered row's pair drawn
  * boldly. Not pickable: hover and click stay with the rows (CPU picking, map/point-index.ts).
  */
-export function translationLayers(points: DecodedPoints, t: DecodedTranslations, links: ReturnType<typeof linkAttributes>, hovered: number | null, theme: Theme) {
+export function translationLayers(
+  points: DecodedPoints,
+  t: DecodedTranslations,
+  links: ReturnType<typeof linkAttributes>,
+  hovered: number | null,
+  theme: Theme,
+) {
   const m = t.rows.length
   const radius = pointRadius(points.n)
   const q = hovered !== null && hovered >= 0 && hovered < t.pairOf.length ? t.pairOf[hovered] : -1

@@ -137,7 +137,9 @@ describe('browser mode: colour by language and translation links', () => {
     console.log(`bitext accuracy shown: e5 ${e5}, MiniLM ${minilm}`)
     expect(e5).toBeGreaterThanOrEqual(0.85)
     expect(e5).toBeGreaterThan(minilm + 0.3)
-    expect((await page.getByTestId('translations-panel').textContent()) ?? '').toMatch(/of the eng rows have their own translation as nearest neighbour \(eng → cmn\)/)
+    expect((await page.getByTestId('translations-panel').textContent()) ?? '').toMatch(
+      /of the eng rows have their own translation as nearest neighbour \(eng → cmn\)/,
+    )
 
     // Hovering a row draws its translation's link in bold.
     const target = await page.evaluate(() => window.__embedmapMap?.findPickableRow(100))

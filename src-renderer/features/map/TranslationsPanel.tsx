@@ -18,8 +18,8 @@ export function TranslationsPanel({ t }: { t: Translations }) {
   if (t.candidates.length === 0)
     return (
       <div className="map-translations muted" data-testid="translations-panel" data-state="none">
-        This dataset has no other text column. A dataset with a sentence and its translation in two columns (for example
-        English and Chinese) shows here how close the map&apos;s model puts each row to its translation.
+        This dataset has no other text column. A dataset with a sentence and its translation in two columns (for example English and Chinese) shows here how
+        close the map&apos;s model puts each row to its translation.
       </div>
     )
   const h = t.links?.header
@@ -29,7 +29,13 @@ export function TranslationsPanel({ t }: { t: Translations }) {
     <div className="map-translations" data-testid="translations-panel" data-state={t.links ? 'linked' : running ? 'running' : 'idle'}>
       <div className="map-translations__pick">
         <label htmlFor={pickId}>Translations in</label>
-        <select id={pickId} className="select select--small" value={t.column ?? ''} data-testid="translations-column" onChange={(e) => t.setColumn(Number(e.target.value))}>
+        <select
+          id={pickId}
+          className="select select--small"
+          value={t.column ?? ''}
+          data-testid="translations-column"
+          onChange={(e) => t.setColumn(Number(e.target.value))}
+        >
           {t.candidates.map((c) => (
             <option key={c.idx} value={c.idx}>
               {c.name}
@@ -72,16 +78,16 @@ export function TranslationsPanel({ t }: { t: Translations }) {
             </li>
           </ul>
           <label className="map-translations__show">
-            <input type="checkbox" checked={t.visible} data-testid="translations-visible" onChange={(e) => t.setVisible(e.target.checked)} /> Show the
-            links on the map (hover a row to see its translation)
+            <input type="checkbox" checked={t.visible} data-testid="translations-visible" onChange={(e) => t.setVisible(e.target.checked)} /> Show the links on
+            the map (hover a row to see its translation)
           </label>
           <p className="muted">Good alignment: short green links. A model that does not know one of the languages leaves long orange ones.</p>
         </>
       )}
       {!t.links && !running && !t.error && (
         <p className="muted">
-          Embeds each row&apos;s translation with this map&apos;s model, places it on the map next to the rows it is most similar to, and links it to
-          its own row.
+          Embeds each row&apos;s translation with this map&apos;s model, places it on the map next to the rows it is most similar to, and links it to its own
+          row.
         </p>
       )}
     </div>

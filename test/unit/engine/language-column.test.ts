@@ -37,7 +37,13 @@ beforeAll(async () => {
   rows.splice(7, 0, { text: '2024-01-05 12:00', source: 'none' })
   rows.splice(40, 0, { text: '!!! 42 ???', source: 'none' })
   const file = path.join(dir, 'mixed.csv')
-  fs.writeFileSync(file, stringify(rows.map((r, i) => ({ id: i, text: r.text, source: r.source })), { header: true }))
+  fs.writeFileSync(
+    file,
+    stringify(
+      rows.map((r, i) => ({ id: i, text: r.text, source: r.source })),
+      { header: true },
+    ),
+  )
   engine = await createEngine({ dbPath: path.join(dir, 'w.sqlite') })
   const started = await engine.invoke('import.start', parseChannelInput('import.start', { path: file, options: { textColumn: 1 } }), CLI_CALLER)
   expect((await engine.runner.wait(started.jobId)).state).toBe('succeeded')
@@ -79,7 +85,16 @@ describe('the language column', () => {
   it('is computed once per dataset: 100,000 real rows in well under a few seconds, then served from the cache', () => {
     const db = openStore(path.join(dir, 'big.sqlite'))
     const repo = new DatasetsRepo(db)
-    const id = repo.create({ name: 'big', sourcePath: '/big.csv', sourceSize: 1, sourceMtime: 1, format: 'csv', encoding: 'utf-8', delimiter: ',', textColumn: 0 })
+    const id = repo.create({
+      name: 'big',
+      sourcePath: '/big.csv',
+      sourceSize: 1,
+      sourceMtime: 1,
+      format: 'csv',
+      encoding: 'utf-8',
+      delimiter: ',',
+      textColumn: 0,
+    })
     const N = 100_000
     const insert = repo.rowInserter(id)
     db.transaction(() => {
