@@ -34,7 +34,7 @@ async function finished(jobId: number) {
 /** Embeds the dataset with a model, maps it, links the translations on that map; returns the map's run and the links. */
 async function linkWith(model: string): Promise<{ runId: number; links: DecodedTranslations; n: number }> {
   await finished((await call('embed.start', { datasetId, model })).jobId)
-  const analyzed = await finished((await call('analyze.start', { datasetId })).jobId)
+  const analyzed = await finished((await call('analyze.start', { datasetId, k: 4 })).jobId)
   const runId = jobResult('analyze', engine.runner.view(analyzed)).runId
   const started = await call('translations.start', { datasetId, runId, column: 1 })
   const result = jobResult('translations', engine.runner.view(await finished(started.jobId)))
