@@ -23,6 +23,7 @@ export function SidebarTabs({ value, onChange, badges }: { value: SidebarTab; on
           aria-controls={`map-tabpanel-${tab}`}
           className={`map-tabs__tab${value === tab ? ' is-active' : ''}`}
           data-testid={`map-tab-${tab}`}
+          title={label}
           onClick={() => onChange(tab)}
         >
           {label}
