@@ -15,10 +15,12 @@ import { exactTopK, normalizeRowsCopy } from '../evaluate/metrics/exact-search'
 /** Source rows a translation's position is averaged over. */
 const PLACE_NEIGHBOURS = 10
 /**
- * Softmax temperature on cosine similarity: a row 0.05 less similar than the best weighs e^-2.5 ≈ 8 % of it, one
- * 0.1 less 0.7 %. Small enough that a clear match decides the place, large enough that ties average.
+ * Softmax temperature on cosine similarity: a row 0.03 less similar than the best weighs e^-3 ≈ 5 % of it, one 0.01
+ * less 37 %. Models like e5 keep all similarities within a narrow band (0.75–0.9), so at 0.02 a well-matched
+ * translation was still pulled visibly toward its runners-up; at 0.01 a clear match decides the place and only
+ * near-ties (a model that cannot tell the candidates apart) average.
  */
-const PLACE_TEMPERATURE = 0.02
+const PLACE_TEMPERATURE = 0.01
 
 export interface TranslationLinks {
   /** Each translation's map position, n × 2. */
