@@ -65,7 +65,7 @@ export class TranslationsService {
       throw new EmbedMapError(
         'NOT_FOUND',
         `The translations in '${column.name}' are not linked on map ${run.id} yet.`,
-        'Start it with translations.start (in the app: Translations → Link).',
+        'Link them first: in the app, the map’s Pairs tab → Link translations; or `embedmap translations --dataset ID --column COL`.',
       )
     const projection = run.projectionId !== null ? this.analysisRepo.projection(run.projectionId) : null
     const header: Omit<TranslationsHeader, 'kind'> = {
