@@ -6,7 +6,8 @@ import { JobProgress } from '../jobs/JobProgress'
 import { isActive } from '../jobs/job-format'
 import type { Translations } from './useTranslations'
 
-const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)} %`)
+// A no-break space: "4.0 %" must not wrap between the number and its sign.
+const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(1)}\u00a0%`)
 
 /**
  * How well the map's model aligns a row with its translation: pick the column that holds the translations, link them
