@@ -14,6 +14,7 @@ import { registerJobs } from './commands/jobs'
 import { registerRows } from './commands/rows'
 import { registerRun } from './commands/run'
 import { registerServe } from './commands/serve'
+import { registerTranslations } from './commands/translations'
 
 const program = new Command()
 program
@@ -39,6 +40,7 @@ registerGpu(program)
 registerServe(program)
 registerEval(program)
 registerFinetune(program)
+registerTranslations(program)
 
 try {
   await program.parseAsync(process.argv)

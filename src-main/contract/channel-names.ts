@@ -48,6 +48,8 @@ export const CHANNEL_NAMES = [
   'models.recommend',
   'eval.compare',
   'eval.query',
+  'translations.start',
+  'translations.get',
 ] as const
 
 export type ChannelNameList = (typeof CHANNEL_NAMES)[number]

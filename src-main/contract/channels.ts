@@ -26,6 +26,7 @@ import { AnalysisRunSchema, MAX_ROWS_BY_INDEX, RowsByIndexSchema } from './runs'
 import { EvalCompareSchema, EvalQueryDetailSchema, EvalStartSchema, EvaluationRunSchema } from './evaluation'
 import { FinetuneCompareSchema, FinetunePreviewSchema, FinetuneRunSchema, FinetuneStartSchema } from './finetune'
 import { RecommendInputSchema, RecommendationSchema } from './recommend'
+import { TranslationsGetSchema, TranslationsStartSchema } from './translations'
 import { SimilarityModelSchema, SimilarityPairsResultSchema, SimilarityTextsResultSchema } from './similarity'
 
 /**
@@ -250,6 +251,16 @@ export const channels = {
   'models.recommend': {
     input: RecommendInputSchema,
     output: RecommendationSchema,
+  },
+  /** Embeds a parallel column with the map's model and places it on the map (a job): see contract/translations.ts. */
+  'translations.start': {
+    input: TranslationsStartSchema,
+    output: z.object({ jobId: Id }),
+  },
+  /** The translations placed on a map, as a binary frame with a TranslationsHeader; NOT_FOUND until computed. */
+  'translations.get': {
+    input: TranslationsGetSchema,
+    output: BinaryFrameSchema,
   },
 } as const satisfies Record<ChannelNameList, { input: z.ZodType; output: z.ZodType }>
 

@@ -48,6 +48,13 @@ export const JobResultSchemas = {
     after: RetrievalMetricsSchema.nullable(),
     datasetId: Id.nullable(),
   }),
+  /** Translations placed on a map (translation_maps id) and the bitext accuracy both ways. */
+  translations: z.object({
+    mapId: Id,
+    pairs: z.number().int().nonnegative(),
+    accuracy: z.number(),
+    reverseAccuracy: z.number(),
+  }),
 } as const
 
 export type JobKindName = keyof typeof JobResultSchemas

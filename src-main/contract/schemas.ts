@@ -389,6 +389,13 @@ export type MapPointsHeader = z.infer<typeof MapPointsHeaderSchema>
 export const CATEGORY_MISSING = 0xffff
 
 /**
+ * A virtual column that `datasets.column` answers with the language detected row by row in the text column (by
+ * script: engine/detect-language.ts). Beyond any real column index (imports refuse more than MAX_COLUMNS_CEILING), so
+ * colouring, filters, legends and saved views treat it like any categorical column.
+ */
+export const LANGUAGE_COLUMN = 1_000_000
+
+/**
  * Header of the datasets.column frame: one metadata column for every row. Categorical columns carry `codes`
  * (u16 n: index into `categories`, the most frequent first; `categories.length` = any rarer value, counted in
  * `otherCount`; CATEGORY_MISSING = empty). Numeric ones (numbers, dates as days since 1970) carry `values` (f32 n, NaN = missing).

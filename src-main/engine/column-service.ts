@@ -1,7 +1,8 @@
 import { encodeFrame } from '../contract/binary-frame'
-import { CATEGORY_MISSING, type ColumnValuesHeader, type Dataset } from '../contract'
+import { CATEGORY_MISSING, LANGUAGE_COLUMN, type ColumnValuesHeader, type Dataset } from '../contract'
 import { EmbedMapError } from '../errors'
 import type { Db } from '../store/connection'
+import { rowLanguageNames } from './detect-language'
 
 /** Categories beyond this many (by frequency) share one "other" code, so codes fit a Uint16 and legends stay sane. */
 export const MAX_CATEGORIES = 4096
@@ -24,23 +25,38 @@ export class ColumnService {
 
   column(datasetId: number, column: number): Uint8Array<ArrayBuffer> {
     const dataset = this.getDataset(datasetId)
+    if (column === LANGUAGE_COLUMN) return this.cached(`${datasetId}:${dataset.createdAt}:${dataset.rowCount}:language`, () => this.languages(dataset))
     const col = dataset.columns.find((c) => c.idx === column)
     if (!col) throw new EmbedMapError('NOT_FOUND', `Dataset ${datasetId} has no column ${column}.`, `Its columns are 0–${dataset.columns.length - 1}.`)
-    const key = `${datasetId}:${dataset.createdAt}:${dataset.rowCount}:${column}`
+    return this.cached(`${datasetId}:${dataset.createdAt}:${dataset.rowCount}:${column}`, () => {
+      const numeric = col.type === 'integer' || col.type === 'number' || col.type === 'date'
+      const n = dataset.rowCount
+      const stmt = this.db.prepare(`SELECT idx, json_extract(cells, ?) FROM rows WHERE dataset_id = ? ORDER BY idx`).raw()
+      // The JSON path is built here, not in SQL: better-sqlite3 binds JS numbers as REAL, and '$[2.0]' is a bad path.
+      const cellPath = `$[${column}]`
+      return numeric
+        ? numericFrame(col.name, column, n, col.type === 'date', stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)
+        : categoricalFrame(col.name, column, n, stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)
+    })
+  }
+
+  /**
+   * The language of every row's text, detected once per dataset and kept with the other frames (a re-import is a new
+   * dataset, so the key never goes stale). The text is already its own SQL column: no JSON to pick apart.
+   */
+  private languages(dataset: Dataset): Uint8Array<ArrayBuffer> {
+    const rows = this.db.prepare(`SELECT idx, text FROM rows WHERE dataset_id = ? ORDER BY idx`).raw().iterate(dataset.id) as Iterable<[number, string]>
+    return categoricalFrame('Language', LANGUAGE_COLUMN, dataset.rowCount, rowLanguageNames(rows))
+  }
+
+  private cached(key: string, build: () => Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
     const hit = this.cache.get(key)
     if (hit) {
       this.cache.delete(key)
       this.cache.set(key, hit)
       return hit
     }
-    const numeric = col.type === 'integer' || col.type === 'number' || col.type === 'date'
-    const n = dataset.rowCount
-    const stmt = this.db.prepare(`SELECT idx, json_extract(cells, ?) FROM rows WHERE dataset_id = ? ORDER BY idx`).raw()
-    // The JSON path is built here, not in SQL: better-sqlite3 binds JS numbers as REAL, and '$[2.0]' is a bad path.
-    const cellPath = `$[${column}]`
-    const frame = numeric
-      ? numericFrame(col.name, column, n, col.type === 'date', stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)
-      : categoricalFrame(col.name, column, n, stmt.iterate(cellPath, datasetId) as Iterable<[number, unknown]>)
+    const frame = build()
     this.cache.set(key, frame)
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!)
     return frame
@@ -76,7 +92,7 @@ function numericFrame(name: string, column: number, n: number, isDate: boolean, 
   return encodeFrame('column', header, { values })
 }
 
-function categoricalFrame(name: string, column: number, n: number, rows: Iterable<[number, unknown]>): Uint8Array<ArrayBuffer> {
+export function categoricalFrame(name: string, column: number, n: number, rows: Iterable<[number, unknown]>): Uint8Array<ArrayBuffer> {
   // First pass: provisional codes in order of first appearance, with counts.
   const provisional = new Uint32Array(n).fill(0xffffffff)
   const ids = new Map<string, number>()

@@ -74,3 +74,17 @@ export function languageProfile(texts: readonly string[]): LanguageProfile {
   const top = shares[0]
   return { shares, main: top.share >= 0.85 && top.language !== 'multilingual' ? top.language : 'multilingual' }
 }
+
+/**
+ * What the map's legend calls each detected language. The detector goes by script, so "Latin" covers English and
+ * every other Latin-script language; Han without kana is Chinese (Japanese rows mix in kana).
+ */
+export const LANGUAGE_NAMES: Record<Lang, string> = { zh: 'Chinese', ja: 'Japanese', ko: 'Korean', en: 'English/Latin', other: 'Other script' }
+
+/** Each row's language name, for the language column (null: no letters, shown as missing). */
+export function* rowLanguageNames(rows: Iterable<[number, string]>): Iterable<[number, string | null]> {
+  for (const [idx, text] of rows) {
+    const lang = rowLanguage(text)
+    yield [idx, lang === null ? null : LANGUAGE_NAMES[lang]]
+  }
+}

@@ -29,6 +29,7 @@ import { RecommendService } from './recommend-service'
 import { EvalQueriesService } from './eval-queries-service'
 import { EvaluationsRepo } from '../store/evaluations-repo'
 import { FinetuneService } from './finetune-service'
+import { TranslationsService } from './translations-service'
 import { isOwnerAlive } from '../process-identity'
 import { appVersion } from './version'
 
@@ -65,6 +66,7 @@ export class Engine implements EngineApi {
   readonly finetune: FinetuneService
   readonly recommend: RecommendService
   readonly evalQueries: EvalQueriesService
+  readonly translations: TranslationsService
   private readonly events = new EventEmitter()
   private readonly handlers: Handlers
   /** Jobs whose follow-ups were already started (the end of a job is reported more than once). */
@@ -109,6 +111,15 @@ export class Engine implements EngineApi {
     this.evalQueries = new EvalQueriesService(this.db, evaluations)
     this.recommend = new RecommendService(this.db, this.datasets, this.models, this.evaluation, evaluations)
     this.finetune = new FinetuneService(this.db, opts.dbPath, this.runner, this.models, this.files)
+    this.translations = new TranslationsService(
+      this.db,
+      (id) => this.requireDataset(id),
+      this.analysis,
+      analysisRepo,
+      this.embeddings,
+      this.models,
+      this.runner,
+    )
     this.exports = new ExportService(this.exportsDir, this.files, this.datasets, analysisRepo, this.jobs, this.runner)
     this.handlers = this.makeHandlers()
     this.jobs.markOrphansInterrupted(isOwnerAlive)
@@ -263,6 +274,8 @@ export class Engine implements EngineApi {
       'models.recommend': (input, caller) => this.recommend.recommend(input, caller),
       'eval.compare': ({ a, b }) => this.evalQueries.compare(a, b),
       'eval.query': ({ runIds, queryId }) => this.evalQueries.query(runIds, queryId),
+      'translations.start': (input) => this.translations.start(input),
+      'translations.get': (input) => this.translations.get(input),
       'search.semantic': ({ datasetId, query, k, setId }) => this.search.search(datasetId, query, k, setId),
       'analysis.runs': ({ datasetId }) => this.analysis.runs(datasetId),
       'rows.get': ({ datasetId, rows }) => {

@@ -11,6 +11,7 @@ import { exportJob } from './export-job'
 import { finetuneJob } from './finetune-job'
 import { importJob } from './import-job'
 import { modelDownloadJob } from './model-download-job'
+import { translationsJob } from './translations-job'
 import type { JobContext } from './types'
 
 /** Every kind of background job, by the `kind` stored in the jobs table. */
@@ -22,6 +23,7 @@ export const jobKinds = {
   export: exportJob,
   evaluate: evaluateJob,
   finetune: finetuneJob,
+  translations: translationsJob,
 } as const satisfies { [K in JobKindName]: JobKind<K, z.ZodType> }
 
 export type JobParams<K extends JobKindName> = z.input<(typeof jobKinds)[K]['params']>

@@ -1,5 +1,12 @@
 import { decodeFrame, frameArray, FrameError } from '../../src-main/contract/binary-frame'
-import { ColumnValuesHeaderSchema, MapPointsHeaderSchema, type ColumnValuesHeader, type MapCluster } from '../../src-main/contract'
+import {
+  ColumnValuesHeaderSchema,
+  MapPointsHeaderSchema,
+  TranslationsHeaderSchema,
+  type ColumnValuesHeader,
+  type MapCluster,
+  type TranslationsHeader,
+} from '../../src-main/contract'
 
 /** The map's arrays: typed-array views over the one buffer the transport delivered (no copies, no per-point objects). */
 export interface DecodedPoints {
@@ -51,4 +58,30 @@ export function decodeColumn(bytes: Uint8Array | ArrayBuffer): ColumnValues {
     return { header, codes: frameArray(frame, 'codes', 'u16', header.n) }
   }
   return { header, values: frameArray(frame, 'values', 'f32', header.n) }
+}
+
+/** Translations placed on the map (contract/translations.ts), with each row's pair looked up in O(1). */
+export interface DecodedTranslations {
+  header: TranslationsHeader
+  /** Each pair's row, its translation's position (pairs × 2) and the row nearest to that translation. */
+  rows: Int32Array
+  coords: Float32Array
+  nearest: Int32Array
+  /** Pair index of each map row, −1 for rows without a translation. */
+  pairOf: Int32Array
+}
+
+/** Validates a translations.get frame against the map it is drawn on (`n` points). */
+export function decodeTranslations(bytes: Uint8Array | ArrayBuffer, n: number): DecodedTranslations {
+  const frame = decodeFrame(bytes)
+  const parsed = TranslationsHeaderSchema.safeParse(frame.header)
+  if (!parsed.success) throw new FrameError(`The translation links have an unexpected header: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
+  const header = parsed.data
+  const rows = frameArray(frame, 'rows', 'i32', header.pairs)
+  const pairOf = new Int32Array(n).fill(-1)
+  rows.forEach((r, q) => {
+    if (r < 0 || r >= n) throw new FrameError(`A translation links row ${r}, but the map has ${n} rows.`)
+    pairOf[r] = q
+  })
+  return { header, rows, coords: frameArray(frame, 'coords', 'f32', header.pairs * 2), nearest: frameArray(frame, 'nearest', 'i32', header.pairs), pairOf }
 }

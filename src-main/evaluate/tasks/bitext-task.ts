@@ -15,7 +15,8 @@ export interface BitextInput {
   embed: EmbedFn
 }
 
-function directionMetrics(top: TopK, n: number): Record<string, number> {
+/** One direction's metrics from each source row's top hits among the targets (row i's translation is target i). */
+export function directionMetrics(top: TopK, n: number): Record<string, number> {
   const gold = Array.from({ length: n }, (_, i) => i)
   const predicted = Array.from({ length: n }, (_, i) => top.indices[i * top.k])
   const w = averagedScores(gold, predicted, 'weighted')

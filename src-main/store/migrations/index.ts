@@ -7,6 +7,7 @@ import { evaluationRuns } from './005-evaluation-runs'
 import { finetuneRuns } from './006-finetune-runs'
 import { evaluationQueries } from './007-evaluation-queries'
 import { columnarFormats } from './008-columnar-formats'
+import { translationMaps } from './010-translation-maps'
 
 /** Every migration, oldest first. Append only: a shipped migration never changes. */
 export const migrations: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   finetuneRuns,
   evaluationQueries,
   columnarFormats,
+  translationMaps,
 ]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version

@@ -1,4 +1,4 @@
-import { Layer, OrthographicView, type Deck, type PickingInfo } from '@deck.gl/core'
+import { Layer, OrthographicView, type Deck, type LayersList, type PickingInfo } from '@deck.gl/core'
 import { ScatterplotLayer } from '@deck.gl/layers'
 import DeckGL, { type DeckGLRef } from '@deck.gl/react'
 import { memo, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type PointerEvent, type Ref } from 'react'
@@ -82,6 +82,7 @@ export const MapCanvas = memo(function MapCanvas({
   insets = NO_INSETS,
   hiddenClusters,
   onViewChange,
+  overlays,
 }: {
   points: DecodedPoints
   mode: ColorMode
@@ -105,6 +106,8 @@ export const MapCanvas = memo(function MapCanvas({
   /** Clusters hidden on the map (their labels go too). */
   hiddenClusters?: ReadonlySet<number>
   onViewChange?(p: StoredPosition): void
+  /** More layers drawn over the points (translation links), given the hovered row; keep the function stable. */
+  overlays?: (hovered: number | null) => LayersList
 }) {
   const deckRef = useRef<DeckGLRef>(null)
   const boxRef = useRef<HTMLDivElement>(null)
@@ -247,6 +250,8 @@ export const MapCanvas = memo(function MapCanvas({
     [points, extent, fly],
   )
   const ringRow = hovered !== null && !(gl?.software && points.n > SOFTWARE_HOVER_RING_MAX) ? hovered : null
+  // Only overlays follow the hovered row: without them, hovering must not rebuild the layers.
+  const overlayHover = overlays ? hovered : null
   const layers = useMemo(
     () =>
       gl === null
@@ -254,6 +259,7 @@ export const MapCanvas = memo(function MapCanvas({
         : [
             ...(density ? [densityLayer(density, appearance.theme)] : []),
             pointsLayer(data, appearance),
+            ...(overlays ? overlays(overlayHover) : []),
             ...(ringRow !== null ? [hoveredPointLayer(points.coords, ringRow, radiusPx, appearance.theme)] : []),
             // Only while a row is selected: an empty layer would still compile its shader before the first frame.
             ...(selected !== null
@@ -276,7 +282,7 @@ export const MapCanvas = memo(function MapCanvas({
             ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
             labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
           ],
-    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey],
+    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey, overlays, overlayHover],
   )
 
   useEffect(() => {

@@ -12,9 +12,9 @@ const NUMERIC = new Set(['integer', 'number', 'date'])
  */
 export function MapFilters({ look, n }: { look: MapLook; n: number }) {
   const [adding, setAdding] = useState('')
-  const free = look.metaColumns.filter((c) => !look.filters.some((f) => f.column === c.idx))
+  const free = look.filterColumns.filter((c) => !look.filters.some((f) => f.column === c.idx))
   function add(idx: number) {
-    const col = look.metaColumns.find((c) => c.idx === idx)
+    const col = look.filterColumns.find((c) => c.idx === idx)
     if (!col) return
     // A new filter starts open (everything passes) and narrows as the user picks.
     const f: ColumnFilter = NUMERIC.has(col.type) ? { type: 'numeric', column: idx, min: null, max: null } : { type: 'categorical', column: idx, include: [] }
@@ -22,7 +22,8 @@ export function MapFilters({ look, n }: { look: MapLook; n: number }) {
   }
   const update = (f: ColumnFilter) => look.setFilters(look.filters.map((x) => (x.column === f.column ? f : x)))
   const remove = (column: number) => look.setFilters(look.filters.filter((x) => x.column !== column))
-  if (look.metaColumns.length === 0) return null
+  // The language filter alone does not earn the strip its space; it shows once set (from the legend).
+  if (look.metaColumns.length === 0 && look.filters.length === 0) return null
   return (
     <section className="map-filters" data-testid="map-filters" aria-label="Filters">
       <div className="map-filters__head">
@@ -52,7 +53,7 @@ export function MapFilters({ look, n }: { look: MapLook; n: number }) {
         <FilterCard
           key={f.column}
           filter={f}
-          column={look.metaColumns.find((c) => c.idx === f.column)}
+          column={look.filterColumns.find((c) => c.idx === f.column)}
           values={look.columns.get(f.column)}
           look={look}
           onChange={update}

@@ -1,3 +1,4 @@
+import { LANGUAGE_COLUMN } from '../../../src-main/contract'
 import { anomalyColor, clusterColor, cssColor } from '../../map/colors'
 import { categoryColor, MISSING_COLOR, OTHER_COLOR, TOP_CATEGORIES, viridis, type NumericScale } from '../../map/column-colors'
 import type { ColumnValues, DecodedPoints } from '../../map/decode'
@@ -78,7 +79,10 @@ export function MapLegend({
     const items = [
       ...categories.slice(0, top).map((c, code) => ({ key: c, label: c, count: counts[code], color: categoryColor(code, categories.length) })),
       ...(rarer ? [{ key: '\u0001other', label: 'other', count: rarer, color: OTHER_COLOR }] : []),
-      ...(missing ? [{ key: '\u0001missing', label: 'missing', count: missing, color: MISSING_COLOR }] : []),
+      // A row without letters (digits, symbols, empty) has no detectable language.
+      ...(missing
+        ? [{ key: '\u0001missing', label: column.header.column === LANGUAGE_COLUMN ? 'no letters' : 'missing', count: missing, color: MISSING_COLOR }]
+        : []),
     ]
     return (
       <ul className="map-legend" data-testid="map-legend" data-mode="column" data-column-type="categorical">

@@ -32,6 +32,9 @@ import { SelectToolToggle } from './SelectToolToggle'
 import { SidebarTabs, type SidebarTab } from './SidebarTabs'
 import { useElementSize } from './useElementSize'
 import { useMapShortcuts } from './useMapShortcuts'
+import { TranslationsPanel } from './TranslationsPanel'
+import { useTranslations } from './useTranslations'
+import { linkAttributes, translationLayers } from '../../map/translation-layers'
 import './map-panels.css'
 
 const NO_ROWS = new Int32Array(0)
@@ -99,6 +102,16 @@ export function MapView({
       setDockOpen(true)
     },
     [setTab],
+  )
+
+  // Translation links (parallel datasets): drawn over the points while shown; the hovered row's pair in bold.
+  const translations = useTranslations(datasetId, points.runId, points.n, dataset)
+  const linked = translations.visible ? translations.links : null
+  const linkAttrs = useMemo(() => (linked ? linkAttributes(points, linked) : null), [linked, points])
+  const theme = look.appearance.theme
+  const overlays = useMemo(
+    () => (linked && linkAttrs ? (hovered: number | null) => translationLayers(points, linked, linkAttrs, hovered, theme) : undefined),
+    [linked, linkAttrs, points, theme],
   )
 
   const summary = useQuery('analysis.summary', { datasetId, runId: points.runId, top: 1 }, `${datasetId}:${points.runId}`)
@@ -252,6 +265,7 @@ export function MapView({
       data-hidden-clusters={hidden.size}
       data-can-undo={history.past.length > 0}
       data-can-redo={history.future.length > 0}
+      data-translations={linked ? linked.header.pairs : 0}
     >
       <div className="map-view__toolbar">
         <h2 className="panel__title">Map</h2>
@@ -328,6 +342,7 @@ export function MapView({
               insets={insets}
               hiddenClusters={hidden}
               onViewChange={look.onViewChange}
+              overlays={overlays}
             />
           )}
           {tool !== 'pan' && <SelectionOverlay tool={tool} onGesture={applyGesture} />}
@@ -440,6 +455,7 @@ export function MapView({
                     onOpen={open}
                   />
                 )}
+                {tab === 'translations' && <TranslationsPanel t={translations} />}
                 {tab === 'run' && <RunPanel datasetId={datasetId} summary={summary.value} runId={points.runId} onPickRun={(id) => onPickRun?.(id)} />}
               </div>
             )}

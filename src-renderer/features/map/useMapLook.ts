@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { Column, ColumnFilter, SavedView } from '../../../src-main/contract'
+import { LANGUAGE_COLUMN, type Column, type ColumnFilter, type SavedView } from '../../../src-main/contract'
 import { invoke } from '../../api/client'
 import { useQuery } from '../../api/hooks'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
@@ -12,6 +12,9 @@ import { loadLastView, loadTheme, storeLastView, storeTheme } from '../../map/vi
 import { useColumnValues } from './useColumnValues'
 
 export type ColorBy = SavedView['color']
+
+/** The language detected per row (a virtual column the engine computes): coloured, filtered and isolated like any other. */
+export const LANGUAGE: Column = { idx: LANGUAGE_COLUMN, name: 'Language', type: 'text', medianLength: 0 }
 
 export type ViewPosition = StoredPosition
 
@@ -47,6 +50,7 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
   }, [initial, saved.loading, saved.value, datasetId, points.runId])
 
   const metaColumns: Column[] = useMemo(() => (dataset.value ? dataset.value.columns.filter((c) => c.idx !== dataset.value!.textColumn) : []), [dataset.value])
+  const filterColumns: Column[] = useMemo(() => [...metaColumns, LANGUAGE], [metaColumns])
   const wanted = useMemo(() => [...(colorBy.by === 'column' ? [colorBy.column] : []), ...filters.map((f) => f.column)], [colorBy, filters])
   const { columns, error } = useColumnValues(datasetId, wanted)
   const colorColumn = colorBy.by === 'column' ? columns.get(colorBy.column) : undefined
@@ -125,6 +129,8 @@ export function useMapLook(datasetId: number, points: DecodedPoints) {
     ready: initial !== undefined && !dataset.loading,
     initialPosition,
     metaColumns,
+    /** metaColumns and the detected language: what filters can be set on. */
+    filterColumns,
     colorBy,
     setColorBy,
     domain,
