@@ -165,9 +165,9 @@ export const importJob = defineJob({
     return { datasetId, rows: committed, raggedRows: reader.ragged.count, emptyTextRows: emptyText.count, ...(setId !== undefined ? { setId } : {}) }
   },
 
-  // Vectors from the file go straight on to the analysis and the map, as a finished embed job's do.
-  followUps: (_params, result) =>
-    result.setId !== undefined ? [{ channel: 'analyze.start', input: { datasetId: result.datasetId, setId: result.setId } }] : [],
+  // Vectors from the file go straight on to the analysis and the map, as a finished embed job's do (unless --no-analyze).
+  followUps: (params, result) =>
+    params.analyzeAfter && result.setId !== undefined ? [{ channel: 'analyze.start', input: { datasetId: result.datasetId, setId: result.setId } }] : [],
 
   discard(db, job) {
     // A failed or cancelled import leaves nothing behind: the dataset and its rows go together.

@@ -73,6 +73,8 @@ pq.write_table(pa.table({'id': np.arange(n), 'text': [f'row {i} text' for i in r
 
     const db = new Database(dbFile, { readonly: true })
     expect(db.prepare(`SELECT count(*) AS n FROM embedding_sets`).get()).toEqual({ n: 1 })
+    // --no-analyze: the vectors wait for an analysis the user starts (it once started anyway).
+    expect(db.prepare(`SELECT count(*) AS n FROM jobs WHERE kind = 'analyze'`).get()).toEqual({ n: 0 })
     expect(db.prepare(`SELECT count(*) AS n, count(DISTINCT row_idx) AS d, min(row_idx) AS lo, max(row_idx) AS hi FROM embeddings`).get()).toEqual({
       n: ROWS,
       d: ROWS,
