@@ -13,7 +13,7 @@ export {
   anomalies,
   lof,
   meanNeighborDistance,
-  tailScaled,
+  standardized,
 } from './anomaly'
 export { type TextSurprisalOptions, textSurprisal } from './text-surprisal'
 export { type HdbscanOptions, type HdbscanResult, clusterCentroids, defaultMinClusterSize, hdbscan } from './hdbscan'

@@ -1,13 +1,12 @@
 /**
- * The detector must generalise beyond the AG News set it was tuned on: 10 off-domain rows (1 %) planted into
+ * The detector must generalise beyond the AG News set it was first tuned on: 10 off-domain rows (1 %) planted into
  * 990 SciFact paper titles — 4 AG News articles, 3 Chinese news headlines and 3 random strings. The default
- * detector's recall among its top 10 must reach 0.8 with both real models; every method's recall is printed.
+ * detector's recall among its top 10 must reach 0.8 with both real models (issue #12); every method's recall is printed.
  *
- * NOT MET YET for all-MiniLM-L6-v2: it reaches 0.7 (finds every Chinese and random row, but only 1 of the 4
- * news articles: English news sits close enough to biomedical titles in its space). Its assertion is held at
- * today's 0.7 so a regression fails; the 0.8 bar of issue #12 stays open for it. multilingual-e5-small: 1.0.
- * (A first try on THUCNews headlines: e5 0.8, MiniLM 0.6 — an English-only model cannot tell Chinese hotel
- * reviews from Chinese news; adding a text-length score lifted that to 0.8 but cost AG News 0.85 → 0.75.)
+ * Measured: all-MiniLM-L6-v2 0.9 (every Chinese and random row, 3 of the 4 news articles), multilingual-e5-small 1.0.
+ * Before the two measures were standardized by their sd (anomaly.ts) MiniLM reached 0.7: its kNN distance ranks the
+ * news articles 1st, 2nd, 4th and 6th, but scaling each measure to its own 99th percentile let titles with odd
+ * characters (text surprisal just past its 99th percentile) outrank them.
  */
 import { describe, expect, it } from 'vitest'
 import { anomalies, kmeans, knn, matrix, type AnomalyMethod } from '../../src-main/analyze'
@@ -58,8 +57,8 @@ describe('planted anomalies (1 % off-domain rows in SciFact paper titles)', () =
     it(`${model}: the default detector finds at least 80 % of them in its top 10`, async () => {
       const { recall, found } = await recalls(model)
       console.log(`recall@10 on paper titles, ${model}:`, JSON.stringify(recall), 'default detector found:', JSON.stringify(found))
-      expect(recall['knn-text']).toBeGreaterThanOrEqual(model === 'all-MiniLM-L6-v2' ? 0.7 : 0.8)
+      expect(recall['knn-text']).toBeGreaterThanOrEqual(0.8)
       expect(found.random + found['zh-news']).toBe(6)
-    }, 120_000)
+    }, 300_000)
   }
 })

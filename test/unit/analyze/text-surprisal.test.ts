@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { anomalies, matrix, textSurprisal } from '../../../src-main/analyze'
+import { anomalies, matrix, standardized, textSurprisal } from '../../../src-main/analyze'
 import { sharedData } from '../../helpers/tmp'
 
 const news = (parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as { text: string }[])
@@ -86,5 +86,20 @@ describe("anomalies 'knn-text'", () => {
     expect(why.get(10)).toBe('neighbourhood')
     expect(why.get(33)).toBe('text')
     expect(a.components?.textSurprisal.length).toBe(n)
+    // the raw score is the larger of the two measures, each in standard deviations of its own spread
+    const near = standardized(a.components!.meanNeighborDistance)
+    const odd = standardized(a.components!.textSurprisal)
+    for (let i = 0; i < n; i++) expect(a.raw[i]).toBeCloseTo(Math.max(near[i], odd[i]), 5)
+  })
+
+  it('standardized: mean 0 and sd 1, a constant measure is all 0', () => {
+    const z = standardized(Float32Array.from([1, 2, 3, 4, 10]))
+    const mean = z.reduce((p, q) => p + q, 0) / z.length
+    const sd = Math.sqrt(z.reduce((p, q) => p + (q - mean) ** 2, 0) / z.length)
+    expect(mean).toBeCloseTo(0, 6)
+    expect(sd).toBeCloseTo(1, 5)
+    // an extreme row widens the sd, so the ordinary rows' spread counts for less (what the ensemble relies on)
+    expect(z[4]).toBeCloseTo((10 - 4) / Math.sqrt(((1 - 4) ** 2 + (2 - 4) ** 2 + (3 - 4) ** 2 + 0 + 36) / 5), 5)
+    expect(Array.from(standardized(new Float32Array(4).fill(0.3)))).toEqual([0, 0, 0, 0])
   })
 })
