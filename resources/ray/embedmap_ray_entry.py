@@ -190,13 +190,20 @@ def main() -> int:
     t0 = time.time()
     log(f"{len(shards)} shards, {sum(s['rows'] for s in shards)} rows, {workers} workers ({cpus:g} CPU, {gpus:g} GPU each)")
 
-    ds = ray.data.read_parquet([s["input"] for s in shards], include_paths=True, ray_remote_args={"num_cpus": 0})
+    batch_size = int(manifest.get("batch_size", 256))
+    total = sum(s["rows"] for s in shards)
+    ds = ray.data.read_parquet([s["input"] for s in shards], include_paths=True, num_cpus=0)
+    # One block per batch: Ray Data reads small files into one block (one task: one busy actor, nothing back until the
+    # end). Texts are small, so splitting them after the read costs little; vectors then stream back task by task.
+    ds = ds.repartition(max(1, -(-total // batch_size)))
     ds = ds.map_batches(
         OnnxEmbedder,
         fn_constructor_kwargs={"spec": spec, "threads": int(max(1, cpus)), "use_gpu": gpus > 0},
-        batch_size=int(manifest.get("batch_size", 256)),
+        batch_size=batch_size,
         batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        # Starts with one actor and grows to `workers`: a pool that took every CPU at once would leave none for
+        # Ray Data's own file-listing task, and the job would wait forever.
+        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
         num_cpus=cpus,
         num_gpus=gpus,
         # A killed worker: the actor is restarted and its batch runs again.
@@ -207,6 +214,7 @@ def main() -> int:
     by_path = {os.path.abspath(s["input"]): s for s in shards}
     parts: dict = {}
     written = 0
+    done_names = set()
     for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
         for path in np.unique(batch["path"]):
             sel = batch["path"] == path
@@ -222,9 +230,11 @@ def main() -> int:
                 tr = np.array([acc[int(i)][1] for i in idx], dtype=bool)
                 write_shard(out_dir, shard["name"], idx, vec, tr)
                 del parts[shard["name"]]
+                done_names.add(shard["name"])
                 written += 1
                 log(f"shard {shard['name']} done ({written}/{len(shards)}, {time.time() - t0:.1f} s)")
-    missing = [s["name"] for s in shards if not os.path.exists(os.path.join(out_dir, f"{s['name']}.vectors.parquet"))]
+    # (EmbedMap takes finished shards in and deletes them while the job runs: count what was written, not what is there.)
+    missing = [s["name"] for s in shards if s["name"] not in done_names]
     if missing:
         log(f"{len(missing)} shards came back incomplete: {', '.join(missing[:5])}")
         return 4

@@ -85,10 +85,11 @@ function checkAgainstLocal(datasetId: number): number {
   }
 }
 
-async function waitFor(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+async function waitFor(what: string, ok: () => boolean, timeoutMs: number, child?: ReturnType<typeof startCli>): Promise<void> {
   const until = Date.now() + timeoutMs
   while (!ok()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    if (child && child.exitCode !== null) throw new Error(`the embed command ended (${child.exitCode}) before ${what}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
@@ -107,7 +108,7 @@ beforeAll(async () => {
   fs.writeFileSync(csv, all.slice(0, ROWS + 1).join('\n') + '\n')
   const started = startRayCluster({ numCpus: 2 }).then((c) => (cluster = c))
   for (let i = 0; i < 3; i++) {
-    const imported = await cli(['import', csv, '--text-column', 'text', '--json'])
+    const imported = await cli(['import', csv, '--text-column', 'text', '--new', '--json'])
     expect(imported.status, imported.stderr).toBe(0)
     datasets.push(imported.json().dataset.id)
   }
@@ -166,7 +167,7 @@ describe('embed --engine ray on a real local cluster', () => {
     const child = startCli([...rayArgs(datasets[0]), '--json'])
     const done = exitOf(child)
     // Kill (SIGKILL) a model actor once the first shard is in: Ray restarts the actor and retries its batches.
-    await waitFor('the first shard', () => vectorCount(datasets[0]) > 0, 150_000)
+    await waitFor('the first shard', () => vectorCount(datasets[0]) > 0, 150_000, child)
     const before = vectorCount(datasets[0])
     const pids = cluster!.modelWorkerPids()
     expect(pids.length, 'a running Ray Data model worker').toBeGreaterThan(0)
@@ -188,7 +189,7 @@ describe('embed --engine ray on a real local cluster', () => {
     const id = datasets[1]
     const child = startCli(rayArgs(id))
     const done = exitOf(child)
-    await waitFor('the first shard', () => vectorCount(id) > 0, 150_000)
+    await waitFor('the first shard', () => vectorCount(id) > 0, 150_000, child)
     const job = q<{ id: number }>(`SELECT id FROM jobs WHERE kind = 'embed' AND dataset_id = ? ORDER BY id DESC LIMIT 1`, id).id
     // What `embedmap jobs cancel` does from another process (its CLI start-up alone would outlast this small job).
     const w = new Database(db)

@@ -7,6 +7,8 @@
  * /api/packages/gcs/_ray_pkg_<hash>.zip, skipped when the cluster already holds that hash.
  */
 import crypto from 'node:crypto'
+import http from 'node:http'
+import https from 'node:https'
 import { EmbedMapError } from '../../errors'
 import { storedZip, type ZipEntry } from './stored-zip'
 
@@ -19,6 +21,12 @@ export interface RayJobInfo {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000
+
+interface HttpReply {
+  status: number
+  ok: boolean
+  text(): Promise<string>
+}
 
 /** `127.0.0.1:8265`, `http://host:8265`, `ray://host:10001` (the client port; the dashboard is assumed on 8265). */
 export function dashboardUrl(address: string): string {
@@ -115,20 +123,44 @@ export class RayJobsClient {
     }
   }
 
-  private async request(method: string, path: string, body?: string | Buffer, type?: string): Promise<Response> {
-    try {
-      return await fetch(this.base + path, {
-        method,
-        body: body as RequestInit['body'],
-        headers: type ? { 'content-type': type } : undefined,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      })
-    } catch (err) {
-      throw this.networkError(err)
-    }
+  /**
+   * node:http rather than fetch: Node's fetch sends Sec-Fetch-Mode, and Ray's dashboard refuses PUT/POST from anything
+   * that looks like a browser ("method not allowed for browser traffic").
+   */
+  private request(method: string, path: string, body?: string | Buffer, type?: string): Promise<HttpReply> {
+    const url = new URL(this.base + path)
+    const lib = url.protocol === 'https:' ? https : http
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body)
+    return new Promise((resolve, reject) => {
+      const req = lib.request(
+        url,
+        {
+          method,
+          headers: {
+            'user-agent': 'EmbedMap',
+            ...(type ? { 'content-type': type } : {}),
+            ...(payload ? { 'content-length': String(payload.length) } : {}),
+          },
+          timeout: REQUEST_TIMEOUT_MS,
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8')
+            const status = res.statusCode ?? 0
+            resolve({ status, ok: status >= 200 && status < 300, text: async () => text })
+          })
+          res.on('error', (err) => reject(this.networkError(err)))
+        },
+      )
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })))
+      req.on('error', (err) => reject(this.networkError(err)))
+      req.end(payload)
+    })
   }
 
-  private async httpError(res: Response, what: string): Promise<EmbedMapError> {
+  private async httpError(res: HttpReply, what: string): Promise<EmbedMapError> {
     const text = (await res.text().catch(() => '')).trim().slice(0, 300)
     if (res.status === 404)
       return new EmbedMapError(
@@ -140,15 +172,13 @@ export class RayJobsClient {
   }
 
   private networkError(err: unknown): EmbedMapError {
-    const cause = (err as { cause?: { code?: string } })?.cause
-    const code = cause?.code ?? (err as { name?: string })?.name ?? ''
+    const code = (err as { code?: string })?.code ?? ''
     const host = new URL(this.base).host
     const hint = 'start the cluster (`ray start --head`) or check --ray-address: it is the dashboard address, http://HOST:8265 by default'
     if (code === 'ECONNREFUSED') return new EmbedMapError('BAD_INPUT', `No Ray cluster answers at ${this.base}: connection refused.`, hint)
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
       return new EmbedMapError('BAD_INPUT', `Cannot find the Ray cluster host ${host}: the name does not resolve.`, hint)
-    if (code === 'TimeoutError')
-      return new EmbedMapError('BAD_INPUT', `The Ray cluster at ${this.base} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`, hint)
+    if (code === 'TIMEOUT') return new EmbedMapError('BAD_INPUT', `The Ray cluster at ${this.base} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s.`, hint)
     return new EmbedMapError('BAD_INPUT', `Cannot reach the Ray cluster at ${this.base}: ${code || (err instanceof Error ? err.message : String(err))}.`, hint)
   }
 }
