@@ -31,10 +31,11 @@ export async function main(args: string[]): Promise<void> {
     const data = texts(n)
     const csv = path.join(dir, 'texts.csv')
     fs.writeFileSync(csv, 'text\n' + data.map((t) => `"${t.replace(/"/g, '""')}"`).join('\n') + '\n')
+    let runs = 0
     const run = async (engine: 'local' | 'ray') => {
-      const db = path.join(dir, `${engine}.sqlite`)
+      const db = path.join(dir, `${engine}-${++runs}.sqlite`)
       const imp = await measure(process.execPath, [cli, 'import', csv, '--db', db, '--json'])
-      if (imp.exitCode !== 0) throw new Error(imp.stderr)
+      if (imp.exitCode !== 0) throw new Error(imp.stderr || imp.stdout)
       const id = String(JSON.parse(imp.stdout).dataset.id)
       const extra =
         engine === 'ray' ? ['--engine', 'ray', '--ray-address', cluster.address, '--shard-rows', shardRows, '--batch-size', batchSize] : ['--device', 'cpu']
