@@ -10,7 +10,7 @@ const modelsDir = process.env.EMBEDMAP_TEST_MODELS ?? path.join(os.homedir(), '.
 const venvPython = path.join(process.env.EMBEDMAP_VENV ?? path.join(os.homedir(), '.cache', 'embedmap-venv'), 'bin', 'python')
 
 /** 10,000 real texts: half English news (AG News), half Chinese hotel reviews (ChnSentiCorp). */
-function texts(n: number): string[] {
+export function texts(n: number): string[] {
   const en = parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as { text: string }[]
   const zh = parse(fs.readFileSync(path.join(sharedData, 'zh_chnsenticorp_htl', 'chnsenticorp_htl_all.csv')), { columns: true }) as { text: string }[]
   const out: string[] = []
@@ -35,6 +35,7 @@ interface Row {
 export async function main(args: string[]): Promise<void> {
   const opt = (name: string, def: string) =>
     args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : def)
+  if (opt('engine', 'local') === 'ray') return (await import('./embed-ray')).main(args)
   const n = Number(opt('rows', '10000'))
   const modelId = opt('model', 'all-MiniLM-L6-v2')
   const device = opt('device', 'cpu')

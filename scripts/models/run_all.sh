@@ -12,10 +12,12 @@ t1=$(date +%s)
 "$VENV/bin/python" "$HERE/fetch_models.py"
 # The real embedding server the remote-model tests start on loopback (its own venv; torch is shared).
 "$HERE/setup_infinity.sh"
+# A real Ray (own venv) for the Ray-engine embed tests, which start a local cluster on loopback.
+"$HERE/setup_ray.sh"
 t2=$(date +%s)
 if [[ "${1:-}" != "--no-ref" ]]; then
   "$VENV/bin/python" "$HERE/make_reference.py"
   "$VENV/bin/python" "$HERE/verify_parity.py"
 fi
 t3=$(date +%s)
-echo "[run_all] venv $((t1 - t0))s, fetch + infinity $((t2 - t1))s, reference+verify $((t3 - t2))s, total $((t3 - t0))s"
+echo "[run_all] venv $((t1 - t0))s, fetch + infinity + ray $((t2 - t1))s, reference+verify $((t3 - t2))s, total $((t3 - t0))s"

@@ -25,6 +25,18 @@ export const JobResultSchemas = {
     provider: ProviderInfoSchema.nullable(),
     truncated: z.number().int().nonnegative(),
     emptyText: z.number().int().nonnegative(),
+    /** Set when the vectors were made on a Ray cluster: what this run sent there. */
+    ray: z
+      .object({
+        address: z.string(),
+        rayVersion: z.string(),
+        /** Ray job submission ids of this run (one, unless a job had to be submitted again). */
+        submissions: z.array(z.string()),
+        /** Parquet shards this run submitted (rows still without a vector), and the shards of the whole dataset. */
+        shardsSubmitted: z.number().int().nonnegative(),
+        shardsTotal: z.number().int().nonnegative(),
+      })
+      .optional(),
   }),
   'model-download': z.object({ id: z.string(), dir: z.string(), variant: z.string(), bytesDownloaded: z.number().nonnegative() }),
   analyze: z.object({ runId: Id, k: z.number().int().nonnegative(), silhouette: z.number().nullable() }),

@@ -268,6 +268,23 @@ export const EmbeddingSetSchema = z.object({
 })
 export type EmbeddingSet = z.infer<typeof EmbeddingSetSchema>
 
+/** Embedding on a Ray cluster: the dashboard address and how to spread the work. */
+export const RayEngineSchema = z
+  .object({
+    /** The Ray dashboard (Jobs API), e.g. http://127.0.0.1:8265. */
+    address: z.string().min(1).max(500),
+    /** GPUs each model worker reserves (0: CPU workers). Fractions share a GPU between workers. */
+    numGpusPerWorker: z.number().min(0).max(64).default(0),
+    /** CPUs each model worker reserves (its onnxruntime threads). */
+    numCpusPerWorker: z.number().int().min(1).max(256).default(1),
+    /** Rows per Ray Data batch handed to a worker. */
+    batchSize: z.number().int().min(1).max(65536).default(256),
+    /** Rows per Parquet shard (the unit that is written back and resumed). */
+    shardRows: z.number().int().min(1).max(1_000_000).default(10_000),
+  })
+  .strict()
+export type RayEngine = z.output<typeof RayEngineSchema>
+
 export const EmbedStartSchema = z.object({
   datasetId: Id,
   /** Catalog id, a registered local model id, or a folder path; default: the catalog's default. */
@@ -278,6 +295,9 @@ export const EmbedStartSchema = z.object({
   dims: z.number().int().positive().optional(),
   /** When every row has its vector, analyze them with the default settings (one action: embed → map). */
   analyzeAfter: z.boolean().default(false),
+  /** Where the model runs: here ('local'), or on a Ray cluster ('ray', with `ray` set). */
+  engine: z.enum(['local', 'ray']).default('local'),
+  ray: RayEngineSchema.optional(),
 })
 
 export const AnalyzeStartSchema = z.object({

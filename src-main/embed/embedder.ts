@@ -86,6 +86,27 @@ export interface EmbedderInfo {
   warnings: string[]
 }
 
+/** What the Ray job's Python embedder reads from its manifest (snake_case: it is Python's side of the file). */
+export interface ReplicaSpec {
+  onnx_file: string
+  tokenizer_file: string
+  max_length: number
+  pad_id: number
+  prefix: string
+  inputs: string[]
+  int32_inputs: string[]
+  output: string
+  output_kind: 'token_states' | 'sentence_embedding'
+  pooling: Pooling
+  normalize: boolean
+  full_dims: number
+  dims: number
+  layer_norm: boolean
+  max_batch: number
+  token_budget: number
+  attention_budget: number
+}
+
 const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids'])
 const TOKEN_OUTPUT_NAMES = ['last_hidden_state', 'token_embeddings', 'hidden_states']
 /** Largest share of padding tokens a batch may carry (compute spent on padding is wasted). */
@@ -203,6 +224,33 @@ export class Embedder {
     const run = this.chain.then(() => this.embedNow(texts, opts))
     this.chain = run.catch(() => {})
     return run
+  }
+
+  /**
+   * Everything another runtime needs to give the same vectors as this embedder (the Ray job's onnxruntime actors):
+   * model and tokenizer files, cut, padding id, prefix for the kind, graph inputs/output, pooling, normalization, dims.
+   */
+  replicaSpec(kind: EmbedKind): ReplicaSpec {
+    const i = this.info
+    return {
+      onnx_file: this.model.onnx.file,
+      tokenizer_file: this.model.tokenizerFile,
+      max_length: this.model.maxLength,
+      pad_id: this.tokenizer.padId,
+      prefix: this.prefixFor(kind),
+      inputs: this.io.inputs,
+      int32_inputs: [...this.io.int32],
+      output: this.io.output,
+      output_kind: this.io.outputKind,
+      pooling: this.model.pooling,
+      normalize: this.model.normalize,
+      full_dims: i.fullDims,
+      dims: i.dims,
+      layer_norm: this.model.matryoshkaLayerNorm,
+      max_batch: this.opts.maxBatch ?? 64,
+      token_budget: this.opts.tokenBudget ?? 16384,
+      attention_budget: this.opts.attentionBudget ?? 4 * 1024 * 1024,
+    }
   }
 
   /** Token count of a text as the model will see it (prefix and special tokens included, after truncation). */

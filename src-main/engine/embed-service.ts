@@ -81,6 +81,14 @@ export class EmbedService {
     if (dataset.status !== 'ready')
       throw new EmbedMapError('CONFLICT', `Dataset ${input.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
     const choice = this.models.choose(input.model, caller)
+    if (input.engine === 'ray' && !input.ray)
+      throw new EmbedMapError('BAD_INPUT', 'the Ray engine needs the cluster address', 'give --ray-address (the Ray dashboard, e.g. http://127.0.0.1:8265)')
+    if (input.engine === 'ray' && choice.remote)
+      throw new EmbedMapError(
+        'BAD_INPUT',
+        `${choice.modelId} is an embedding server: it embeds on its own machines, not on Ray`,
+        'choose a local or catalog model for --engine ray',
+      )
     const lockKey = `embed:${input.datasetId}:${choice.modelId}:${input.variant ?? 'default'}:${input.dims ?? 'full'}`
     const params: EmbedJobParams = {
       datasetId: input.datasetId,
@@ -93,6 +101,7 @@ export class EmbedService {
       dims: input.dims,
       kind: 'clustering',
       analyzeAfter: input.analyzeAfter || undefined,
+      ray: input.engine === 'ray' ? input.ray : undefined,
     }
     return this.runner.startOrJoin({ kind: 'embed', datasetId: input.datasetId, params, lockKey, total: dataset.rowCount })
   }

@@ -4,9 +4,10 @@ import { DatasetsRepo } from '../store/datasets-repo'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { JobsRepo } from '../store/jobs-repo'
 import { z } from 'zod'
-import { DeviceSchema, RemoteModelSchema, VariantSchema } from '../contract'
+import { DeviceSchema, RayEngineSchema, RemoteModelSchema, VariantSchema } from '../contract'
 import { RemoteEmbedder } from '../embed/remote/remote-embedder'
 import { defineJob } from './define-job'
+import { connectRay, embedOnRay, type RayRunResult } from './embed-on-ray'
 
 export const EmbedJobParamsSchema = z.object({
   datasetId: z.number().int().positive(),
@@ -22,6 +23,8 @@ export const EmbedJobParamsSchema = z.object({
   device: DeviceSchema satisfies z.ZodType<Device>,
   dims: z.number().int().positive().optional(),
   kind: z.enum(['query', 'passage', 'clustering', 'none']) satisfies z.ZodType<EmbedKind>,
+  /** Set when the model runs on a Ray cluster instead of here (see embed-on-ray.ts). */
+  ray: RayEngineSchema.optional(),
   /** Start an analysis of the finished vectors once this job succeeds (a declared follow-up). */
   analyzeAfter: z.boolean().optional(),
 })
@@ -58,13 +61,21 @@ export const embedJob = defineJob({
     if (dataset.status !== 'ready')
       throw new EmbedMapError('CONFLICT', `Dataset ${p.datasetId} is still importing.`, 'Wait for the import to finish, then embed.')
 
+    // A Ray cluster is checked first, so a wrong address fails before anything is written.
+    const cluster = p.ray ? await connectRay(p.ray) : undefined
     const embedder = p.remote
       ? await RemoteEmbedder.open(p.remote, {}, ctx.signal)
-      : await Embedder.load(p.modelLocation, { device: p.device, variant: p.variant, dims: p.dims, catalogId: undefined })
+      : await Embedder.load(p.modelLocation, {
+          // On Ray the model runs on the cluster: here it only describes itself (files, pooling, version), on the CPU.
+          device: cluster ? 'cpu' : p.device,
+          variant: p.variant,
+          dims: p.dims,
+          catalogId: undefined,
+        })
     const chunkRows = p.remote ? remoteChunkRows(p.remote) : CHUNK_ROWS
     try {
       const info = embedder.info
-      const provider = embedder instanceof Embedder ? embedder.info.provider : null
+      const provider = embedder instanceof Embedder && !cluster ? embedder.info.provider : null
       const setId = ctx.db.transaction(() => {
         const id = sets.findOrCreate({
           datasetId: p.datasetId,
@@ -78,6 +89,19 @@ export const embedJob = defineJob({
         return id
       })()
 
+      let rayRun: RayRunResult | undefined
+      if (cluster && embedder instanceof Embedder) {
+        rayRun = await embedOnRay(ctx, {
+          client: cluster.client,
+          rayVersion: cluster.version,
+          embedder,
+          kind: p.kind,
+          setId,
+          total: dataset.rowCount,
+          sets,
+          jobs,
+        })
+      }
       let done = sets.countVectors(setId)
       const total = dataset.rowCount
       let after = -1
@@ -111,7 +135,7 @@ export const embedJob = defineJob({
         jobs.progress(ctx.job.id, total, total, { setId })
       })()
       const set = sets.get(setId)!
-      return { setId, vectors: set.vectorCount, dims: info.dims, provider, truncated: set.truncatedCount, emptyText: set.emptyTextCount }
+      return { setId, vectors: set.vectorCount, dims: info.dims, provider, truncated: set.truncatedCount, emptyText: set.emptyTextCount, ray: rayRun }
     } finally {
       await embedder.close()
     }

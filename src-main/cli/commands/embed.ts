@@ -11,6 +11,12 @@ interface EmbedFlags {
   dims?: string
   variant?: string
   estimate?: boolean
+  engine?: string
+  rayAddress?: string
+  numGpusPerWorker?: string
+  numCpusPerWorker?: string
+  batchSize?: string
+  shardRows?: string
 }
 
 function formatEstimate(e: EmbedEstimate): string {
@@ -19,6 +25,11 @@ function formatEstimate(e: EmbedEstimate): string {
   const limit = e.limitedBy === 'rate-limit' ? ' (bounded by the per-minute request limit)' : ''
   const cost = e.approxCost === null ? '' : `, ~${e.approxCost.toFixed(4)} at the declared price`
   return `Estimate: ${formatCount(e.rowsToEmbed)} of ${formatCount(e.rows)} rows to embed, ~${formatCount(e.approxTokens)} tokens (characters / 4) in ${formatCount(e.requests)} requests, ${time}${rate}${limit}${cost}.`
+}
+
+/** A numeric flag, or undefined so the schema's default applies (a non-number fails validation, with its name). */
+function num(v: string | undefined): number | undefined {
+  return v === undefined ? undefined : Number(v)
 }
 
 function formatDuration(s: number): string {
@@ -36,6 +47,12 @@ export function registerEmbed(program: Command): void {
     .option('--device <auto|cpu|cuda|dml|coreml>', 'where to run the model', 'auto')
     .option('--variant <fp32|int8|fp16>', 'which ONNX file of the model')
     .option('--dims <n>', 'Matryoshka truncation (re-normalized), for models trained for it')
+    .option('--engine <local|ray>', 'where the model runs: here, or on a Ray cluster', 'local')
+    .option('--ray-address <url>', 'the Ray dashboard of the cluster (--engine ray), e.g. http://127.0.0.1:8265')
+    .option('--num-gpus-per-worker <n>', 'GPUs each Ray model worker reserves (default 0: CPU workers)')
+    .option('--num-cpus-per-worker <n>', 'CPUs each Ray model worker reserves (its onnxruntime threads; default 1)')
+    .option('--batch-size <n>', 'rows per Ray Data batch (default 256)')
+    .option('--shard-rows <n>', 'rows per Parquet shard sent to Ray, the unit that is resumed (default 10000)')
     .option('--estimate', 'for an embedding server: print tokens, requests and time (one probe request), embed nothing')
     .action(async (flags: EmbedFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions
@@ -56,6 +73,17 @@ export function registerEmbed(program: Command): void {
           device: flags.device,
           variant: flags.variant,
           dims: flags.dims === undefined ? undefined : Number(flags.dims),
+          engine: flags.engine,
+          ray:
+            flags.engine === 'ray' && flags.rayAddress !== undefined
+              ? {
+                  address: flags.rayAddress,
+                  numGpusPerWorker: num(flags.numGpusPerWorker),
+                  numCpusPerWorker: num(flags.numCpusPerWorker),
+                  batchSize: num(flags.batchSize),
+                  shardRows: num(flags.shardRows),
+                }
+              : undefined,
         })
         const { jobId } = await client.call('embed.start', input)
         const finished = await waitForJob(
@@ -64,16 +92,18 @@ export function registerEmbed(program: Command): void {
           !globals.json,
           'Embedding did not finish ({state}); finished vectors are kept: run the same command to continue.',
         )
-        const { setId } = jobResult('embed', finished)
+        const { setId, ray } = jobResult('embed', finished)
         const set = (await client.call('embeddings.list', { datasetId: input.datasetId })).find((s) => s.id === setId)!
         const job = finished
         emit(globals, { embeddingSet: set, job }, () => {
           const p = set.provider
           const lines = [
             `Dataset ${set.datasetId}: ${formatCount(set.vectorCount)} vectors of ${set.dims} dims with ${set.modelId} (${set.variant}), set ${set.id}.`,
-            p === null
-              ? '  ran on the embedding server'
-              : `  ran on ${p?.used ?? '?'}${p?.fallbackReason ? ` (asked for ${p.requested}: ${p.fallbackReason})` : ''}`,
+            ray
+              ? `  ran on the Ray cluster ${ray.address} (Ray ${ray.rayVersion}): ${ray.shardsSubmitted} of ${ray.shardsTotal} shards submitted in this run`
+              : p === null
+                ? '  ran on the embedding server'
+                : `  ran on ${p?.used ?? '?'}${p?.fallbackReason ? ` (asked for ${p.requested}: ${p.fallbackReason})` : ''}`,
           ]
           if (set.truncatedCount) lines.push(`  note: ${formatCount(set.truncatedCount)} texts were longer than the model takes and were cut.`)
           if (set.emptyTextCount)

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import type { Dataset } from '../../../src-main/contract'
 import { invoke } from '../../api/client'
-import { toApiError, type ApiError } from '../../api/errors'
+import { ApiError, toApiError } from '../../api/errors'
 import { ErrorMessage } from '../../ui/ErrorMessage'
 import { formatInt } from '../../ui/format'
 import { isActive } from '../jobs/job-format'
@@ -14,6 +14,7 @@ import { DownloadModel } from './DownloadModel'
 import { currentEmbedJob, existingSet } from './embed-jobs'
 import { EmbeddingSetList } from './EmbeddingSetList'
 import { EmbedJobStatus } from './EmbedJobStatus'
+import { DEFAULT_ENGINE, EngineChoice, engineInput, type EngineState } from './EngineChoice'
 import { ModelDetails } from './ModelDetails'
 import { initialModelId, needsDownload } from './models'
 import { ModelPicker } from './ModelPicker'
@@ -40,6 +41,7 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
   const [addingLocal, setAddingLocal] = useState(false)
   // One action from import to map: the engine analyzes the vectors as soon as they are complete.
   const [mapAfter, setMapAfter] = useState(true)
+  const [engine, setEngine] = useState<EngineState>(DEFAULT_ENGINE)
 
   const list = models.value?.models ?? []
   const language = models.value?.datasetLanguage ?? null
@@ -57,6 +59,11 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
 
   async function start() {
     if (!model) return
+    const where = model.source === 'remote' ? { engine: 'local' as const } : engineInput(engine)
+    if (typeof where === 'string') {
+      setStartError(new ApiError({ code: 'BAD_INPUT', message: where }))
+      return
+    }
     setStarting(true)
     setStartError(undefined)
     try {
@@ -64,6 +71,7 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
         datasetId: dataset.id,
         model: model.id,
         device,
+        ...where,
         ...(variant ? { variant } : {}),
         ...(dims !== null ? { dims } : {}),
         analyzeAfter: mapAfter,
@@ -91,7 +99,10 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
           {model.source === 'remote' ? (
             <RemoteEstimate datasetId={dataset.id} modelId={model.id} />
           ) : (
-            <AdvancedOptions variant={variant} device={device} onVariant={setVariant} onDevice={setDevice} />
+            <>
+              <EngineChoice value={engine} onChange={setEngine} disabled={starting || jobRunning} />
+              <AdvancedOptions variant={variant} device={device} onVariant={setVariant} onDevice={setDevice} />
+            </>
           )}
           {needsDownload(model) ? (
             <DownloadModel model={model} variant={variant} jobs={jobs} onUseLocalFolder={() => setAddingLocal(true)} />
@@ -114,7 +125,9 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
                 disabled={starting || jobRunning || dataset.status !== 'ready' || !model.downloaded}
                 data-testid="embed-start"
               >
-                {starting ? 'Starting…' : `Embed ${formatInt(dataset.rowCount)} rows with ${model.displayName}`}
+                {starting
+                  ? 'Starting…'
+                  : `Embed ${formatInt(dataset.rowCount)} rows with ${model.displayName}${model.source !== 'remote' && engine.engine === 'ray' ? ' on Ray' : ''}`}
               </button>
             </div>
           )}
