@@ -46,6 +46,7 @@ export function rayEntryScript(): string {
     process.env.EMBEDMAP_RAY_ENTRY,
     (process as { resourcesPath?: string }).resourcesPath && path.join((process as { resourcesPath?: string }).resourcesPath!, 'ray', ENTRY),
     fileURLToPath(new URL(`../../resources/ray/${ENTRY}`, import.meta.url)), // from src-main/jobs/, and from the bundle's out/main/
+    fileURLToPath(new URL(`../../../resources/ray/${ENTRY}`, import.meta.url)), // from the CLI's bundle, .cache/cli/<key>/
     path.resolve('resources/ray', ENTRY),
   ].filter((p): p is string => !!p)
   const found = candidates.find((p) => fs.existsSync(p))
