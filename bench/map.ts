@@ -36,9 +36,16 @@ const WHERE_THE_TIME_GOES = [
  * Runs `action`, then waits for the first frame after it that drew all `rows` points and is on screen: its times
  * from the start of `action` (page clock).
  */
-async function untilFullFrame(page: Page, rows: number, timeoutMs: number, action: () => Promise<void>): Promise<{ issuedMs: number; onScreenMs: number }> {
-  const before = await page.evaluate(() => window.__bench!.frames.length)
-  const t0 = await page.evaluate(() => performance.now())
+async function untilFullFrame(
+  page: Page,
+  rows: number,
+  timeoutMs: number,
+  action: () => Promise<void>,
+  since?: { frame: number; at: number },
+): Promise<{ issuedMs: number; onScreenMs: number }> {
+  // `since`: count from that frame and page time (a wheel's full frame may be issued before this is called)
+  const before = since?.frame ?? (await page.evaluate(() => window.__bench!.frames.length))
+  const t0 = since?.at ?? (await page.evaluate(() => performance.now()))
   await action()
   const at = await page
     .waitForFunction(
@@ -210,9 +217,9 @@ export async function main(args: string[]): Promise<void> {
     }
     // Release → the first frame with every point on screen (the map settles SETTLE_MS after the release). Without a
     // moving share (few points, or a GPU) every drag frame already had every point: nothing to wait for.
-    const release = movingPoints === null ? null : await untilFullFrame(page, rows, frameTimeoutMs, () => page.mouse.up())
-    if (!release) await page.mouse.up()
-    else console.log(`release: every point issued after ${round(release.issuedMs)} ms, on screen after ${round(release.onScreenMs)} ms`)
+    const release = movingPoints === null ? null : await untilFullFrame(page, rows, frameTimeoutMs, () => page.mouse.up()).catch(() => null)
+    if (movingPoints === null) await page.mouse.up()
+    if (release) console.log(`release: every point issued after ${round(release.issuedMs)} ms, on screen after ${round(release.onScreenMs)} ms`)
     if (shots) await page.screenshot({ path: shotName('after') })
     await page
       .waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs * 2, polling: 100 })
@@ -239,7 +246,10 @@ export async function main(args: string[]): Promise<void> {
       wheelTimes.push(shown - t0)
       wheelDrawn.push(drawn)
       console.log(`wheel ${i + 1}: frame on screen after ${round(shown - t0)} ms, ${drawn.toLocaleString('en-US')} points`)
-      if (i === 2 && movingPoints !== null) wheelEnd = await untilFullFrame(page, rows, frameTimeoutMs, async () => {})
+      if (i === 2 && movingPoints !== null) {
+        // from the last notch
+        wheelEnd = await untilFullFrame(page, rows, frameTimeoutMs, async () => {}, { frame: before, at: t0 }).catch(() => null)
+      }
     }
     if (wheelEnd) console.log(`wheel still: every point on screen after ${round(wheelEnd.onScreenMs)} ms`)
     await page.keyboard.press('f')
