@@ -175,6 +175,8 @@ export async function main(args: string[]): Promise<void> {
     // A first 1-pixel move ends the hover that reaching the start point caused (no hover while dragging); its frame
     // is left to finish before the timed moves.
     await page.mouse.move(cx + 1, cy)
+    // Past the drag threshold: the pan starts here, so each timed move below moves the map.
+    await page.mouse.move(cx + 12, cy + 5, { steps: 2 })
     for (let i = 1; i <= pans; i++) {
       // Start from a still screen (the pointer's hover highlight also draws a frame), so frame n is this move's.
       const settled = await page

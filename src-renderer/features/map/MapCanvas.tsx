@@ -156,6 +156,8 @@ export const MapCanvas = memo(function MapCanvas({
   const frame = useRef({ width, height, insets })
   frame.current = { width, height, insets }
   const viewNow = useRef<FitViewState>(start.view)
+  /** The view state last handed to deck.gl from onViewStateChange. */
+  const lastView = useRef<{ target: number[]; zoom: number; state: object } | null>(null)
   // Where the view came to rest (after a pan or zoom, a fly-to or a fit): labels crossing an edge move inside.
   // Not per frame: each change of the offsets redraws every point once.
   const [settled, setSettled] = useState<FitViewState>(start.view)
@@ -234,7 +236,13 @@ export const MapCanvas = memo(function MapCanvas({
     (f: FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) => setFlightState({ ...f, flightNo: ++flights.current }),
     [],
   )
-  const initialViewState = useMemo(() => flight ?? { ...start.view, ...start.limits }, [flight, start])
+  // Keyed by the view's id: deck.gl then keeps this very object as the view's state, and a view state change that
+  // hands it back (a press that does not move the map) is seen as no change (no redraw of every point).
+  const initialViewState = useMemo(() => ({ map: flight ?? { ...start.view, ...start.limits } }), [flight, start])
+  useEffect(() => {
+    const v = initialViewState.map
+    lastView.current = { target: v.target, zoom: v.zoom, state: v }
+  }, [initialViewState])
   // A flight is applied without a view-state callback: it is the view now.
   useEffect(() => {
     if (!flight) return
@@ -372,7 +380,8 @@ export const MapCanvas = memo(function MapCanvas({
       <DeckGL
         ref={deckRef}
         views={VIEW}
-        initialViewState={initialViewState}
+        // keyed by view id (deck.gl accepts it; its types list only the flat form)
+        initialViewState={initialViewState as unknown as FitViewState}
         controller={{ doubleClickZoom: true, inertia: false }}
         onViewStateChange={({ viewState, interactionState }) => {
           const vs = viewState as { target: number[]; zoom: number }
@@ -384,12 +393,17 @@ export const MapCanvas = memo(function MapCanvas({
           const prev = viewNow.current
           // deck.gl also reports a press (the start of a possible drag) as a change: only a real move counts as moving.
           const moved = x !== prev.target[0] || y !== prev.target[1] || vs.zoom !== prev.zoom
+          // Not moved: hand deck.gl back the view state it has (the same object), or it redraws every point for nothing.
+          const last = lastView.current
+          if (!moved && last && last.target[0] === x && last.target[1] === y && last.zoom === vs.zoom) return last.state as typeof viewState
           viewNow.current = { target, zoom: vs.zoom }
           setZoomStep(labelZoomStep(vs.zoom))
           // The moving look until the map rests again; then labels move inside and every point is drawn.
           if (moved) tracker.viewChanged(interactionState)
           onViewChange?.(positionOf(target, vs.zoom, frame.current.width, frame.current.height))
-          return { ...viewState, target }
+          const next = { ...viewState, target }
+          lastView.current = { target, zoom: vs.zoom, state: next }
+          return next
         }}
         layers={layers}
         useDevicePixels={gl?.software ? 1 : true}
