@@ -4,6 +4,8 @@ import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { launchBrowser } from '../test/e2e/support/browser'
 import { startServe } from '../test/e2e/support/cli'
+import { freeDragStart } from '../test/e2e/support/map-drag'
+import { artifactsDir } from '../test/e2e/support/paths'
 import { ensureRendererBuilt } from '../test/e2e/support/renderer'
 import { profileTop, type HotFunction } from './cpu-profile'
 import { buildMapWorkspace } from './map-data'
@@ -11,7 +13,7 @@ import { machineInfo, readResults, writeResults } from './measure'
 
 declare global {
   interface Window {
-    __bench?: { frames: number[]; presented: number[]; tooltipAt: number | null }
+    __bench?: { frames: number[]; presented: number[]; drawn: number[]; tooltipAt: number | null }
   }
 }
 
@@ -27,37 +29,41 @@ const WHERE_THE_TIME_GOES = [
   'Points are one GL_POINTS vertex each (map/round-points-layer.ts), no MSAA: ~0.6-0.7 us a point at radius 1.5 (raw WebGL2 GL_POINTS ~0.5 us; deck.gl ScatterplotLayer, an instanced quad per point: ~10-25 us). bench map-floor measures these.',
   'First frame: decode + colours + buffer upload + shader compilation (points, labels) + one draw of every point; frames before the canvas is measured draw nothing.',
   'Hover: CPU picking (map/point-index.ts) + one React render of the tooltip; it does not wait for a frame.',
+  'Moving (drag, wheel zoom, flight) in software WebGL draws a fixed random share of the points (150k at the default 1.5 px radius, map/move-preview.ts); every point is drawn again 150 ms after the map comes to rest (pan.releaseToFullFrame*).',
 ]
 
-/** The point nearest the canvas centre where a drag of (dx, dy) starts and ends on the map's own canvas. */
-async function freeDragStart(page: Page, dx: number, dy: number): Promise<{ x: number; y: number }> {
-  const p = await page.evaluate(
-    ([dx, dy]) => {
-      const box = document.querySelector('[data-testid="map-canvas"]')!.getBoundingClientRect()
-      // No named helper functions in here: tsx wraps them in a __name() call that does not exist in the page.
-      const cx = box.left + box.width / 2 - dx / 2
-      const cy = box.top + box.height / 2 - dy / 2
-      for (let r = 0; r < Math.max(box.width, box.height); r += 10)
-        for (let a = 0; a < 16; a++) {
-          const x = cx + r * Math.cos((a * Math.PI) / 8)
-          const y = cy + r * Math.sin((a * Math.PI) / 8)
-          let free = true
-          for (const f of [0, 0.5, 1]) {
-            const el = document.elementFromPoint(x + f * dx, y + f * dy)
-            if (!(el instanceof HTMLCanvasElement && el.closest('[data-testid="map-canvas"]'))) free = false
-          }
-          if (free) return { x, y }
-        }
-      return null
-    },
-    [dx, dy],
-  )
-  if (!p) throw new Error('no free spot on the map canvas to drag from')
-  return p
+/**
+ * Runs `action`, then waits for the first frame after it that drew all `rows` points and is on screen: its times
+ * from the start of `action` (page clock).
+ */
+async function untilFullFrame(
+  page: Page,
+  rows: number,
+  timeoutMs: number,
+  action: () => Promise<void>,
+  since?: { frame: number; at: number },
+): Promise<{ issuedMs: number; onScreenMs: number }> {
+  // `since`: count from that frame and page time (a wheel's full frame may be issued before this is called)
+  const before = since?.frame ?? (await page.evaluate(() => window.__bench!.frames.length))
+  const t0 = since?.at ?? (await page.evaluate(() => performance.now()))
+  await action()
+  const at = await page
+    .waitForFunction(
+      ([n, rows]) => {
+        const b = window.__bench!
+        for (let k = n; k < b.frames.length; k++) if (b.drawn[k] === rows && b.presented.length > k) return { k }
+        return null
+      },
+      [before, rows] as const,
+      { timeout: timeoutMs, polling: 20 },
+    )
+    .then((h) => h.jsonValue() as Promise<{ k: number }>)
+  const [issued, shown] = await page.evaluate((k) => [window.__bench!.frames[k], window.__bench!.presented[k]], at.k)
+  return { issuedMs: issued - t0, onScreenMs: shown - t0 }
 }
 
 /**
- * `npm run bench -- map [--rows=N] [--pans=N] [--frame-timeout=MS] [--profile]`: a workspace with N synthetic map
+ * `npm run bench -- map [--rows=N] [--pans=N] [--frame-timeout=MS] [--profile] [--screenshots]`: a workspace with N synthetic map
  * rows (default 1,000,000) served by the real `embedmap serve`, opened in Debian's headless Chromium (WebGL on
  * SwiftShader, i.e. the CPU). Frame times come from deck.gl's onAfterRender (the canvas's data-frames attribute,
  * watched by a MutationObserver in the page), so they are page-clock times, not round trips through the test driver.
@@ -69,6 +75,9 @@ async function freeDragStart(page: Page, dx: number, dy: number): Promise<{ x: n
  *   ~0.6-0.7 µs a point at radius 1.5, close to raw WebGL2 GL_POINTS with a trivial shader (~0.4-0.5 µs).
  *   What is left is SwiftShader's per-vertex and per-fragment work: bigger points cost more (radius 6: ~3x).
  * - A pan frame = deck.gl issuing the draw (~10-25 ms of JS) + SwiftShader drawing it + Chromium compositing it.
+ *   While the map moves (drag, wheel, flight), software WebGL draws a fixed random share of the points (150k at the
+ *   default size; map/move-preview.ts) and every point again 150 ms after it comes to rest: `pan` times the drag's
+ *   frames and the release → full-set frame, `wheelZoom` the same for wheel notches.
  * - The first frame adds decoding the points, building the colour array, uploading buffers and compiling the
  *   shaders (points + labels); it used to be followed at once by a second full draw (a resize right after the first
  *   frame; see map/unchanged-resize.ts), now it is drawn once ("frames issued before the first was on screen").
@@ -83,6 +92,8 @@ export async function main(args: string[]): Promise<void> {
   const frameTimeoutMs = Number(args.find((a) => a.startsWith('--frame-timeout='))?.split('=')[1] ?? 120_000)
   /** CPU-profile the first hover and print where its time went. */
   const profile = args.includes('--profile')
+  /** Screenshots of the map during the drag (its moving share of the points) and after it: test/artifacts/map-pan-<rows>-*.png. */
+  const shots = args.includes('--screenshots')
   // The machine's load before this benchmark adds its own (Chromium and the server keep both cores busy).
   const loadBefore = os.loadavg()[0]
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-bench-map-'))
@@ -97,13 +108,15 @@ export async function main(args: string[]): Promise<void> {
   try {
     const { page, context } = browser
     await page.addInitScript(() => {
-      const bench = { frames: [] as number[], presented: [] as number[], tooltipAt: null as number | null }
+      const bench = { frames: [] as number[], presented: [] as number[], drawn: [] as number[], tooltipAt: null as number | null }
       window.__bench = bench
       new MutationObserver((records) => {
         for (const r of records) {
           const el = r.target as HTMLElement
           if (r.type === 'attributes' && r.attributeName === 'data-frames' && el.dataset.testid === 'map-canvas') {
             bench.frames.push(performance.now())
+            // How many points that frame drew: all of them, or the moving map's share (set before data-frames).
+            bench.drawn.push(Number(el.dataset.drawnPoints ?? NaN))
             // deck.gl's onAfterRender fires when the draw calls are issued, not when the GPU (here SwiftShader, on the
             // CPU) has drawn them. Chromium holds back animation frames until earlier frames are presented, so the
             // second animation frame after the render is when that frame is on screen.
@@ -154,12 +167,16 @@ export async function main(args: string[]): Promise<void> {
     const { x: cx, y: cy } = await freeDragStart(page, pans * 25, pans * 10)
     const frameTimes: number[] = []
     const issueTimes: number[] = []
+    /** Points each pan frame drew: the moving map's share on a software renderer above its budget. */
+    const panDrawn: number[] = []
     let timedOutFrames = 0
     await page.mouse.move(cx, cy)
     await page.mouse.down()
     // A first 1-pixel move ends the hover that reaching the start point caused (no hover while dragging); its frame
     // is left to finish before the timed moves.
     await page.mouse.move(cx + 1, cy)
+    // Past the drag threshold: the pan starts here, so each timed move below moves the map.
+    await page.mouse.move(cx + 12, cy + 5, { steps: 2 })
     for (let i = 1; i <= pans; i++) {
       // Start from a still screen (the pointer's hover highlight also draws a frame), so frame n is this move's.
       const settled = await page
@@ -188,12 +205,56 @@ export async function main(args: string[]): Promise<void> {
         )
         break
       }
-      const [issued, shown] = await page.evaluate((n) => [window.__bench!.frames[n], window.__bench!.presented[n]], before)
+      const [issued, shown, drawn] = await page.evaluate((n) => [window.__bench!.frames[n], window.__bench!.presented[n], window.__bench!.drawn[n]], before)
       issueTimes.push(issued - t0)
       frameTimes.push(shown - t0)
-      console.log(`pan ${i}: frame issued after ${round(issued - t0)} ms, on screen after ${round(shown - t0)} ms`)
+      panDrawn.push(drawn)
+      console.log(`pan ${i}: frame issued after ${round(issued - t0)} ms, on screen after ${round(shown - t0)} ms, ${drawn.toLocaleString('en-US')} points`)
     }
-    await page.mouse.up()
+    const movingPoints = await page.evaluate(() => window.__embedmapMap?.movingPoints() ?? null)
+    const shotName = (what: string) => path.join(artifactsDir, `map-pan-${rows >= 1e6 ? `${rows / 1e6}m` : `${rows / 1e3}k`}-${what}.png`)
+    if (shots) {
+      fs.mkdirSync(artifactsDir, { recursive: true })
+      await page.screenshot({ path: shotName('drag') })
+    }
+    // Release → the first frame with every point on screen (the map settles SETTLE_MS after the release). Without a
+    // moving share (few points, or a GPU) every drag frame already had every point: nothing to wait for.
+    const release = movingPoints === null ? null : await untilFullFrame(page, rows, frameTimeoutMs, () => page.mouse.up()).catch(() => null)
+    if (movingPoints === null) await page.mouse.up()
+    if (release) console.log(`release: every point issued after ${round(release.issuedMs)} ms, on screen after ${round(release.onScreenMs)} ms`)
+    if (shots) await page.screenshot({ path: shotName('after') })
+    await page
+      .waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs * 2, polling: 100 })
+      .catch(() => {})
+    await page.waitForTimeout(500)
+
+    // Wheel zoom counts as moving too: a few notches in, one frame each, then the full set once the wheel is still.
+    const wheelTimes: number[] = []
+    const wheelDrawn: number[] = []
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    let wheelEnd: { issuedMs: number; onScreenMs: number } | null = null
+    for (let i = 0; i < 3; i++) {
+      const before = await page.evaluate(() => window.__bench!.frames.length)
+      const t0 = await page.evaluate(() => performance.now())
+      await page.mouse.wheel(0, -120)
+      const done = await page
+        .waitForFunction((n) => window.__bench!.presented.length > n, before, { timeout: frameTimeoutMs, polling: 20 })
+        .then(
+          () => true,
+          () => false,
+        )
+      if (!done) break
+      const [shown, drawn] = await page.evaluate((n) => [window.__bench!.presented[n], window.__bench!.drawn[n]], before)
+      wheelTimes.push(shown - t0)
+      wheelDrawn.push(drawn)
+      console.log(`wheel ${i + 1}: frame on screen after ${round(shown - t0)} ms, ${drawn.toLocaleString('en-US')} points`)
+      if (i === 2 && movingPoints !== null) {
+        // from the last notch
+        wheelEnd = await untilFullFrame(page, rows, frameTimeoutMs, async () => {}, { frame: before, at: t0 }).catch(() => null)
+      }
+    }
+    if (wheelEnd) console.log(`wheel still: every point on screen after ${round(wheelEnd.onScreenMs)} ms`)
+    await page.keyboard.press('f')
     await page
       .waitForFunction(() => window.__bench!.presented.length >= window.__bench!.frames.length, undefined, { timeout: frameTimeoutMs * 2, polling: 100 })
       .catch(() => {})
@@ -278,7 +339,11 @@ export async function main(args: string[]): Promise<void> {
       dataReadyToFirstFrameOnScreenMs: round(dataReadyToFirstPresentedMs),
       /** Draws issued (ms after the first) before the first frame was on screen. */
       framesIssuedBeforeFirstOnScreenMs: firstFrames,
-      /** Pointer move → frame on screen; issuedMs: → draw calls issued. */
+      /**
+       * Pointer move during a drag → frame on screen; issuedMs: → draw calls issued; drawnPoints: points in each
+       * frame (the moving map's share, `movingPoints`, in software WebGL above its budget; null: all of them).
+       * releaseToFullFrame: button released → the first frame with every point (after the map's settle time).
+       */
       pan: {
         frames: frameTimes.length,
         timedOut: timedOutFrames,
@@ -287,12 +352,27 @@ export async function main(args: string[]): Promise<void> {
         p95Ms: round(quantile(frameTimes, 0.95)),
         allMs: frameTimes.map(round),
         issuedMs: issueTimes.map(round),
+        drawnPoints: panDrawn,
+        movingPoints,
+        releaseToFullFrameIssuedMs: release ? round(release.issuedMs) : null,
+        releaseToFullFrameOnScreenMs: release ? round(release.onScreenMs) : null,
+      },
+      /** Wheel notch → frame on screen, points drawn; then the wheel still → the first frame with every point. */
+      wheelZoom: {
+        allMs: wheelTimes.map(round),
+        drawnPoints: wheelDrawn,
+        stillToFullFrameOnScreenMs: wheelEnd ? round(wheelEnd.onScreenMs) : null,
       },
       /** Pointer move → tooltip in the page (CPU picking + React). */
       hoverPick: { samples: hover.length, medianMs: round(quantile(hover, 0.5)), allMs: hover.map(round), framesDrawn: hoverFrames },
       ...(hoverProfile ? { hoverProfile } : {}),
       jsHeapMB: { used: round(heap.usedSize / 2 ** 20), total: round(heap.totalSize / 2 ** 20) },
-      goals: { dataReadyToFirstFrameMs: 2000, hoverPickMs: 50 },
+      goals: { dataReadyToFirstFrameOnScreenMs: 2000, panFrameMs: 250, hoverPickMs: 50 },
+      meetsGoals: {
+        firstFrame: dataReadyToFirstPresentedMs < 2000,
+        pan: timedOutFrames === 0 && quantile(frameTimes, 0.95) < 250,
+        hover: quantile(hover, 0.5) < 50,
+      },
     }
     // One file, one entry per point count (the 20k and the 1M runs side by side).
     const previous = readResults('map') as { runs?: { rows: number }[] } | null

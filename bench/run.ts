@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void
   analyze: () => import('./analyze'),
   map: () => import('./map'),
   'map-floor': () => import('./map-floor'),
+  'map-first-frame': () => import('./map-first-frame'),
   finetune: () => import('./finetune'),
   pipeline: () => import('./pipeline'),
   eval: () => import('./eval'),

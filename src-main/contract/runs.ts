@@ -5,6 +5,8 @@ import { Id, RowSchema } from './schemas'
 export const AnalysisRunSchema = z.object({
   runId: Id,
   setId: Id,
+  /** The model of its embedding set (the vectors it analyzed). */
+  modelId: z.string(),
   status: z.enum(['running', 'ready']),
   createdAt: z.string(),
   /** The parameters it was started with (k, anomaly method, UMAP settings, …). */

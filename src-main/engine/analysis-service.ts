@@ -8,6 +8,7 @@ import { clusterLabel } from '../analyze/cluster-label'
 import type { AnalysisRepo, AnalysisRunRow } from '../store/analysis-repo'
 import type { DatasetsRepo } from '../store/datasets-repo'
 import type { EmbeddingsRepo } from '../store/embeddings-repo'
+import { topRows } from '../analyze/top-rows'
 
 interface Explanation {
   row: number
@@ -75,7 +76,11 @@ export class AnalysisService {
   /** Every analysis run of the dataset, newest first, for picking an earlier one. */
   runs(datasetId: number): AnalysisRun[] {
     if (!this.datasets.get(datasetId)) throw new EmbedMapError('NOT_FOUND', `There is no dataset ${datasetId}.`, 'List datasets with `embedmap datasets`.')
-    return this.analysis.runsForDataset(datasetId).map((r) => ({ runId: r.id, setId: r.setId, status: r.status, createdAt: r.createdAt, params: r.params }))
+    // The model behind each run: the map's picker names it, and the explore UI's model pickers follow it.
+    const modelOf = this.sets.modelIds(datasetId)
+    return this.analysis
+      .runsForDataset(datasetId)
+      .map((r) => ({ runId: r.id, setId: r.setId, modelId: modelOf.get(r.setId) ?? '', status: r.status, createdAt: r.createdAt, params: r.params }))
   }
 
   requireRun(datasetId: number, runId?: number): AnalysisRunRow {
@@ -166,9 +171,7 @@ export class AnalysisService {
   ): Explanation[] {
     const graph = this.analysis.knn(runId)
     const byRow = new Map(stored.map((e) => [e.row, e]))
-    const order = Array.from({ length: raw.length }, (_, i) => i)
-      .sort((a, b) => raw[b] - raw[a] || a - b)
-      .slice(0, top)
+    const order = topRows(raw, top)
     return order.map((row) => {
       const indices: number[] = []
       const distances: number[] = []

@@ -94,6 +94,12 @@ export class EmbeddingsRepo {
     return rows.map(toSet)
   }
 
+  /** Set id → model id for a dataset's sets: without list()'s vector counts, which scan every vector. */
+  modelIds(datasetId: number): Map<number, string> {
+    const rows = this.db.prepare(`SELECT id, model_id FROM embedding_sets WHERE dataset_id = ?`).all(datasetId) as { id: number; model_id: string }[]
+    return new Map(rows.map((r) => [r.id, r.model_id]))
+  }
+
   get(id: number): EmbeddingSet | undefined {
     const r = this.db
       .prepare(`SELECT s.*, (SELECT count(*) FROM embeddings e WHERE e.set_id = s.id) AS vector_count FROM embedding_sets s WHERE s.id = ?`)

@@ -70,13 +70,24 @@ export function anomalyColor(score: number): Rgb {
 
 const CLUSTER_ALPHA = 200
 
-/** RGBA per point, coloured by cluster. */
+/** An RGBA colour as one 32-bit word in the platform's byte order (written through a Uint32Array view). */
+function rgbaWord(c: Rgb, alpha: number): number {
+  return new Uint32Array(Uint8Array.of(c[0], c[1], c[2], alpha).buffer)[0]
+}
+
+/**
+ * RGBA per point, coloured by cluster: one 32-bit word per point from a palette table (1M points: ~20-40 ms in Node,
+ * where a per-point array copy took ~170 ms of the map's first frame).
+ */
 export function clusterColors(cluster: Int32Array): Uint8Array {
   const out = new Uint8Array(cluster.length * 4)
+  const words = new Uint32Array(out.buffer)
+  const table = Uint32Array.from(PALETTE, (c) => rgbaWord(c, CLUSTER_ALPHA))
+  const noise = rgbaWord(NOISE_COLOR, CLUSTER_ALPHA)
+  const k = table.length
   for (let i = 0; i < cluster.length; i++) {
-    const c = clusterColor(cluster[i])
-    out.set(c, i * 4)
-    out[i * 4 + 3] = CLUSTER_ALPHA
+    const c = cluster[i]
+    words[i] = c >= 0 ? table[c % k] : noise
   }
   return out
 }

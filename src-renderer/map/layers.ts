@@ -8,6 +8,8 @@ import { RoundPointsLayer } from './round-points-layer'
 
 /** Stable ids: deck.gl diffs layers by id, so keeping them keeps the GPU buffers. */
 export const POINTS_LAYER_ID = 'points'
+/** The share of the points drawn while the map moves (map/move-preview.ts). */
+export const MOVING_POINTS_LAYER_ID = 'points-moving'
 export const LABELS_LAYER_ID = 'cluster-labels'
 export const DENSITY_LAYER_ID = 'density'
 export const HOVERED_LAYER_ID = 'hovered-point'
@@ -47,14 +49,21 @@ export function drawnRadius(n: number, appearance: MapAppearance): number {
 /**
  * The points, one GL_POINTS vertex each (map/round-points-layer.ts: deck.gl's instanced ScatterplotLayer costs
  * ~25 µs a point in software WebGL). Not pickable: hover/click pick on the CPU.
+ * `id`/`radiusPx`: the moving map's share of the points is a second layer drawn at the full map's radius; `visible`
+ * switches between the two without dropping either one's GPU buffers.
  */
-export function pointsLayer(data: PointsData, appearance: MapAppearance = DEFAULT_APPEARANCE) {
+export function pointsLayer(
+  data: PointsData,
+  appearance: MapAppearance = DEFAULT_APPEARANCE,
+  opts: { id?: string; radiusPx?: number; visible?: boolean } = {},
+) {
   return new RoundPointsLayer({
-    id: POINTS_LAYER_ID,
+    id: opts.id ?? POINTS_LAYER_ID,
     data,
     // A constant radius and the layer's opacity: changing either is a uniform update, no attribute is rebuilt.
-    radiusPixels: drawnRadius(data.length, appearance),
+    radiusPixels: opts.radiusPx ?? drawnRadius(data.length, appearance),
     opacity: appearance.opacity,
+    visible: opts.visible ?? true,
     pickable: false,
   })
 }

@@ -5,6 +5,7 @@ import { EmbedPanel } from '../embed/EmbedPanel'
 import { EvaluateView } from '../evaluate/EvaluateView'
 import '../evaluate/evaluate.css'
 import { MapSection } from '../map/MapSection'
+import type { ShownRun } from '../map/shown-run'
 import { RowsView } from '../rows/RowsView'
 
 /**
@@ -14,6 +15,9 @@ import { RowsView } from '../rows/RowsView'
 export function DatasetView({ dataset }: { dataset: Dataset }) {
   const mode = useExploreMode()
   const [tab, setTab] = useState<'map' | 'evaluate'>('map')
+  // The run the map shows: the Embed panel's model picker follows its model.
+  const [shownRun, setShownRun] = useState<ShownRun | null>(null)
+  const mapRun = shownRun && shownRun.datasetId === dataset.id ? shownRun : null
   const tabs = (
     <nav className="view-tabs" aria-label="Dataset views">
       {(['map', 'evaluate'] as const).map((t) => (
@@ -41,7 +45,7 @@ export function DatasetView({ dataset }: { dataset: Dataset }) {
     <div className={`dataset-view${mode.exploring ? ' dataset-view--explore' : ''}`} data-testid="dataset-view">
       <div className="dataset-view__main">
         {tabs}
-        <MapSection dataset={dataset} />
+        <MapSection dataset={dataset} onShownRun={setShownRun} />
         {!mode.exploring && <RowsView dataset={dataset} />}
       </div>
       {/* Hidden rather than unmounted when folded: the model picked and the form filled stay as they were. */}
@@ -51,7 +55,7 @@ export function DatasetView({ dataset }: { dataset: Dataset }) {
             Close
           </button>
         )}
-        <EmbedPanel dataset={dataset} />
+        <EmbedPanel dataset={dataset} mapRun={mapRun} />
       </aside>
     </div>
   )

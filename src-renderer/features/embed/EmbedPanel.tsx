@@ -16,7 +16,7 @@ import { EmbeddingSetList } from './EmbeddingSetList'
 import { EmbedJobStatus } from './EmbedJobStatus'
 import { DEFAULT_ENGINE, EngineChoice, engineInput, type EngineState } from './EngineChoice'
 import { ModelDetails } from './ModelDetails'
-import { initialModelId, needsDownload } from './models'
+import { listedModelId, needsDownload, pickerModelId, type ModelChoice } from './models'
 import { ModelPicker } from './ModelPicker'
 import { RemoteEstimate } from './RemoteEstimate'
 import { RemoveModelButton } from './RemoveModelButton'
@@ -25,13 +25,14 @@ import { useModels } from './useModels'
 
 /**
  * Turns the dataset's texts into vectors: pick a model (downloading it first if needed, or adding a local folder),
- * start the embed job, follow it, and see the embedding sets the dataset has.
+ * start the embed job, follow it, and see the embedding sets the dataset has. With a map on screen, the picker shows
+ * the model of the map's run until the user picks another, and follows the map when it switches to another model's run.
  */
-export function EmbedPanel({ dataset }: { dataset: Dataset }) {
+export function EmbedPanel({ dataset, mapRun = null }: { dataset: Dataset; mapRun?: { setId: number; modelId: string } | null }) {
   const models = useModels(dataset.id, dataset.status)
   const sets = useEmbeddingSets(dataset.id)
   const { jobs } = useJobs()
-  const [chosenId, setChosenId] = useState<string | null>(null)
+  const [choice, setChoice] = useState<ModelChoice | null>(null)
   const [dims, setDims] = useState<number | null>(null)
   const [variant, setVariant] = useState<Variant | ''>('')
   const [device, setDevice] = useState<Device>('auto')
@@ -45,14 +46,23 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
 
   const list = models.value?.models ?? []
   const language = models.value?.datasetLanguage ?? null
-  const modelId = chosenId !== null && list.some((m) => m.id === chosenId) ? chosenId : initialModelId(list, language)
+  // A switch of the map to another model's run ends the user's own pick: the picker follows the map again (also
+  // when the map comes back to the model the pick was made over).
+  const follow = mapRun ? listedModelId(list, mapRun.modelId) : null
+  const [followed, setFollowed] = useState(follow)
+  if (followed !== follow) {
+    setFollowed(follow)
+    setChoice(null)
+  }
+  const modelId = pickerModelId(list, language, choice, mapRun?.modelId ?? null)
   const model = list.find((m) => m.id === modelId)
   const job = currentEmbedJob(jobs, dataset.id, startedJobId)
   const jobRunning = job !== null && isActive(job)
   const already = model && sets.value ? existingSet(sets.value, model, dims) : undefined
 
   function choose(id: string) {
-    setChosenId(id)
+    // Made over the model the picker follows now: it holds until the map shows another model's run.
+    setChoice({ id, over: follow })
     setDims(null)
     setStartError(undefined)
   }
@@ -151,7 +161,7 @@ export function EmbedPanel({ dataset }: { dataset: Dataset }) {
           models.reload()
         }}
       />
-      <EmbeddingSetList sets={sets.value} error={sets.error} models={list} rowCount={dataset.rowCount} />
+      <EmbeddingSetList sets={sets.value} error={sets.error} models={list} rowCount={dataset.rowCount} mapSetId={mapRun?.setId ?? null} />
     </section>
   )
 }

@@ -2,8 +2,11 @@ import type { EmbeddingSet, ProviderInfoView } from '../../../src-main/contract'
 import { formatDate, formatInt } from '../../ui/format'
 import { isFallback, providerParts } from './provider'
 
-/** One embedding set: which model, how, how many vectors, where it ran (and why there), and what was odd. */
-export function EmbeddingSetItem({ set, modelName, rowCount }: { set: EmbeddingSet; modelName: string; rowCount: number }) {
+/**
+ * One embedding set: which model, how, how many vectors, where it ran (and why there), and what was odd; marked when
+ * the map shows a run of it.
+ */
+export function EmbeddingSetItem({ set, modelName, rowCount, onMap = false }: { set: EmbeddingSet; modelName: string; rowCount: number; onMap?: boolean }) {
   return (
     <li
       className="embedding-set"
@@ -12,6 +15,7 @@ export function EmbeddingSetItem({ set, modelName, rowCount }: { set: EmbeddingS
       data-model-id={set.modelId}
       data-status={set.status}
       data-vector-count={set.vectorCount}
+      data-on-map={onMap}
     >
       <div className="embedding-set__head">
         <strong className="embedding-set__model" title={set.modelId}>
@@ -20,6 +24,11 @@ export function EmbeddingSetItem({ set, modelName, rowCount }: { set: EmbeddingS
         <span className={`badge badge--${set.status === 'ready' ? 'ready' : 'running'}`} data-testid="embedding-set-status">
           {set.status}
         </span>
+        {onMap && (
+          <span className="badge badge--default" data-testid="embedding-set-on-map" title="The map shows an analysis of these vectors">
+            on the map
+          </span>
+        )}
       </div>
       <div className="job__stats">
         <span data-testid="embedding-set-vectors">

@@ -9,11 +9,14 @@ export function EmbeddingSetList({
   error,
   models,
   rowCount,
+  mapSetId = null,
 }: {
   sets: EmbeddingSet[] | undefined
   error: ApiError | undefined
   models: ModelEntry[]
   rowCount: number
+  /** The set behind the map's run, marked in the list. */
+  mapSetId?: number | null
 }) {
   const note = fallbackNote((sets ?? []).map((s) => s.provider))
   const nameOf = (id: string) => models.find((m) => m.id === id)?.displayName ?? id
@@ -32,7 +35,7 @@ export function EmbeddingSetList({
           {[...sets]
             .sort((a, b) => b.id - a.id)
             .map((s) => (
-              <EmbeddingSetItem key={s.id} set={s} modelName={nameOf(s.modelId)} rowCount={rowCount} />
+              <EmbeddingSetItem key={s.id} set={s} modelName={nameOf(s.modelId)} rowCount={rowCount} onMap={s.id === mapSetId} />
             ))}
         </ul>
       )}

@@ -70,6 +70,35 @@ export function initialModelId(models: ModelEntry[], datasetLanguage: string | n
   return pick?.id ?? null
 }
 
+/**
+ * The picker's entry for a model id: itself when listed, or the catalog model a local folder at the catalog model's
+ * own path was folded into (distinctModels); null when the list does not have it.
+ */
+export function listedModelId(models: ModelEntry[], id: string): string | null {
+  const listed = distinctModels(models)
+  if (listed.some((m) => m.id === id)) return id
+  const folder = models.find((m) => m.id === id && m.source === 'local' && m.path)
+  const catalog = folder && listed.find((m) => m.source === 'catalog' && m.path && normalPath(m.path) === normalPath(folder.path!))
+  return catalog ? catalog.id : null
+}
+
+/** The user's pick in the model picker, and the model the picker was following when it was made. */
+export interface ModelChoice {
+  id: string
+  over: string | null
+}
+
+/**
+ * The model the picker shows. `followed`: the model of the run the map shows. The user's own choice wins while the
+ * map stays on a run of the model it was made over; when the map switches to a run of another model, the picker
+ * follows that model (the user is now looking at its vectors). Without a run to follow: the preselection.
+ */
+export function pickerModelId(models: ModelEntry[], datasetLanguage: string | null, choice: ModelChoice | null, followed: string | null): string | null {
+  const follow = followed !== null ? listedModelId(models, followed) : null
+  if (choice && choice.over === follow && models.some((m) => m.id === choice.id)) return choice.id
+  return follow ?? initialModelId(models, datasetLanguage)
+}
+
 /** One line for the <option>: "BGE small Chinese v1.5 — 512 dims · 95 MB · not downloaded · default". */
 export function modelOptionLabel(m: ModelEntry): string {
   const parts = [m.dims ? `${m.dims} dims` : null, m.sizeBytes ? formatMegabytes(m.sizeBytes) : null]

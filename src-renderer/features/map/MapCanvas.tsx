@@ -14,16 +14,29 @@ import { viewCoverage } from '../../map/view-coverage'
 import { clampTarget, zoomLimits } from '../../map/zoom-limits'
 import { labelEdgeOffsets, offsetsKey } from '../../map/label-edges'
 import { declutterLabels, labelClusters, labelZoomStep } from '../../map/labels'
-import { densityLayer, drawnRadius, hoveredPointLayer, labelsLayer, POINTS_LAYER_ID, pointRadius, pointsData, pointsLayer } from '../../map/layers'
+import {
+  densityLayer,
+  drawnRadius,
+  hoveredPointLayer,
+  labelsLayer,
+  MOVING_POINTS_LAYER_ID,
+  POINTS_LAYER_ID,
+  pointRadius,
+  pointsData,
+  pointsLayer,
+} from '../../map/layers'
+import { moveData, movePointBudget, moveRows } from '../../map/move-preview'
+import { rowsToMask } from '../../map/selection'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
 import { densityGrid } from '../../map/density'
 import { installTestHook } from './test-hook'
 import { applyEmphasis, isPickable } from '../../map/emphasis'
 import { hitRingsLayer } from '../../map/overlay-layers'
-import { buildPointIndex, pickPoint } from '../../map/point-index'
+import { buildPointIndex, pickPoint, type PointIndex } from '../../map/point-index'
 import type { HoverPoint } from './hover-store'
 import { isSoftwareRenderer } from '../../map/software-gl'
 import { skipUnchangedResizes } from '../../map/unchanged-resize'
+import { useMoving } from './useMoving'
 
 const VIEW = new OrthographicView({ id: 'map', flipY: true })
 
@@ -37,6 +50,14 @@ const DEVICE_PROPS = { type: 'webgl', webgl: { antialias: false, preserveDrawing
 /** True once deck.gl has set up the points layer, i.e. the frame just drawn had the points in it. */
 function pointsDrawn(deck: Deck | null | undefined): boolean {
   return (deck?.props.layers ?? []).flat().some((l) => l instanceof Layer && l.id === POINTS_LAYER_ID && l.isLoaded)
+}
+
+/** How many points the frame just drawn had: all of them, or the moving map's share. */
+function drawnPointCount(deck: Deck | null | undefined): number {
+  const shown = (deck?.props.layers ?? [])
+    .flat()
+    .find((l) => l instanceof Layer && (l.id === POINTS_LAYER_ID || l.id === MOVING_POINTS_LAYER_ID) && l.props.visible)
+  return shown instanceof Layer ? ((shown.props.data as unknown as { length?: number }).length ?? 0) : 0
 }
 
 /** What the map view can ask of the canvas: move the view to a row, turn screen pixels into map coordinates. */
@@ -113,7 +134,13 @@ export const MapCanvas = memo(function MapCanvas({
   const boxRef = useRef<HTMLDivElement>(null)
   const frames = useRef(0)
   const [hovered, setHovered] = useState<number | null>(null)
-  const index = useMemo(() => buildPointIndex(points.coords), [points])
+  // The picking grid is built when first needed, or once the first frame is on screen, whichever comes first: not on
+  // the first frame's path (1M points: ~30-50 ms).
+  const indexOf = useRef<{ points: DecodedPoints; index: PointIndex } | null>(null)
+  const pointIndex = useCallback(() => {
+    if (indexOf.current?.points !== points) indexOf.current = { points, index: buildPointIndex(points.coords) }
+    return indexOf.current.index
+  }, [points])
   const radiusPx = drawnRadius(points.n, appearance)
   /**
    * Known once the canvas has its first measured size: whether WebGL is software (then one pixel per CSS pixel:
@@ -122,19 +149,55 @@ export const MapCanvas = memo(function MapCanvas({
    */
   const [gl, setGl] = useState<{ software: boolean } | null>(null)
   const resizeGuard = useRef<{ drawn(): void } | null>(null)
-  /** The row drawn under canvas pixel (x, y), or null. */
+  // Colours are rebuilt once per mode (and per run), never per frame or per hover.
+  const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
+  const extent = useMemo(() => dataExtent(points.coords) ?? { minX: -1, minY: -1, maxX: 1, maxY: 1 }, [points])
+  // Once per run (the view is the user's after that): the remembered view if it still shows the data, else the fit.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const start = useMemo(() => restoreView(initialPosition, points.coords, extent, width, height, insets), [points.runId])
+  // Latest size and insets for fits and for what is remembered, without rebuilding the handle on every resize.
+  const frame = useRef({ width, height, insets })
+  frame.current = { width, height, insets }
+  const viewNow = useRef<FitViewState>(start.view)
+  /** The view state last handed to deck.gl from onViewStateChange. */
+  const lastView = useRef<{ target: number[]; zoom: number; state: object } | null>(null)
+  // Where the view came to rest (after a pan or zoom, a fly-to or a fit): labels crossing an edge move inside.
+  // Not per frame: each change of the offsets redraws every point once.
+  const [settled, setSettled] = useState<FitViewState>(start.view)
+  /**
+   * While the map moves, software WebGL draws a fixed random share of the points (map/move-preview.ts), and every
+   * point again once it rests; the new label positions come with that same redraw.
+   */
+  const { moving, hasMoved, tracker } = useMoving(() => setSettled(viewNow.current))
+  // e2e tests draw ~20k-point maps: they set a budget below that to see the moving map's share.
+  const [budgetOverride, setBudgetOverride] = useState<number | null | undefined>(undefined)
+  const budget = budgetOverride !== undefined ? budgetOverride : gl ? movePointBudget(gl.software, radiusPx) : null
+  // Chosen once the map first moves (never on the first frame's path), again only when emphasis or budget change.
+  const movingRows = useMemo(() => (hasMoved && budget !== null ? moveRows(points.n, budget, emphasis) : null), [hasMoved, budget, points, emphasis])
+  const movingMask = useMemo(() => (movingRows ? rowsToMask(movingRows, points.n) : null), [movingRows, points])
+  const showMoving = moving && movingRows !== null
+  // For the test hook: the moving map's point count (also before the map has first moved).
+  const movingCount = useRef<() => number | null>(() => null)
+  movingCount.current = () => (budget === null ? null : ((movingRows ?? moveRows(points.n, budget, emphasis))?.length ?? null))
+  /** Whether the frame on screen draws this row: hidden clusters' rows never; while the map moves, only its share. */
+  const isDrawn = useCallback(
+    (row: number) => isPickable(emphasis, row) && !(showMoving && movingMask !== null && movingMask[row] === 0),
+    [emphasis, showMoving, movingMask],
+  )
+  /** The row drawn under canvas pixel (x, y), or null: only what is drawn can be hovered or clicked. */
   const pickAt = useCallback(
     (x: number, y: number): number | null => {
       const viewport = deckRef.current?.deck?.getViewports()[0]
       if (!viewport) return null
       const [ux, uy] = viewport.unproject([x, y])
       const unitsPerPx = 1 / viewport.scale
-      const skip = emphasis ? (row: number) => !isPickable(emphasis, row) : undefined
-      const row = pickPoint(index, points.coords, ux, uy, radiusPx * unitsPerPx, PICK_SLACK_PX * unitsPerPx, skip)
+      const skip = emphasis || showMoving ? (row: number) => !isDrawn(row) : undefined
+      const row = pickPoint(pointIndex(), points.coords, ux, uy, radiusPx * unitsPerPx, PICK_SLACK_PX * unitsPerPx, skip)
       return row >= 0 ? row : null
     },
-    [index, points, radiusPx, emphasis],
+    [pointIndex, points, radiusPx, emphasis, showMoving, isDrawn],
   )
+  const movingData = useMemo(() => (movingRows ? moveData(movingRows, data) : null), [movingRows, data])
   const hoverTo = useCallback(
     (p: HoverPoint | null) => {
       setHovered(p ? p.row : null)
@@ -151,16 +214,6 @@ export const MapCanvas = memo(function MapCanvas({
     const row = pickAt(x, y)
     if (row !== hovered) hoverTo(row === null ? null : { row, x, y })
   }
-  // Colours are rebuilt once per mode (and per run), never per frame or per hover.
-  const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
-  const extent = useMemo(() => dataExtent(points.coords) ?? { minX: -1, minY: -1, maxX: 1, maxY: 1 }, [points])
-  // Once per run (the view is the user's after that): the remembered view if it still shows the data, else the fit.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const start = useMemo(() => restoreView(initialPosition, points.coords, extent, width, height, insets), [points.runId])
-  // Latest size and insets for fits and for what is remembered, without rebuilding the handle on every resize.
-  const frame = useRef({ width, height, insets })
-  frame.current = { width, height, insets }
-  const viewNow = useRef<FitViewState>(start.view)
   /** Canvas pixels where the last fly-to put its row: the centre of the area the overlays left free. */
   const flightCentre = useRef<[number, number] | null>(null)
   // Labels are decluttered per quarter zoom step: more appear as the user zooms in.
@@ -171,11 +224,6 @@ export const MapCanvas = memo(function MapCanvas({
   // A hidden cluster's points are not drawn, so neither is its label (nor a coarse label with all of it hidden).
   const candidates = useMemo(() => labelClusters(levelClusters(points, level, hiddenClusters)), [points, level, hiddenClusters])
   const labels = useMemo(() => declutterLabels(candidates, zoomStep), [candidates, zoomStep])
-  // Where the view came to rest (after a pan or zoom pauses, a fly-to or a fit): labels crossing an edge move inside.
-  // Not per frame: each change of the offsets redraws every point once.
-  const [settled, setSettled] = useState<FitViewState>(start.view)
-  const settleTimer = useRef<ReturnType<typeof setTimeout>>(undefined)
-  useEffect(() => () => clearTimeout(settleTimer.current), [])
   const edgeOffsets = useMemo(() => labelEdgeOffsets(labels, settled.target, settled.zoom, width, height), [labels, settled, width, height])
   const edgeKey = offsetsKey(edgeOffsets)
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -191,7 +239,13 @@ export const MapCanvas = memo(function MapCanvas({
     (f: FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) => setFlightState({ ...f, flightNo: ++flights.current }),
     [],
   )
-  const initialViewState = useMemo(() => flight ?? { ...start.view, ...start.limits }, [flight, start])
+  // Keyed by the view's id: deck.gl then keeps this very object as the view's state, and a view state change that
+  // hands it back (a press that does not move the map) is seen as no change (no redraw of every point).
+  const initialViewState = useMemo(() => ({ map: flight ?? { ...start.view, ...start.limits } }), [flight, start])
+  useEffect(() => {
+    const v = initialViewState.map
+    lastView.current = { target: v.target, zoom: v.zoom, state: v }
+  }, [initialViewState])
   // A flight is applied without a view-state callback: it is the view now.
   useEffect(() => {
     if (!flight) return
@@ -258,7 +312,9 @@ export const MapCanvas = memo(function MapCanvas({
         ? []
         : [
             ...(density ? [densityLayer(density, appearance.theme)] : []),
-            pointsLayer(data, appearance),
+            pointsLayer(data, appearance, { visible: !showMoving }),
+            // Kept once made (hidden while the map rests), so each drag reuses its GPU buffers.
+            ...(movingData ? [pointsLayer(movingData, appearance, { id: MOVING_POINTS_LAYER_ID, radiusPx, visible: showMoving })] : []),
             ...(overlays ? overlays(overlayHover) : []),
             ...(ringRow !== null ? [hoveredPointLayer(points.coords, ringRow, radiusPx, appearance.theme)] : []),
             // Only while a row is selected: an empty layer would still compile its shader before the first frame.
@@ -282,7 +338,7 @@ export const MapCanvas = memo(function MapCanvas({
             ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
             labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
           ],
-    [gl, data, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey, overlays, overlayHover],
+    [gl, data, movingData, showMoving, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey, overlays, overlayHover],
   )
 
   useEffect(() => {
@@ -310,8 +366,9 @@ export const MapCanvas = memo(function MapCanvas({
           flightCentre: flightCentre.current,
         }
       },
+      { movingPoints: () => movingCount.current(), isDrawn, setMoveBudget: setBudgetOverride },
     )
-  }, [points, pickAt, extent])
+  }, [points, pickAt, isDrawn, extent])
 
   return (
     <div
@@ -329,7 +386,8 @@ export const MapCanvas = memo(function MapCanvas({
       <DeckGL
         ref={deckRef}
         views={VIEW}
-        initialViewState={initialViewState}
+        // keyed by view id (deck.gl accepts it; its types list only the flat form)
+        initialViewState={initialViewState as unknown as FitViewState}
         controller={{ doubleClickZoom: true, inertia: false }}
         onViewStateChange={({ viewState, interactionState }) => {
           const vs = viewState as { target: number[]; zoom: number }
@@ -338,12 +396,20 @@ export const MapCanvas = memo(function MapCanvas({
           // Panning cannot take the data off screen: the centre stays over it (zoom is limited by the view state).
           const [x, y] = clampTarget(vs.target, extent)
           const target: [number, number, number] = [x, y, 0]
+          const prev = viewNow.current
+          // deck.gl also reports a press (the start of a possible drag) as a change: only a real move counts as moving.
+          const moved = x !== prev.target[0] || y !== prev.target[1] || vs.zoom !== prev.zoom
+          // Not moved: hand deck.gl back the view state it has (the same object), or it redraws every point for nothing.
+          const last = lastView.current
+          if (!moved && last && last.target[0] === x && last.target[1] === y && last.zoom === vs.zoom) return last.state as typeof viewState
           viewNow.current = { target, zoom: vs.zoom }
           setZoomStep(labelZoomStep(vs.zoom))
-          clearTimeout(settleTimer.current)
-          settleTimer.current = setTimeout(() => setSettled(viewNow.current), 150)
+          // The moving look until the map rests again; then labels move inside and every point is drawn.
+          if (moved) tracker.viewChanged(interactionState)
           onViewChange?.(positionOf(target, vs.zoom, frame.current.width, frame.current.height))
-          return { ...viewState, target }
+          const next = { ...viewState, target }
+          lastView.current = { target, zoom: vs.zoom, state: next }
+          return next
         }}
         layers={layers}
         useDevicePixels={gl?.software ? 1 : true}
@@ -355,12 +421,17 @@ export const MapCanvas = memo(function MapCanvas({
         onBeforeRender={() => resizeGuard.current?.drawn()}
         getCursor={({ isDragging }) => (isDragging ? 'grabbing' : hovered !== null ? 'pointer' : 'grab')}
         onClick={(info: PickingInfo) => onSelect(pickAt(info.x, info.y))}
+        onInteractionStateChange={(s) => tracker.interaction(s)}
         onAfterRender={() => {
           // Frames before the layers exist are empty: tests and benchmarks wait for the map's own frames.
           if (!pointsDrawn(deckRef.current?.deck)) return
           frames.current++
+          // Once it is on screen (two animation frames later), the first frame is followed by the picking grid.
+          if (frames.current === 1) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(pointIndex, 0)))
           const el = boxRef.current
           if (el) {
+            // Before data-frames: whoever watches that attribute reads what the frame drew.
+            el.dataset.drawnPoints = String(drawnPointCount(deckRef.current?.deck))
             el.dataset.frames = String(frames.current)
             el.dataset.rendered = 'true'
           }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ColumnFilter, Dataset } from '../../../src-main/contract'
 import { useEngineEvent, useQuery } from '../../api/hooks'
 import { useExploreMode, useExploring } from '../../app/explore-mode'
@@ -21,13 +21,14 @@ import { MapCanvas, type MapHandle } from './MapCanvas'
 import { MapFilters } from './MapFilters'
 import { MapLegend } from './MapLegend'
 import { MapStyleControls } from './MapStyleControls'
-import { useMapLook } from './useMapLook'
+import { useMapLook, type SavedViewQuery } from './useMapLook'
 import { PointDetails } from './PointDetails'
 import { RowsDock, type TableRows } from './RowsDock'
 import { RunPanel } from './RunPanel'
 import { SearchPanel, type SearchResult } from './SearchPanel'
 import { SelectionOverlay, type SelectGesture, type SelectTool } from './SelectionOverlay'
 import { SelectionPanel } from './SelectionPanel'
+import type { ShownRun } from './shown-run'
 import { SelectToolToggle } from './SelectToolToggle'
 import { SidebarTabs, type SidebarTab } from './SidebarTabs'
 import { useElementSize } from './useElementSize'
@@ -62,6 +63,8 @@ export function MapView({
   dataset,
   points,
   onPickRun,
+  onShownRun,
+  savedView,
   tab,
   onTab: setTab,
 }: {
@@ -70,12 +73,16 @@ export function MapView({
   dataset?: Dataset
   points: DecodedPoints
   onPickRun?(runId: number): void
+  /** Told the run shown (with its set and model) once its summary has arrived. */
+  onShownRun?(run: ShownRun): void
+  /** The view saved with the dataset, fetched by the caller beside the points (else fetched here). */
+  savedView?: SavedViewQuery
   /** The side panel's tab, kept by the caller so that switching runs does not reset it. */
   tab: SidebarTab
   onTab(tab: SidebarTab): void
 }) {
   // Colour mode, size/opacity/theme/density, filters and the saved view (useMapLook).
-  const look = useMapLook(datasetId, points)
+  const look = useMapLook(datasetId, points, { saved: savedView, dataset })
   const mode = look.colorBy.by === 'anomaly' ? 'anomaly' : 'cluster'
   // Hover lives outside this component's state: moving the pointer must not re-render the view and its panels.
   const hoverStore = useMemo(createHoverStore, [])
@@ -118,6 +125,17 @@ export function MapView({
   useEngineEvent((e) => {
     if (e.type === 'analysis.changed' && e.datasetId === datasetId) summary.reload()
   })
+  // The model pickers outside the map (the Embed panel) follow the run shown here; search uses its vectors below.
+  const shownRun: ShownRun | null = useMemo(
+    () =>
+      summary.value && summary.value.runId === points.runId
+        ? { datasetId, runId: points.runId, setId: summary.value.setId, modelId: summary.value.modelId }
+        : null,
+    [summary.value, datasetId, points.runId],
+  )
+  useEffect(() => {
+    if (shownRun) onShownRun?.(shownRun)
+  }, [shownRun, onShownRun])
   const clusterName = useCallback(
     (idx: number) => {
       const s = summary.value?.clusters.find((c) => c.idx === idx)
@@ -412,7 +430,7 @@ export function MapView({
             {dockOpen && (
               <div className="map-side__panel" role="tabpanel" id={`map-tabpanel-${tab}`} aria-labelledby={`map-tab-${tab}`}>
                 {tab === 'search' && (
-                  <SearchPanel datasetId={datasetId} points={points} result={search} onResult={setSearch} onOpen={open} inputRef={searchRef} />
+                  <SearchPanel datasetId={datasetId} points={points} run={shownRun} result={search} onResult={setSearch} onOpen={open} inputRef={searchRef} />
                 )}
                 {tab === 'selection' && (
                   <SelectionPanel

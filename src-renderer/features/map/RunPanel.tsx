@@ -44,7 +44,7 @@ export function RunPanel({
           <select id={pickId} value={runId} onChange={(e) => onPickRun(Number(e.target.value))} data-testid="run-picker">
             {ready.map((r) => (
               <option key={r.runId} value={r.runId}>
-                {`#${r.runId} · ${formatDate(r.createdAt)} · ${describeParams(r.params)}`}
+                {`#${r.runId} · ${r.modelId} · ${formatDate(r.createdAt)} · ${describeParams(r.params)}`}
               </option>
             ))}
           </select>

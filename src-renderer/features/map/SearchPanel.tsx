@@ -6,6 +6,7 @@ import { clusterColor, cssColor } from '../../map/colors'
 import type { DecodedPoints } from '../../map/decode'
 import { ErrorMessage } from '../../ui/ErrorMessage'
 import { formatInt } from '../../ui/format'
+import type { ShownRun } from './shown-run'
 
 export type SearchMode = 'semantic' | 'keyword'
 
@@ -27,9 +28,10 @@ export interface SearchResult {
 const SEMANTIC_K = 50
 const KEYWORD_LIMIT = 500
 
-async function runSearch(datasetId: number, query: string, mode: SearchMode): Promise<SearchResult> {
+async function runSearch(datasetId: number, query: string, mode: SearchMode, setId: number | undefined): Promise<SearchResult> {
   if (mode === 'semantic') {
-    const r = await invoke('search.semantic', { datasetId, query, k: SEMANTIC_K })
+    // The vectors of the run on the map: the hits are then the map's own neighbours of the query.
+    const r = await invoke('search.semantic', { datasetId, query, k: SEMANTIC_K, ...(setId !== undefined ? { setId } : {}) })
     return { query, mode, hits: r.hits.map((h) => ({ row: h.row, text: h.text, score: h.score })), total: r.hits.length }
   }
   const page = await invoke('datasets.rows', { id: datasetId, query, offset: 0, limit: KEYWORD_LIMIT })
@@ -37,12 +39,14 @@ async function runSearch(datasetId: number, query: string, mode: SearchMode): Pr
 }
 
 /**
- * Finding rows: semantic (the query is embedded with the dataset's model) or keyword (a substring of the text).
- * Hits are ringed on the map and listed here; clicking one opens it and flies the map to it.
+ * Finding rows: semantic (the query is embedded with the model of the run the map shows, and searched among that
+ * run's vectors) or keyword (a substring of the text). Hits are ringed on the map and listed here; clicking one opens
+ * it and flies the map to it.
  */
 export function SearchPanel({
   datasetId,
   points,
+  run,
   result,
   onResult,
   onOpen,
@@ -50,6 +54,8 @@ export function SearchPanel({
 }: {
   datasetId: number
   points: DecodedPoints
+  /** The run on the map (null until its summary has arrived: the engine's newest vectors are searched then). */
+  run: ShownRun | null
   result: SearchResult | null
   onResult(r: SearchResult | null): void
   onOpen(row: number): void
@@ -57,9 +63,14 @@ export function SearchPanel({
 }) {
   const inputId = useId()
   const [query, setQuery] = useState(result?.query ?? '')
-  // The engine searches the newest ready set; imported vectors from a model it cannot run have search off.
+  // The map's run's vectors (else the newest ready ones, as the engine would pick); imported vectors from a model
+  // it cannot run have search off.
   const sets = useQuery('embeddings.list', { datasetId }, `search-sets|${datasetId}`)
-  const meaningOff = sets.value?.find((s) => s.status === 'ready')?.searchDisabledReason ?? null
+  const set = run ? sets.value?.find((s) => s.id === run.setId) : sets.value?.find((s) => s.status === 'ready')
+  const meaningOff = set?.searchDisabledReason ?? null
+  const models = useQuery('models.list', {}, 'search-model-names')
+  const modelId = run?.modelId ?? set?.modelId
+  const modelName = models.value?.models.find((m) => m.id === modelId)?.displayName ?? modelId
   const [chosenMode, setMode] = useState<SearchMode>(result?.mode ?? 'semantic')
   const mode: SearchMode = meaningOff ? 'keyword' : chosenMode
   const [busy, setBusy] = useState(false)
@@ -74,7 +85,7 @@ export function SearchPanel({
     setBusy(true)
     setError(undefined)
     try {
-      onResult(await runSearch(datasetId, q, mode))
+      onResult(await runSearch(datasetId, q, mode, run?.setId))
     } catch (err) {
       setError(toApiError(err))
     } finally {
@@ -126,6 +137,11 @@ export function SearchPanel({
           </button>
         ))}
       </div>
+      {mode === 'semantic' && modelName && (
+        <p className="muted map-search__note" data-testid="search-model" data-model-id={modelId}>
+          Meaning as <strong>{modelName}</strong> sees it{run ? ', the model of the run on the map' : ''}.
+        </p>
+      )}
       {meaningOff && (
         <p className="muted map-search__note" data-testid="search-meaning-off">
           Search by meaning is off: {meaningOff}

@@ -10,12 +10,30 @@ export interface MapTestHook {
   clientPointOf(row: number): { x: number; y: number } | null
   /** The first of `tries` rows that the map picks at its own position (i.e. not hidden under another point). */
   findPickableRow(tries?: number): { row: number; x: number; y: number } | null
+  /** All of the first `tries` rows on the canvas that the map picks at their own positions. */
+  pickableRows(tries: number): number[]
   /** Rows the points layer now draws in the current theme's "filtered out" colour (read from the GPU-bound colours). */
   dimmedRows(): number[]
   /** The current view, the zoom that fits the data, and how much of the data the view shows. */
   view(): { target: number[]; zoom: number; fitZoom: number; coverage: ViewCoverage; flightCentre: [number, number] | null }
   /** deck.gl itself, for benchmarks that time picking and drawing directly. */
   deck(): Deck | null
+  /** How many points the map draws while it moves; null when it draws them all (a hardware GPU, or few points). */
+  movingPoints(): number | null
+  /** Whether the frame on screen draws this row (while moving, only the moving share is drawn). */
+  isDrawn(row: number): boolean
+  /**
+   * Points a moving map may draw, instead of the renderer's own budget (undefined: back to that): e2e tests use maps
+   * of ~20k points, which software WebGL draws whole.
+   */
+  setMoveBudget(budget: number | null | undefined): void
+}
+
+/** What the canvas lends the hook about its moving look (map/move-preview.ts). */
+export interface MovingHooks {
+  movingPoints(): number | null
+  isDrawn(row: number): boolean
+  setMoveBudget(budget: number | null | undefined): void
 }
 
 declare global {
@@ -30,6 +48,7 @@ export function installTestHook(
   points: DecodedPoints,
   pickAt: (x: number, y: number) => number | null,
   view: () => ReturnType<MapTestHook['view']>,
+  moving: MovingHooks,
 ): () => void {
   if (!navigator.webdriver) return () => {}
   const local = (row: number): [number, number] | null => {
@@ -54,8 +73,21 @@ export function installTestHook(
       }
       return null
     },
+    pickableRows(tries) {
+      const box = canvasBox()
+      const rows: number[] = []
+      for (let row = 0; box && row < Math.min(tries, points.n); row++) {
+        const p = local(row)
+        if (!p || p[0] < 0 || p[1] < 0 || p[0] > box.width || p[1] > box.height) continue
+        if (pickAt(p[0], p[1]) === row) rows.push(row)
+      }
+      return rows
+    },
     deck: () => getDeck() ?? null,
     view,
+    movingPoints: moving.movingPoints,
+    isDrawn: moving.isDrawn,
+    setMoveBudget: moving.setMoveBudget,
     dimmedRows() {
       const layer = getDeck()
         ?.props.layers.flat()

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { LANGUAGE_COLUMN, type Column, type ColumnFilter, type SavedView } from '../../../src-main/contract'
+import { LANGUAGE_COLUMN, type ChannelOutput, type Column, type ColumnFilter, type Dataset, type SavedView } from '../../../src-main/contract'
 import { invoke } from '../../api/client'
-import { useQuery } from '../../api/hooks'
+import { useQuery, type QueryState } from '../../api/hooks'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
 import { pointColors } from '../../map/colors'
 import { categoricalColors, numericColors, numericScale, type NumericDomain } from '../../map/column-colors'
@@ -18,14 +18,21 @@ export const LANGUAGE: Column = { idx: LANGUAGE_COLUMN, name: 'Language', type: 
 
 export type ViewPosition = StoredPosition
 
+/** The view saved with the dataset, as views.get answers it. */
+export type SavedViewQuery = QueryState<ChannelOutput<'views.get'>>
+
 /**
  * Everything about how the map looks, apart from what part A's panels emphasise: colour by cluster, anomaly or a
  * column; size, opacity, theme and density; filters that dim. Restores the last view (localStorage) or the view
  * saved with the dataset (engine), and remembers changes.
+ * `known`: what the caller already has, so the map does not wait for a round trip after its points arrive (the
+ * canvas mounts only once the saved view is known): the saved view (fetched beside the points) and the dataset.
  */
-export function useMapLook(datasetId: number, points: DecodedPoints) {
-  const saved = useQuery('views.get', { datasetId }, `${datasetId}`)
-  const dataset = useQuery('datasets.get', { id: datasetId }, `${datasetId}`)
+export function useMapLook(datasetId: number, points: DecodedPoints, known: { saved?: SavedViewQuery; dataset?: Dataset } = {}) {
+  const ownSaved = useQuery('views.get', known.saved ? null : { datasetId }, `${datasetId}`)
+  const saved = known.saved ?? ownSaved
+  const fetched = useQuery('datasets.get', known.dataset ? null : { id: datasetId }, `${datasetId}`)
+  const dataset = known.dataset ? { value: known.dataset, loading: false } : fetched
   const [initial, setInitial] = useState<SavedView | null | undefined>(undefined)
   const [colorBy, setColorBy] = useState<ColorBy>({ by: 'cluster' })
   const [domain, setDomain] = useState<NumericDomain>('quantile')

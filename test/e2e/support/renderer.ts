@@ -8,7 +8,15 @@ import { repoRoot, testRendererDir } from './paths'
 // .cache/renderer-test/, and point `embedmap serve` at it with EMBEDMAP_RENDERER_DIR (see support/cli.ts).
 
 /** Inputs of the renderer bundle: if any is newer than the built index.html, the build is stale. */
-const SOURCES = ['src-renderer', 'src-main/contract', 'electron.vite.config.ts', 'test/e2e/support/renderer-only.vite.config.ts', 'package.json']
+const SOURCES = [
+  'src-renderer',
+  'src-main/contract',
+  'electron.vite.config.ts',
+  'test/e2e/support/renderer-only.vite.config.ts',
+  // how it is built (production mode) is an input too
+  'test/e2e/support/renderer.ts',
+  'package.json',
+]
 const RENDERER_ONLY_CONFIG = 'test/e2e/support/renderer-only.vite.config.ts'
 
 function newestMtime(p: string): number {
@@ -31,7 +39,10 @@ function isFresh(outDir: string): boolean {
  * the test-only code. Used for the e2e renderer and by the test that checks normal builds contain no test hook.
  */
 export function buildRenderer(outDir: string, testHooks: boolean): void {
-  const env: NodeJS.ProcessEnv = { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }
+  // A production build, like the app's: under vitest NODE_ENV is 'test', and Vite then bundles React's development
+  // build (StrictMode's double effects, double fetches, dev-only checks), which made e2e and bench pages slower
+  // than the app and their timings depend on who built the renderer last.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' }
   if (testHooks) env.VITE_EMBEDMAP_TEST_HOOKS = '1'
   else delete env.VITE_EMBEDMAP_TEST_HOOKS
   const r = spawnSync('npx', ['vite', 'build', '--config', RENDERER_ONLY_CONFIG, '--outDir', outDir, '--emptyOutDir'], {

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { EmbeddingSet, Job, ModelEntry } from '../../../src-main/contract'
 import { currentEmbedJob, existingSet } from '../../../src-renderer/features/embed/embed-jobs'
-import { distinctModels, groupModels, initialModelId, languagesLabel, modelOptionLabel, needsDownload } from '../../../src-renderer/features/embed/models'
+import {
+  distinctModels,
+  groupModels,
+  initialModelId,
+  languagesLabel,
+  listedModelId,
+  modelOptionLabel,
+  needsDownload,
+  pickerModelId,
+} from '../../../src-renderer/features/embed/models'
 import { fallbackNote, formatProvider, isFallback } from '../../../src-renderer/features/embed/provider'
 
 function model(id: string, over: Partial<ModelEntry> = {}): ModelEntry {
@@ -174,5 +183,37 @@ describe('each model once', () => {
     expect(distinctModels([cat, sameFolder, other, cat]).map((m) => m.id)).toEqual(['minilm', 'mine'])
     const names = groupModels([cat, sameFolder, other], null).flatMap((g) => g.models.map((m) => m.id))
     expect(names.filter((id) => id.startsWith('minilm'))).toEqual(['minilm'])
+  })
+})
+
+describe('the model picker follows the map’s run', () => {
+  const all = [...catalog, local]
+
+  it('shows the model of the run on the map instead of the preselection', () => {
+    expect(pickerModelId(all, 'zh', null, null)).toBe('bge-zh-large')
+    expect(pickerModelId(all, 'zh', null, 'minilm')).toBe('minilm')
+    expect(pickerModelId(all, 'zh', null, 'tiny')).toBe('tiny')
+  })
+
+  it('keeps the user’s own pick while the map stays on that model, and follows the map to another model’s run', () => {
+    const picked = { id: 'bge-en', over: 'minilm' }
+    expect(pickerModelId(all, 'zh', picked, 'minilm')).toBe('bge-en')
+    // the map switched to a run of e5: the picker follows it
+    expect(pickerModelId(all, 'zh', picked, 'e5')).toBe('e5')
+    // a pick made with no map to follow holds until a map shows
+    expect(pickerModelId(all, 'zh', { id: 'bge-en', over: null }, null)).toBe('bge-en')
+    expect(pickerModelId(all, 'zh', { id: 'bge-en', over: null }, 'tiny')).toBe('tiny')
+    // a pick whose model has gone (removed) falls back to the map's
+    expect(pickerModelId(all, 'zh', { id: 'gone', over: 'minilm' }, 'minilm')).toBe('minilm')
+  })
+
+  it('maps a run of a folder folded into its catalog model to that catalog entry; a model no longer listed is not followed', () => {
+    const downloaded = model('minilm', { downloaded: true, path: '/cache/minilm' })
+    const folder = model('minilm-local', { source: 'local', downloaded: true, path: '/cache/minilm/' })
+    const list = [downloaded, folder, catalog[0]]
+    expect(listedModelId(list, 'minilm-local')).toBe('minilm')
+    expect(pickerModelId(list, null, null, 'minilm-local')).toBe('minilm')
+    expect(listedModelId(list, 'removed-model')).toBeNull()
+    expect(pickerModelId(list, null, null, 'removed-model')).toBe(initialModelId(list, null))
   })
 })
