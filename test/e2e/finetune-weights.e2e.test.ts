@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -75,7 +76,8 @@ beforeAll(async () => {
   const rows = parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as Record<string, string>[]
   fs.writeFileSync(path.join(tmp, 'news-100.csv'), stringify(rows.slice(0, 100), { header: true }))
   run(['import', path.join(tmp, 'news-100.csv')])
-  run(['models', 'pull', MODEL_ID]) // the ONNX files only, as the Embeddings panel would
+  // The ONNX files only, as the Embeddings panel would; not blocking, so this process's mirror can answer it.
+  await promisify(execFile)(process.execPath, [CLI, 'models', 'pull', MODEL_ID, '--db', db], { cwd: repoRoot, env: { ...process.env, ...env } })
   serve = await startServe(db, 60_000, env)
   browser = await launchBrowser()
 }, 600_000)

@@ -96,7 +96,8 @@ interface ModelRow {
 describe('full fine-tune of a catalog model whose weights EmbedMap downloads', () => {
   it('refuses without the weights (naming the command), then --download-weights fetches them (resumed) and trains', async () => {
     const db = path.join(dir, 'w.sqlite')
-    const pulled = runCli(['models', 'pull', MODEL_ID, '--json', '--db', db], env)
+    // Not runCli: a blocking child would stop this process's loopback Hub from answering it.
+    const pulled = await runCliAsync(['models', 'pull', MODEL_ID, '--json', '--db', db], env)
     expect(pulled.status, pulled.stderr).toBe(0)
     const listed = () =>
       runCli(['models', '--json', '--db', db], env)
