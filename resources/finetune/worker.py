@@ -26,7 +26,7 @@ from pathlib import Path
 DEFAULTS = {
     "base_model": None,  # sentence-transformers folder with PyTorch weights (model.safetensors)
     "run_dir": None,  # checkpoints/, trained/, export/ live here
-    "train_file": None,  # JSONL {anchor, positive, negative?}
+    "train_file": None,  # JSONL {anchor, positive, negative? | negatives?, group?}: rows of one group never share a batch
     "eval_file": None,  # optional JSONL, same shape: eval loss every eval_steps
     "loss": "mnrl",  # mnrl | cached-mnrl
     "scale": 20.0,  # MNRL scale = 1 / temperature
@@ -109,6 +109,96 @@ def read_pairs(path: str) -> list[dict]:
     return rows
 
 
+def groups_of(rows: list[dict]) -> list[str] | None:
+    """The rows' group ids (label / cluster / selection data), or None when the rows carry none."""
+    have = ["group" in r and r["group"] is not None for r in rows]
+    if not any(have):
+        return None
+    if not all(have):
+        raise WorkerError("either every pair has a group or none does")
+    return [str(r["group"]) for r in rows]
+
+
+# A value no text has: the group joins a row's texts in the sampler's duplicate check.
+GROUP_MARK = "\x00embedmap-group\x00"
+
+
+class GroupBatchSamplerFactory:
+    """sentence-transformers' NoDuplicatesBatchSampler, told each training row's group as one more value of the row:
+    two rows of the same group then count as duplicates and never share a batch, so neither is the other's in-batch
+    negative. Any other dataset (the evaluation split) gets the plain sampler.
+
+    An object, not a closure: the trainer pickles its arguments (batch_sampler included) into every checkpoint. The
+    rows are left out of that copy (a resumed run builds the factory again from its train file)."""
+
+    def __init__(self, train_anchors: list[str], groups: list[str]):
+        self.train_anchors = train_anchors
+        self.groups = groups
+
+    def __getstate__(self):
+        return {"train_anchors": [], "groups": []}
+
+    # Copies (the trainer may copy its arguments) share the rows; only pickling leaves them out.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __call__(self, dataset, batch_size, drop_last, valid_label_columns=None, generator=None, seed=0):
+        from sentence_transformers.base import sampler as st_sampler
+        from sentence_transformers.base.sampler import NoDuplicatesBatchSampler
+
+        kw = dict(batch_size=batch_size, drop_last=drop_last, valid_label_columns=valid_label_columns, generator=generator, seed=seed)
+        groups = self.groups
+        if not (len(dataset) == len(groups) and "anchor" in dataset.column_names and list(dataset["anchor"]) == self.train_anchors):
+            return NoDuplicatesBatchSampler(dataset, **kw)
+
+        class GroupNoDuplicatesBatchSampler(NoDuplicatesBatchSampler):
+            """A batch holds at most one pair per group, so with fewer groups than the batch size batches are smaller and
+            there are more of them, and the tail of a large group may find no other group left: a batch of one pair
+            without hard negatives has no negative at all (loss 0), so it is left out (its pair comes in another epoch's
+            shuffle). The length told to the trainer (its step count and schedule) is that of one such pass; each epoch
+            yields exactly that many batches (topped up from a reshuffled pass, as sentence-transformers does)."""
+
+            _count = None
+
+            def _values(self, index):
+                row = self.dataset[index]
+                return {st_sampler._sample_value_str(v) for k, v in row.items() if k not in st_sampler._EXCLUDE_DATASET_COLUMNS}
+
+            def _one_pass(self):
+                smallest = 1 if any(c.startswith("negative") for c in self.dataset.column_names) else 2
+                batches = self._iter_one_pass(self._values, lambda values, batch: not values.isdisjoint(batch))
+                return [b for b in batches if len(b) >= smallest]
+
+            def __len__(self) -> int:
+                if self._count is None:
+                    state = self.generator.get_state() if self.generator is not None else None
+                    if self.generator is not None:
+                        self.generator.manual_seed(self.seed)
+                    self._count = max(1, len(self._one_pass()))
+                    if state is not None:
+                        self.generator.set_state(state)
+                return self._count
+
+            def __iter__(self):
+                if self.generator is not None and self.seed is not None:
+                    self.generator.manual_seed(self.seed + self.epoch)
+                want, out = len(self), []
+                for _ in range(3):
+                    out += self._one_pass()
+                    if len(out) >= want:
+                        break
+                yield from out[:want]
+
+        return GroupNoDuplicatesBatchSampler(dataset.add_column("embedmap_group", [GROUP_MARK + g for g in groups]), **kw)
+
+
+def group_batch_sampler(train_anchors: list[str], groups: list[str]) -> GroupBatchSamplerFactory:
+    return GroupBatchSamplerFactory(train_anchors, groups)
+
+
 def to_dataset(rows: list[dict]):
     from datasets import Dataset
 
@@ -176,6 +266,7 @@ def training_callback(state_box: dict):
                 device=state_box["device"],
                 resumed_from=state_box.get("resumed_from"),
                 batch_size=args.per_device_train_batch_size,
+                sampler=state_box.get("sampler"),
             )
 
         def on_step_begin(self, args, state, control, **kw):
@@ -262,6 +353,8 @@ def train(cfg: dict) -> int:
         fp16 = not bf16
     train_ds = to_dataset(train_rows)
     eval_ds = to_dataset(eval_rows) if eval_rows else None
+    groups = groups_of(train_rows)
+    state_box["sampler"] = "no-duplicates+groups" if groups else "no-duplicates"
     prompts = cfg["prompts"] or {}
     col_prompts = {}
     for col in train_ds.column_names:
@@ -278,7 +371,7 @@ def train(cfg: dict) -> int:
         learning_rate=float(cfg["learning_rate"]),
         warmup_steps=float(cfg["warmup_ratio"]),  # transformers 5: a float < 1 is a ratio of the total steps
         seed=int(cfg["seed"]),
-        batch_sampler=BatchSamplers.NO_DUPLICATES,
+        batch_sampler=group_batch_sampler([r["anchor"] for r in train_rows], groups) if groups else BatchSamplers.NO_DUPLICATES,
         save_strategy="steps",
         save_steps=int(cfg["save_steps"]),
         save_total_limit=int(cfg["save_total_limit"]),

@@ -78,7 +78,8 @@ export const channels = {
     output: ModelsListSchema,
   },
   'models.pull': {
-    input: z.object({ id: z.string().min(1), variant: VariantSchema.optional() }),
+    /** `training`: the PyTorch weights a full fine-tune needs (the catalog's sourceRepo), instead of the ONNX files. */
+    input: z.object({ id: z.string().min(1), variant: VariantSchema.optional(), training: z.boolean().optional() }),
     output: z.object({ jobId: Id }),
   },
   'models.add': {

@@ -173,10 +173,10 @@ export const FinetuneRunSchema = z.object({
   }),
   hyperparams: z.record(z.string(), z.unknown()),
   device: z.string(),
-  /** Training loss points (adapter: the mean loss of each epoch). */
+  /** Training loss per optimiser step (the batch's loss; `epoch` is fractional: how far through the data). */
   steps: z.array(z.object({ step: z.number().int(), epoch: z.number(), loss: z.number().nullable() })),
-  /** Held-out evaluation points (epoch 0 is the base model). */
-  evaluations: z.array(z.object({ epoch: z.number(), ndcg10: z.number(), recall10: z.number(), mrr10: z.number() })),
+  /** Held-out evaluation points (epoch 0 is the base model); `step`: how many steps had run (absent in older records). */
+  evaluations: z.array(z.object({ epoch: z.number(), step: z.number().int().optional(), ndcg10: z.number(), recall10: z.number(), mrr10: z.number() })),
   before: RetrievalMetricsSchema.nullable(),
   after: RetrievalMetricsSchema.nullable(),
   /** 'interrupted': the process running it was killed; resume it (embedmap finetune resume ID). */

@@ -38,7 +38,14 @@ export const JobResultSchemas = {
       })
       .optional(),
   }),
-  'model-download': z.object({ id: z.string(), dir: z.string(), variant: z.string(), bytesDownloaded: z.number().nonnegative() }),
+  /** `variant` is 'pytorch' for a model's training weights (`training` then says what its repository gave). */
+  'model-download': z.object({
+    id: z.string(),
+    dir: z.string(),
+    variant: z.string(),
+    bytesDownloaded: z.number().nonnegative(),
+    training: z.object({ repo: z.string(), files: z.array(z.string()), missing: z.array(z.string()), synthesized: z.array(z.string()) }).optional(),
+  }),
   analyze: z.object({ runId: Id, k: z.number().int().nonnegative(), silhouette: z.number().nullable() }),
   export: z.object({ out: z.string(), rows: z.number().int().nonnegative(), bytes: z.number().nonnegative(), columns: z.array(z.string()) }),
   /** Stored evaluation results (evaluation_runs ids), baseline first; `reused` were found, not computed again. */

@@ -183,6 +183,19 @@ export const ModelEntrySchema = z.object({
   isDefault: z.boolean(),
   /** True when the model suits the language detected in the dataset the list was asked for. */
   recommended: z.boolean(),
+  /** What a full fine-tune of it needs: its PyTorch weights (null for an embedding server). */
+  training: z
+    .object({
+      /** The weights are on disk (a sentence-transformers folder, or a catalog model's downloaded training weights). */
+      ready: z.boolean(),
+      /** Approximate download size of the weights (catalog models). */
+      sizeBytes: z.number().nullable(),
+      /** Where they come from (the catalog's sourceRepo). */
+      sourceRepo: z.string().nullable(),
+      /** Why a full fine-tune is not possible (then no download is offered). */
+      unsupported: z.string().nullable(),
+    })
+    .nullable(),
 })
 export type ModelEntry = z.infer<typeof ModelEntrySchema>
 

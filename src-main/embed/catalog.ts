@@ -36,8 +36,17 @@ export const catalogModelSchema = z
     description: z.string().default(''),
     /** Repository holding the ONNX files (Xenova/…, onnx-community/…, or the author's own). */
     hfRepo: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
-    /** The original (PyTorch) model, for credits and for matching local folders. */
+    /** The original (PyTorch) model, for credits, for matching local folders, and where a full fine-tune's weights come from. */
     sourceRepo: z.string().optional(),
+    /** The full fine-tune's download of `sourceRepo` (its PyTorch weights and sentence-transformers files). */
+    training: z
+      .object({
+        /** Rounded size of the weights, for display; default: params × 4 bytes (fp32). */
+        approxBytes: z.number().int().positive().optional(),
+        /** Why this model cannot be fine-tuned in full here (shown instead of the download). */
+        unsupported: z.string().min(1).optional(),
+      })
+      .optional(),
     revision: z.string().default('main'),
     architecture: z.string().optional(),
     params: z.number().int().positive().optional(),
@@ -153,6 +162,11 @@ export function defaultVariantOf(m: CatalogModel): Variant {
   const c = loadCatalog()
   for (const v of [m.defaultVariant, c.defaultVariant, 'fp32', 'int8', 'fp16'] as const) if (v && m.files.onnx[v]) return v
   return 'fp32'
+}
+
+/** Approximate size of the PyTorch weights a full fine-tune downloads from `sourceRepo`, for display. */
+export function approxTrainingBytes(m: CatalogModel): number | undefined {
+  return m.training?.approxBytes ?? (m.params ? m.params * 4 : undefined)
 }
 
 /** Approximate download size of one variant (graph + external data + tokenizer files), for display. */

@@ -1,5 +1,7 @@
 /**
- * Downloads a catalog model's files from the Hugging Face Hub (or a mirror) into cacheDir()/models/<id>/.
+ * Downloads a catalog model's files from the Hugging Face Hub (or a mirror) into cacheDir()/models/<id>/
+ * (`downloadModel`); `downloadRepoFiles` is the same machinery for any list of a repository's files (the full
+ * fine-tune's PyTorch weights use it: training-weights.ts).
  *
  * - URL: `${HF_ENDPOINT ?? 'https://huggingface.co'}/${repo}/resolve/${revision}/${file}` (redirects followed).
  * - Resume: each file is written to `<file>.part`; a later attempt (in this call after a dropped
@@ -69,6 +71,7 @@ interface PlannedFile {
   sha256?: string
   /** Size the server reports. */
   total?: number
+  optional?: boolean
 }
 
 const OFFLINE_CODES = new Set([
@@ -93,64 +96,126 @@ export async function downloadModel(id: string, opts: DownloadOptions = {}): Pro
     const have = (Object.keys(entry.files.onnx) as Variant[]).filter((v) => entry.files.onnx[v]).join(', ')
     throw new EmbedMapError('BAD_INPUT', `${entry.id} has no ${variant} ONNX file in the catalog`, `choose one of: ${have}`)
   }
-  const endpoint = (opts.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '')
   const dir = path.resolve(opts.destDir ?? path.join(cacheDir(), 'models', entry.id))
   const specs: CatalogFile[] = [...entry.files.tokenizer.map((f) => (typeof f === 'string' ? { path: f } : f)), onnx, ...(onnx.externalData ?? [])]
-  const planned: PlannedFile[] = specs.map((f) => ({
-    rel: f.path,
-    dest: path.join(dir, ...f.path.split('/')),
-    bytes: f.bytes,
-    approxBytes: f.approxBytes,
-    sha256: f.sha256,
-  }))
 
   fs.mkdirSync(dir, { recursive: true })
-  const release = takeLock(dir, entry.id)
+  const release = takeDownloadLock(path.join(dir, '.download.lock'), entry.id)
   try {
-    const urlOf = (rel: string) =>
-      new URL(`${endpoint}/${entry.hfRepo}/resolve/${encodeURIComponent(entry.revision)}/${rel.split('/').map(encodeURIComponent).join('/')}`)
-    const ctx: RequestContext = { endpointHost: new URL(endpoint).host, timeoutMs: opts.timeoutMs ?? 30_000, signal: opts.signal, modelId: entry.id }
-
-    // Sizes first, so the progress bar has a total; this is also where "offline" shows up.
-    for (const f of planned) {
-      if (isComplete(f)) continue
-      try {
-        f.total = await headSize(urlOf(f.rel), ctx)
-      } catch (err) {
-        if (!(err instanceof HttpRetryable)) throw err
-      }
-    }
-    const sizeOf = (f: PlannedFile) => (isComplete(f) ? fs.statSync(f.dest).size : (f.total ?? f.bytes ?? f.approxBytes))
-    const totalKnown = planned.every((f) => sizeOf(f) !== undefined)
-    const total = totalKnown ? planned.reduce((s, f) => s + (sizeOf(f) ?? 0), 0) : undefined
-    let doneBefore = 0
-    let bytesDownloaded = 0
-    for (const f of planned) {
-      if (isComplete(f)) {
-        doneBefore += fs.statSync(f.dest).size
-        continue
-      }
-      const base = doneBefore
-      const got = await downloadFile(urlOf(f.rel), f, ctx, {
-        retries: opts.retries ?? 5,
-        retryDelayMs: opts.retryDelayMs ?? 500,
-        onProgress: (fileDone, fileTotal) => opts.onProgress?.({ file: f.rel, fileDone, fileTotal, done: base + fileDone, total }),
-      })
-      bytesDownloaded += got.transferred
-      doneBefore += got.size
-    }
-    writeMarker(
-      dir,
-      entry.id,
-      entry.hfRepo,
-      entry.revision,
-      variant,
-      planned.map((f) => f.rel),
-    )
-    return { id: entry.id, dir, variant, files: planned.map((f) => f.dest), bytesDownloaded }
+    const got = await downloadRepoFiles({ ...opts, label: entry.id, repo: entry.hfRepo, revision: entry.revision, dir, files: specs })
+    writeMarker(dir, entry.id, entry.hfRepo, entry.revision, variant, got.files)
+    return { id: entry.id, dir, variant, files: got.files.map((rel) => path.join(dir, ...rel.split('/'))), bytesDownloaded: got.bytesDownloaded }
   } finally {
     release()
   }
+}
+
+/** One file of a repository to fetch. */
+export interface RepoFileSpec extends CatalogFile {
+  /** Other names the same file may have, tried in order when the server has no `path` (HTTP 404). */
+  alternatives?: string[]
+  /** A 404 skips the file instead of failing the download. */
+  optional?: boolean
+}
+
+export interface RepoDownloadOptions extends Omit<DownloadOptions, 'variant' | 'destDir'> {
+  /** Named in messages: the model id. */
+  label: string
+  repo: string
+  revision: string
+  /** Files land at `dir/<path>`; the caller holds the folder's lock. */
+  dir: string
+  files: readonly RepoFileSpec[]
+}
+
+export interface RepoDownloadResult {
+  /** Paths inside the repository of the files now on disk (the name found, for a file with alternatives). */
+  files: string[]
+  /** Optional files the server does not have. */
+  missing: string[]
+  bytesDownloaded: number
+}
+
+/**
+ * Fetches files of one Hub repository (or mirror) into `dir`, resuming partial files: sizes first (a HEAD per file, which
+ * is also where an absent file shows: the next alternative is tried, an optional one is skipped, a required one is
+ * NOT_FOUND with `details.status` 404 before any byte is written), then each file as `<file>.part`, verified, renamed.
+ */
+export async function downloadRepoFiles(o: RepoDownloadOptions): Promise<RepoDownloadResult> {
+  const endpoint = (o.endpoint ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, '')
+  const urlOf = (rel: string) => new URL(`${endpoint}/${o.repo}/resolve/${encodeURIComponent(o.revision)}/${rel.split('/').map(encodeURIComponent).join('/')}`)
+  const ctx: RequestContext = { endpointHost: new URL(endpoint).host, timeoutMs: o.timeoutMs ?? 30_000, signal: o.signal, modelId: o.label }
+  const plan = (spec: RepoFileSpec, rel: string): PlannedFile => ({
+    rel,
+    dest: path.join(o.dir, ...rel.split('/')),
+    bytes: rel === spec.path ? spec.bytes : undefined,
+    approxBytes: rel === spec.path ? spec.approxBytes : undefined,
+    sha256: rel === spec.path ? spec.sha256 : undefined,
+    optional: spec.optional,
+  })
+
+  // Sizes first, so the progress bar has a total; this is also where "offline" and absent files show up.
+  const planned: PlannedFile[] = []
+  const missing: string[] = []
+  for (const spec of o.files) {
+    const names = [spec.path, ...(spec.alternatives ?? [])]
+    let chosen = names.map((rel) => plan(spec, rel)).find(isComplete)
+    let absent: unknown
+    for (const rel of chosen ? [] : names) {
+      const f = plan(spec, rel)
+      try {
+        f.total = await headSize(urlOf(rel), ctx)
+      } catch (err) {
+        if (isHttp404(err)) {
+          absent ??= err
+          continue
+        }
+        if (!(err instanceof HttpRetryable)) throw err
+      }
+      chosen = f
+      break
+    }
+    if (chosen) planned.push(chosen)
+    else if (spec.optional) missing.push(spec.path)
+    else throw absent
+  }
+  const sizeOf = (f: PlannedFile) => (isComplete(f) ? fs.statSync(f.dest).size : (f.total ?? f.bytes ?? f.approxBytes))
+  const totalKnown = planned.every((f) => sizeOf(f) !== undefined)
+  const total = totalKnown ? planned.reduce((s, f) => s + (sizeOf(f) ?? 0), 0) : undefined
+  let doneBefore = 0
+  let bytesDownloaded = 0
+  const files: string[] = []
+  for (const f of planned) {
+    if (isComplete(f)) {
+      doneBefore += fs.statSync(f.dest).size
+      files.push(f.rel)
+      continue
+    }
+    const base = doneBefore
+    let got: { size: number; transferred: number }
+    try {
+      got = await downloadFile(urlOf(f.rel), f, ctx, {
+        retries: o.retries ?? 5,
+        retryDelayMs: o.retryDelayMs ?? 500,
+        onProgress: (fileDone, fileTotal) => o.onProgress?.({ file: f.rel, fileDone, fileTotal, done: base + fileDone, total }),
+      })
+    } catch (err) {
+      // A server without HEAD says "absent" only now.
+      if (!(f.optional && isHttp404(err))) throw err
+      fs.rmSync(`${f.dest}.part`, { force: true })
+      fs.rmSync(`${f.dest}.part.json`, { force: true })
+      missing.push(f.rel)
+      continue
+    }
+    bytesDownloaded += got.transferred
+    doneBefore += got.size
+    files.push(f.rel)
+  }
+  return { files, missing, bytesDownloaded }
+}
+
+function isHttp404(err: unknown): boolean {
+  return err instanceof EmbedMapError && err.code === 'NOT_FOUND' && (err.details as { status?: number } | undefined)?.status === 404
 }
 
 /** A file is complete when it exists under its final name with the expected size (renamed only after verification). */
@@ -185,9 +250,8 @@ function writeMarker(dir: string, id: string, repo: string, revision: string, va
   fs.renameSync(`${file}.tmp`, file)
 }
 
-/** One download per model folder at a time (across processes); a lock left by a dead process is taken over. */
-function takeLock(dir: string, id: string): () => void {
-  const lock = path.join(dir, '.download.lock')
+/** One download per lock file at a time (across processes); a lock left by a dead process is taken over. */
+export function takeDownloadLock(lock: string, id: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lock, String(process.pid), { flag: 'wx' })
@@ -203,7 +267,7 @@ function takeLock(dir: string, id: string): () => void {
       fs.rmSync(lock, { force: true })
     }
   }
-  throw new EmbedMapError('CONFLICT', `cannot lock ${dir} for downloading ${id}`, 'try again')
+  throw new EmbedMapError('CONFLICT', `cannot take ${lock} for downloading ${id}`, 'try again')
 }
 
 // ---------------------------------------------------------------------------------------------

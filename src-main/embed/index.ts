@@ -2,6 +2,7 @@
 export * from './types'
 export {
   approxDownloadBytes,
+  approxTrainingBytes,
   defaultModelId,
   defaultVariantOf,
   findCatalogModel,
@@ -20,3 +21,5 @@ export { Embedder, resolveModelLocation } from './embedder'
 export type { EmbedderInfo, EmbedderLoadOptions, EmbedOptions, EmbedResult } from './embedder'
 export { downloadModel, proxyFor } from './download'
 export type { DownloadOptions, DownloadProgress, DownloadResult } from './download'
+export { downloadTrainingWeights, trainingWeightsFolder, trainingWeightsNeeded } from './training-weights'
+export type { TrainingWeightsResult } from './training-weights'

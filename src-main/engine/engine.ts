@@ -216,7 +216,7 @@ export class Engine implements EngineApi {
         return started
       },
       'models.list': ({ datasetId }) => this.models.list(datasetId),
-      'models.pull': ({ id, variant }) => this.models.pull(id, variant),
+      'models.pull': ({ id, variant, training }) => this.models.pull(id, variant, training),
       'models.add': async ({ path, name }, caller) => {
         const entry = await this.models.add(this.files.readable(path, caller, { kind: 'folder' }), name)
         this.files.consume(path)

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { z } from 'zod'
 import type { Caller, FinetuneCompare, FinetunePreview, FinetuneRun, FinetuneSource, FinetuneStartSchema } from '../contract'
-import { findCatalogModel } from '../embed'
+import { findCatalogModel, trainingWeightsFolder, trainingWeightsNeeded } from '../embed'
 import { validateBaseModel } from '../finetune/full/validate'
 import { EmbedMapError } from '../errors'
 import { mineHardNegatives } from '../finetune/hard-negatives'
@@ -44,7 +44,7 @@ export class FinetuneService {
   }
 
   async start(input: StartInput, caller: Caller): Promise<{ jobId: number }> {
-    const { source, base } = await this.check(input, caller)
+    const { source, base } = await this.check(input, caller, { weights: true })
     const workspace = path.dirname(path.resolve(this.dbPath))
     const params = {
       source,
@@ -110,7 +110,12 @@ export class FinetuneService {
   }
 
   /** Files through the door's rules, the base model resolved, the method available, Matryoshka dims possible, the data usable. */
-  private async check(input: StartInput, caller: Caller): Promise<{ source: FinetuneSource; base: ModelChoice; training: TrainingSet }> {
+  /** `weights`: the full method's PyTorch weights must be here (a start; a preview of the data does not need them). */
+  private async check(
+    input: StartInput,
+    caller: Caller,
+    need: { weights?: boolean } = {},
+  ): Promise<{ source: FinetuneSource; base: ModelChoice; training: TrainingSet }> {
     if (input.python !== undefined && caller.door !== 'cli')
       throw new EmbedMapError(
         'BAD_INPUT',
@@ -128,8 +133,14 @@ export class FinetuneService {
         : input.source
     const base = this.models.choose(input.model, caller)
     if (base.remote) throw remoteNotHere(base.modelId, 'fine-tuning')
-    // The full method trains PyTorch weights: a base without them is refused before anything is written.
-    if (input.method === 'full') validateBaseModel(base.location, findCatalogModel(base.modelId)?.sourceRepo)
+    // The full method trains PyTorch weights: a base without them is refused before anything is written; for a catalog
+    // model the message names the download of its weights.
+    if (input.method === 'full' && need.weights) {
+      const catalog = findCatalogModel(base.modelId)
+      const weights = trainingWeightsFolder(base.location)
+      if (!weights && catalog) throw trainingWeightsNeeded(catalog)
+      validateBaseModel(weights ?? base.location, catalog?.sourceRepo)
+    }
     const dims = this.models.local.get(base.modelId)?.dims || findCatalogModel(base.modelId)?.dims
     const matryoshka = input.hyper.matryoshka
     if (dims && matryoshka?.length) lossTerms(dims, { dims: matryoshka, weights: matryoshka.map(() => 1) })

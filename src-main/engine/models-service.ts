@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Caller, ModelEntry, RemoteModel } from '../contract'
 import {
   approxDownloadBytes,
+  approxTrainingBytes,
   defaultModelId,
   findCatalogModel,
   findOnnxVariants,
@@ -14,6 +15,7 @@ import {
 } from '../embed'
 import { RemoteEmbedder } from '../embed/remote/remote-embedder'
 import { displayUrl } from '../embed/remote/redact'
+import { hasPytorchWeights, trainingSource, trainingWeightsFolder } from '../embed/training-weights'
 import { EmbedMapError } from '../errors'
 import type { JobRunner } from '../jobs/runner'
 import { cacheDir } from '../paths'
@@ -111,13 +113,24 @@ export class ModelsService {
     return { removed: true }
   }
 
-  pull(id: string, variant?: Variant): { jobId: number } {
-    if (!findCatalogModel(id))
+  /** Downloads a catalog model's ONNX files, or (`training`) the PyTorch weights a full fine-tune of it needs. */
+  pull(id: string, variant?: Variant, training = false): { jobId: number } {
+    const entry = findCatalogModel(id)
+    if (!entry)
       throw new EmbedMapError(
         'NOT_FOUND',
         `'${id}' is not in the model catalog.`,
         'List models with `embedmap models list`; add your own folder with `embedmap models add DIR`.',
       )
+    if (training) {
+      trainingSource(entry) // a model that cannot be trained in full is refused before any job starts
+      return this.runner.startOrJoin({
+        kind: 'model-download',
+        datasetId: null,
+        params: { id: entry.id, training: true },
+        lockKey: `model-download:${entry.id}:training`,
+      })
+    }
     return this.runner.startOrJoin({ kind: 'model-download', datasetId: null, params: { id, variant }, lockKey: `model-download:${id}` })
   }
 
@@ -228,6 +241,12 @@ function catalogEntry(m: CatalogModel, isDefault: boolean, language: string | nu
     path: downloaded ? dir : null,
     isDefault,
     recommended: suits(m.languages, language),
+    training: {
+      ready: trainingWeightsFolder(dir) !== undefined,
+      sizeBytes: approxTrainingBytes(m) ?? null,
+      sourceRepo: m.sourceRepo ?? null,
+      unsupported: m.training?.unsupported ?? (m.sourceRepo ? null : 'The catalog does not say where its PyTorch weights are.'),
+    },
   }
 }
 
@@ -247,6 +266,7 @@ function localEntry(m: LocalModelRow, language: string | null): ModelEntry {
       path: m.path,
       isDefault: false,
       recommended: false,
+      training: null,
     }
   }
   return {
@@ -263,6 +283,12 @@ function localEntry(m: LocalModelRow, language: string | null): ModelEntry {
     path: m.path,
     isDefault: false,
     recommended: suits(m.languages, language),
+    training: {
+      ready: hasPytorchWeights(m.path),
+      sizeBytes: null,
+      sourceRepo: null,
+      unsupported: hasPytorchWeights(m.path) ? null : 'This folder has no PyTorch weights (model.safetensors or pytorch_model.bin), only ONNX.',
+    },
   }
 }
 

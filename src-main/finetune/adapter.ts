@@ -59,6 +59,17 @@ export interface AdapterOptions {
   seed?: number
   signal?: AbortSignal
   onEpoch?: (log: AdapterEpochLog) => void
+  /** After every optimiser step: the loss of that batch (the live curve). */
+  onStep?: (log: AdapterStepLog) => void
+}
+
+export interface AdapterStepLog {
+  /** 1-based, counted over the whole run. */
+  step: number
+  /** Fractional: epoch e's steps run from e − 1 (exclusive) to e. */
+  epoch: number
+  /** The batch's loss before the step (MNRL + Matryoshka terms; the identity penalty is not included). */
+  loss: number
 }
 
 export interface AdapterEpochLog {
@@ -172,10 +183,11 @@ export function trainAdapter(data: AdapterTrainData, opts: AdapterOptions = {}):
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const te = performance.now()
     let lossSum = 0
-    const batches = noDuplicateBatches(items, { batchSize, seed, epoch, dropLast: false })
-    for (const batch of batches) {
+    let epochSteps = 0
+    // A batch of one anchor has no in-batch negatives; its hard negatives alone would skew the step.
+    const batches = noDuplicateBatches(items, { batchSize, seed, epoch, dropLast: false }).filter((b) => b.length >= 2)
+    for (const [bi, batch] of batches.entries()) {
       if (opts.signal?.aborted) throw new EmbedMapError('CANCELLED', 'Adapter training was cancelled')
-      if (batch.length < 2) continue // one anchor has no in-batch negatives; its hard negatives alone would skew the step
       const b = batch.length
       const xa = gatherRows(data.anchors, d, batch)
       const xp = gatherRows(
@@ -199,9 +211,11 @@ export function trainAdapter(data: AdapterTrainData, opts: AdapterOptions = {}):
       addOuter(grad, g.negatives, xn, d, negRows.length)
       adam.step(W, grad)
       steps++
+      epochSteps++
+      opts.onStep?.({ step: steps, epoch: epoch - 1 + (bi + 1) / batches.length, loss: g.loss })
     }
     const heldout = evaluate(W)
-    const log: AdapterEpochLog = { epoch, loss: lossSum / Math.max(1, batches.length), heldout, ms: performance.now() - te }
+    const log: AdapterEpochLog = { epoch, loss: lossSum / Math.max(1, epochSteps), heldout, ms: performance.now() - te }
     logs.push(log)
     opts.onEpoch?.(log)
     if (!heldout) {

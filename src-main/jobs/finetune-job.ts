@@ -10,7 +10,7 @@ import {
   type FinetuneRun,
   type JobResult,
 } from '../contract'
-import { Embedder, type EmbedderLoadOptions } from '../embed'
+import { Embedder, findCatalogModel, trainingWeightsFolder, type EmbedderLoadOptions } from '../embed'
 import { EmbedMapError } from '../errors'
 import { trainAdapter, type AdapterResult } from '../finetune/adapter'
 import { mineHardNegatives } from '../finetune/hard-negatives'
@@ -160,7 +160,14 @@ async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>
     modelId,
     ts,
     pairs: fullPairs(ctx, ts, vectors, h),
-    base: { location: p.base.location, id: p.base.modelId, version: info.version, prefixes: info.prefixes },
+    // The ONNX folder embeds; the PyTorch weights may be beside it (a catalog model's downloaded training/).
+    base: {
+      location: trainingWeightsFolder(p.base.location) ?? p.base.location,
+      id: p.base.modelId,
+      version: info.version,
+      prefixes: info.prefixes,
+      sourceRepo: findCatalogModel(p.base.modelId)?.sourceRepo,
+    },
     h,
     progress: (f) => ctx.report(trainStart + Math.round(trainUnits * f), TOTAL),
   })
@@ -322,6 +329,7 @@ function fitAdapter(ctx: Ctx, runId: number, ts: TrainingSet, v: BaseVectors, ma
   const runs = new FinetuneRunsRepo(ctx.db)
   const steps: FinetuneRun['steps'] = []
   const evaluations: FinetuneRun['evaluations'] = []
+  let lastWrite = 0
   const start = UNITS.data + UNITS.embed
   const mining = {
     numNegatives: h.hardNegatives,
@@ -362,11 +370,21 @@ function fitAdapter(ctx: Ctx, runId: number, ts: TrainingSet, v: BaseVectors, ma
       seed: h.seed,
       signal: ctx.signal,
       mining,
-      onEpoch(log) {
-        if (log.epoch > 0) steps.push({ step: steps.length + 1, epoch: log.epoch, loss: Number.isFinite(log.loss) ? log.loss : null })
-        if (log.heldout) evaluations.push({ epoch: log.epoch, ndcg10: log.heldout.ndcg10, recall10: log.heldout.recall10, mrr10: log.heldout.mrr10 })
+      onStep(log) {
+        steps.push({ step: log.step, epoch: log.epoch, loss: Number.isFinite(log.loss) ? log.loss : null })
+        // The live curve: the record is rewritten at most every half second between epochs (and at each epoch's end).
+        if (performance.now() - lastWrite < 500) return
+        lastWrite = performance.now()
         runs.setCurves(runId, steps, evaluations)
-        // Training is synchronous: the database flag is the only way a cancel reaches us between epochs.
+        ctx.report(start + Math.round((UNITS.train * log.epoch) / h.epochs), TOTAL)
+        // Training is synchronous: the database flag is the only way a cancel reaches us.
+        ctx.throwIfCancelled()
+      },
+      onEpoch(log) {
+        if (log.heldout)
+          evaluations.push({ epoch: log.epoch, step: steps.length, ndcg10: log.heldout.ndcg10, recall10: log.heldout.recall10, mrr10: log.heldout.mrr10 })
+        lastWrite = performance.now()
+        runs.setCurves(runId, steps, evaluations)
         ctx.report(start + Math.round((UNITS.train * log.epoch) / h.epochs), TOTAL)
         ctx.throwIfCancelled()
       },

@@ -182,7 +182,7 @@ describe('stopping a run', () => {
       '1000',
     ])
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-    await until('two training epochs', () => (JSON.parse(runRow(db)?.steps ?? '[]') as unknown[]).length >= 2)
+    await until('two training epochs', () => (JSON.parse(runRow(db)?.steps ?? '[]') as { epoch: number }[]).some((s) => s.epoch >= 2))
     const runId = runRow(db)!.id
     const c = runCli(['--db', db, '--json', 'finetune', 'cancel', String(runId)])
     expect(c.status, c.stderr).toBe(0)
@@ -200,7 +200,7 @@ describe('stopping a run', () => {
     const args = ['--db', db, '--json', 'finetune', ...beirArgs(small), '--model', model(), '--max-length', '64', '--epochs', '30', '--patience', '30']
     const child = startCli(args)
     const exited = new Promise<void>((r) => child.on('exit', () => r()))
-    await until('a training epoch', () => (JSON.parse(runRow(db)?.steps ?? '[]') as unknown[]).length >= 1)
+    await until('a training step', () => (JSON.parse(runRow(db)?.steps ?? '[]') as unknown[]).length >= 1)
     child.kill('SIGKILL')
     await exited
     const runId = runRow(db)!.id
@@ -213,7 +213,11 @@ describe('stopping a run', () => {
     expect(out.run.status).toBe('succeeded')
     // Nothing embedded again: the vectors came from the killed attempt's stage files.
     expect(out.run.split.vectors).toMatchObject({ embedded: 0 })
-    expect(out.run.steps.length).toBe(30)
+    // The loss of every step of the 30 epochs (per step, numbered through the run; the last one ends epoch 30).
+    const steps = out.run.steps as { step: number; epoch: number }[]
+    expect(steps.map((s) => s.step)).toEqual(steps.map((_, i) => i + 1))
+    expect(steps.length % 30).toBe(0)
+    expect(steps.at(-1)!.epoch).toBeCloseTo(30, 10)
     expect(fs.existsSync(path.join(out.modelDir, 'embedmap-model.json'))).toBe(true)
     expect(count(db, `SELECT count(*) AS n FROM models WHERE source = 'finetuned'`)).toBe(1)
     expect(count(db, `SELECT count(*) AS n FROM finetune_runs`)).toBe(1)

@@ -37,6 +37,7 @@ interface FinetuneFlags {
   name?: string
   warmup?: string
   python?: string
+  downloadWeights?: boolean
 }
 
 type StartInput = ChannelInput<'finetune.start'>
@@ -106,12 +107,24 @@ function metricsTable(before: RetrievalMetricsView | null, after: RetrievalMetri
   return table(['held-out metric', 'base', 'fine-tuned', 'change'], rows)
 }
 
+/** The mean step loss of each epoch (a step of epoch e has a fractional epoch in (e − 1, e]). */
+function lossByEpoch(steps: FinetuneRun['steps']): string[] {
+  const sums = new Map<number, { sum: number; n: number }>()
+  for (const s of steps) {
+    if (s.loss === null) continue
+    const e = Math.max(1, Math.ceil(s.epoch - 1e-9))
+    const acc = sums.get(e) ?? { sum: 0, n: 0 }
+    sums.set(e, { sum: acc.sum + s.loss, n: acc.n + 1 })
+  }
+  return [...sums.entries()].sort(([a], [b]) => a - b).map(([, v]) => (v.sum / v.n).toFixed(4))
+}
+
 function describeRun(r: FinetuneRun): string {
   return [
     `run ${r.id} · ${r.method} · ${r.status} · base ${r.baseModelId}${r.baseVersion ? ` (${r.baseVersion.slice(0, 12)})` : ''}`,
     `data: ${r.dataSource.description}${r.split.report ? ` — ${r.split.report.train} training pairs, ${r.split.heldoutQueries ?? r.split.report.eval} held-out queries, ${r.split.report.duplicates} duplicates removed` : ''}`,
     r.outputModelId ? `model: ${r.outputModelId} in ${r.outputDir}` : '',
-    r.steps.length ? `loss by epoch: ${r.steps.map((s) => (s.loss === null ? '—' : s.loss.toFixed(4))).join(' ')}` : '',
+    r.steps.length ? `loss: ${r.steps.length} steps; mean by epoch: ${lossByEpoch(r.steps).join(' ')}` : '',
     r.before || r.after ? metricsTable(r.before, r.after) : '',
     r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(1)} s on ${r.device}` : '',
     r.error ? `error: ${r.error}` : '',
@@ -121,8 +134,19 @@ function describeRun(r: FinetuneRun): string {
 }
 
 async function runFinetune(client: CliClient, flags: FinetuneFlags, globals: GlobalOptions): Promise<void> {
-  const { jobId } = await client.call('finetune.start', startInput(flags))
-  await follow(client, jobId, globals)
+  const input = startInput(flags)
+  let started: { jobId: number }
+  try {
+    started = await client.call('finetune.start', input)
+  } catch (err) {
+    // A catalog base without its PyTorch weights: with --download-weights they are fetched (resumable), then the run starts.
+    const id = err instanceof EmbedMapError && err.details?.reason === 'NO_PYTORCH_WEIGHTS' ? err.details.id : undefined
+    if (!flags.downloadWeights || typeof id !== 'string') throw err
+    const { jobId } = await client.call('models.pull', { id, training: true })
+    await waitForJob(client, jobId, !globals.json, `The download of ${id}'s training weights did not finish ({state}); run the same command to resume it.`)
+    started = await client.call('finetune.start', input)
+  }
+  await follow(client, started.jobId, globals)
 }
 
 async function follow(client: CliClient, jobId: number, globals: GlobalOptions): Promise<void> {
@@ -164,6 +188,7 @@ export function registerFinetune(program: Command): void {
       '--python <path>',
       'full: an existing Python or venv with torch + sentence-transformers (default: $EMBEDMAP_FINETUNE_PYTHON, else the environment EmbedMap manages)',
     )
+    .option('--download-weights', 'full: download a catalog base model’s PyTorch weights first when they are not here yet')
     .option('--max-length <n>', 'tokens per text (default: the model’s)')
     .option('--eval-split <x>', 'share kept aside for the before/after evaluation (default 0.1)')
     .option('--seed <n>', 'random seed (default 42)')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { jobResult, parseChannelInput } from '../../contract'
+import { EmbedMapError } from '../../errors'
 import { withEngine, type GlobalOptions } from '../engine-session'
 import { emit, table } from '../output'
 import { waitForJob } from '../progress'
@@ -43,13 +44,20 @@ export function registerModels(program: Command): void {
       })
     })
 
-  const pull = async (id: string, flags: { variant?: string }, cmd: Command) => {
+  const pull = async (id: string, flags: { variant?: string; trainingWeights?: boolean }, cmd: Command) => {
     const globals = cmd.optsWithGlobals() as GlobalOptions
     await withEngine(globals, async (client) => {
-      const { jobId } = await client.call('models.pull', { id, variant: flags.variant })
-      const finished = await waitForJob(client, jobId, !globals.json, `The download of ${id} did not finish ({state}); run the same command to resume it.`)
+      const training = flags.trainingWeights === true
+      if (training && flags.variant) throw new EmbedMapError('BAD_INPUT', '--variant names an ONNX file; --training-weights downloads the PyTorch weights.')
+      const { jobId } = await client.call('models.pull', { id, variant: flags.variant, ...(training ? { training } : {}) })
+      const what = training ? `${id}'s training weights` : id
+      const finished = await waitForJob(client, jobId, !globals.json, `The download of ${what} did not finish ({state}); run the same command to resume it.`)
       const result = jobResult('model-download', finished)
-      emit(globals, result, () => `Model ${id} is ready in ${result.dir}.`)
+      emit(globals, result, () =>
+        result.training
+          ? `Training weights of ${id} (from ${result.training.repo}) are ready in ${result.dir}; \`embedmap finetune --method full --model ${id} …\` uses them.`
+          : `Model ${id} is ready in ${result.dir}.`,
+      )
     })
   }
   for (const name of ['pull', 'download']) {
@@ -58,6 +66,7 @@ export function registerModels(program: Command): void {
       .description(name === 'pull' ? 'download a catalog model (resumes a partial download)' : 'same as pull')
       .argument('<id>', 'catalog model id')
       .option('--variant <fp32|int8|fp16>', 'which ONNX file (default: the catalog’s choice)')
+      .option('--training-weights', 'the PyTorch weights (safetensors + config) a full fine-tune needs, from the model’s source repository')
       .action(pull)
   }
 

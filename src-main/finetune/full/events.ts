@@ -15,6 +15,8 @@ export const startEvent = z.looseObject({
   device: z.string(),
   resumed_from: z.string().nullable().optional(),
   batch_size: z.number().int().optional(),
+  /** 'no-duplicates', or 'no-duplicates+groups' when rows of one group are kept out of each other's batches. */
+  sampler: z.string().optional(),
 })
 export const stepEvent = z.looseObject({
   event: z.literal('step'),

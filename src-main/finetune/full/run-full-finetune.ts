@@ -234,7 +234,14 @@ function toJsonl(pairs: readonly FullTrainPair[]): string {
   return pairs
     .map((p) => {
       const negs = [...(p.negative !== undefined ? [p.negative] : []), ...(p.negatives ?? [])]
-      return JSON.stringify({ anchor: p.anchor, positive: p.positive, ...(negs.length ? { negatives: negs } : {}) }) + '\n'
+      return (
+        JSON.stringify({
+          anchor: p.anchor,
+          positive: p.positive,
+          ...(negs.length ? { negatives: negs } : {}),
+          ...(p.group !== undefined ? { group: p.group } : {}),
+        }) + '\n'
+      )
     })
     .join('')
 }

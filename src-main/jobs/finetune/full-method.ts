@@ -33,8 +33,10 @@ export function fullPairs(ctx: Ctx, ts: TrainingSet, v: BaseVectors, h: Hyper): 
   const want = Math.max(0, ...negatives.map((n) => n.length))
   const complete = negatives.filter((n) => n.length === want).length
   const carry = want > 0 && complete >= MIN_PAIRS
+  // Label / cluster / selection data: the worker's sampler keeps a group's pairs out of each other's batches.
+  const grouped = ts.groupRows !== null
   return ts.anchors.flatMap((anchor, i) => {
-    const pair = { anchor, positive: ts.corpus[ts.positives[i]] }
+    const pair = { anchor, positive: ts.corpus[ts.positives[i]], ...(grouped ? { group: String(ts.groups[i]) } : {}) }
     if (!carry) return [pair]
     return negatives[i].length === want ? [{ ...pair, negatives: negatives[i].map((r) => ts.corpus[r]) }] : []
   })
@@ -80,7 +82,8 @@ export interface FullTrainingOptions {
   modelId: string
   ts: TrainingSet
   pairs: FullTrainPair[]
-  base: { location: string; id: string; version: string; prefixes: { query: string; passage: string } }
+  /** `location`: the folder with the PyTorch weights; `sourceRepo`: where they came from (lineage). */
+  base: { location: string; id: string; version: string; prefixes: { query: string; passage: string }; sourceRepo?: string }
   h: Hyper
   /** Progress units this stage spans. */
   progress: (fraction: number) => void
@@ -95,6 +98,7 @@ export async function trainWithWorker(ctx: Ctx, env: PythonEnv, o: FullTrainingO
     env,
     baseModel: o.base.location,
     baseModelId: o.base.id,
+    baseSourceRepo: o.base.sourceRepo,
     baseVersion: o.base.version,
     trainPairs: o.pairs,
     hyperParams: {

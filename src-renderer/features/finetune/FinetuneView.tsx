@@ -13,6 +13,7 @@ import { CompareMaps } from './CompareMaps'
 import { HYPER_FIELDS, initialForm, toStartInput, withMethod, type FinetuneFormState, type MethodKind, type SourceKind } from './finetune-form'
 import { LossChart } from './LossChart'
 import { PreviewPanel } from './PreviewPanel'
+import { TrainingWeights } from './TrainingWeights'
 import './finetune.css'
 
 const POLL_MS = 700
@@ -35,6 +36,9 @@ export function FinetuneView({ dataset, onClose }: { dataset: Dataset; onClose()
   const { jobs } = useJobs()
   const job = jobId === null ? undefined : jobs.find((j) => j.id === jobId)
   const model = form.model || usable[0]?.id || ''
+  const entry = usable.find((m) => m.id === model)
+  // The full method trains PyTorch weights: without them the run cannot start (the box below offers the download).
+  const weightsMissing = form.method === 'full' && entry?.training != null && !entry.training.ready
 
   // The run record, live while its job runs (loss and evaluation points arrive per epoch).
   const running = jobId !== null && (!run || run.status === 'running')
@@ -128,6 +132,7 @@ export function FinetuneView({ dataset, onClose }: { dataset: Dataset; onClose()
                 : 'sentence-transformers trains all weights in a Python environment EmbedMap manages (GPU when there is one); the base model needs its PyTorch weights. Minutes to hours.'}
             </span>
           </label>
+          {form.method === 'full' && entry && <TrainingWeights model={entry} jobs={jobs} />}
           <fieldset className="ft-source">
             <legend className="field__label">What belongs together</legend>
             {(
@@ -188,7 +193,14 @@ export function FinetuneView({ dataset, onClose }: { dataset: Dataset; onClose()
             <button type="button" className="btn" disabled={!model || busy !== null} onClick={doPreview} data-testid="finetune-preview-btn">
               {busy === 'preview' ? 'Reading…' : 'Preview data'}
             </button>
-            <button type="button" className="btn btn--primary" disabled={!model || busy !== null || running} onClick={start} data-testid="finetune-start">
+            <button
+              type="button"
+              className="btn btn--primary"
+              disabled={!model || busy !== null || running || weightsMissing}
+              title={weightsMissing ? 'Download the training weights first' : undefined}
+              onClick={start}
+              data-testid="finetune-start"
+            >
               {busy === 'start' ? 'Starting…' : 'Start training'}
             </button>
           </div>

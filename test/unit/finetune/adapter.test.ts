@@ -54,6 +54,34 @@ describe('trainAdapter', () => {
     expect(r.after!.ndcg10).toBeGreaterThan(r.before!.ndcg10)
     expect(() => trainAdapter(data, { epochs: 1, matryoshka: { dims: [32] } })).toThrow(/Matryoshka dim 32 is larger than the model's 16 dims/)
   })
+  it('reports the loss of every optimiser step, numbered through the run, with fractional epochs', () => {
+    const steps: { step: number; epoch: number; loss: number }[] = []
+    const epochs: { epoch: number; loss: number }[] = []
+    const r = trainAdapter(data, {
+      epochs: 4,
+      batchSize: 32,
+      learningRate: 5e-3,
+      identityPenalty: 1e-3,
+      patience: 100,
+      seed: 3,
+      onStep: (l) => steps.push(l),
+      onEpoch: (l) => epochs.push({ epoch: l.epoch, loss: l.loss }),
+    })
+    // 200 anchors in batches of at most 32: at least 7 steps an epoch, every one reported.
+    expect(r.steps).toBe(steps.length)
+    expect(steps.map((s) => s.step)).toEqual(steps.map((_, i) => i + 1))
+    for (let e = 1; e <= 4; e++) {
+      const mine = steps.filter((s) => s.epoch > e - 1 && s.epoch <= e)
+      expect(mine.length).toBeGreaterThanOrEqual(7)
+      expect(mine.at(-1)!.epoch).toBe(e)
+      // The epoch's loss is the mean of its steps' losses.
+      expect(epochs[e].loss).toBeCloseTo(mine.reduce((a, s) => a + s.loss, 0) / mine.length, 10)
+    }
+    expect(steps.every((s) => Number.isFinite(s.loss) && s.loss > 0)).toBe(true)
+    // It learns: the last epoch's steps are lower than the first's.
+    const mean = (xs: { loss: number }[]) => xs.reduce((a, s) => a + s.loss, 0) / xs.length
+    expect(mean(steps.filter((s) => s.epoch > 3))).toBeLessThan(mean(steps.filter((s) => s.epoch <= 1)))
+  })
   it('is deterministic for a seed', () => {
     const a = trainAdapter(data, { epochs: 2, seed: 9 })
     const b = trainAdapter(data, { epochs: 2, seed: 9 })

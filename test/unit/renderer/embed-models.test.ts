@@ -28,6 +28,7 @@ function model(id: string, over: Partial<ModelEntry> = {}): ModelEntry {
     path: null,
     isDefault: false,
     recommended: false,
+    training: null,
     ...over,
   }
 }
@@ -162,7 +163,17 @@ describe('embed job and sets', () => {
 
 describe('fine-tuned models in the picker', () => {
   it('get their own group after the local folders, and a label that says so', () => {
-    const base = { description: '', languages: ['en'], license: null, dims: 384, matryoshkaDims: null, sizeBytes: null, isDefault: false, recommended: false }
+    const base = {
+      description: '',
+      languages: ['en'],
+      license: null,
+      dims: 384,
+      matryoshkaDims: null,
+      sizeBytes: null,
+      isDefault: false,
+      recommended: false,
+      training: null,
+    }
     const models = [
       { ...base, id: 'folder', displayName: 'Folder', source: 'local' as const, downloaded: true, path: '/m/folder' },
       { ...base, id: 'tuned', displayName: 'Tuned', source: 'finetuned' as const, downloaded: true, path: '/w/models/tuned' },
