@@ -130,6 +130,8 @@ describe('browser mode: colour by language and translation links', () => {
     // The other run is e5's map.
     await page.getByTestId('map-tab-run').click()
     const picker = page.getByTestId('run-picker')
+    // The run list arrives after the map: wait for both runs before picking the other one.
+    await expect.poll(() => picker.locator('option').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2)
     const other = (await picker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((v) => v !== minilmRun)!
     await picker.selectOption(other)
     await page.locator(`[data-testid="map-canvas"][data-run-id="${other}"][data-rendered="true"]`).waitFor({ timeout: 60_000 })
