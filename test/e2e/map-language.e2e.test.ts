@@ -81,7 +81,7 @@ async function linkTranslations(page: Page): Promise<number> {
   await page.getByTestId('translations-start').click()
   await page.getByTestId('translations-accuracy').waitFor({ timeout: 120_000 })
   await settle(page, before)
-  expect(await page.getByTestId('map-view').getAttribute('data-translations')).toBe(String(PAIRS))
+  await expect.poll(() => page.getByTestId('map-view').getAttribute('data-translations')).toBe(String(PAIRS))
   return Number(await page.getByTestId('translations-accuracy').getAttribute('data-value'))
 }
 

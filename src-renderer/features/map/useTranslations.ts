@@ -25,9 +25,15 @@ export function useTranslations(datasetId: number, runId: number, n: number, dat
   const [visible, setVisible] = useState(true)
   const [nonce, setNonce] = useState(0)
   const jobId = useRef<number | null>(null)
+  const loadedKey = useRef('')
+  const reloadedFor = useRef<number | null>(null)
 
   useEffect(() => {
-    setLinks(null)
+    // A reload of the same map and column (after a job) keeps the links on screen until the new ones arrive, so the
+    // figure never blinks off; another map or column clears them at once.
+    const key = `${datasetId}/${runId}/${n}/${chosen}`
+    if (key !== loadedKey.current) setLinks(null)
+    loadedKey.current = key
     if (chosen === null) return
     let live = true
     invoke('translations.get', { datasetId, runId, column: chosen }).then(
@@ -48,7 +54,11 @@ export function useTranslations(datasetId: number, runId: number, n: number, dat
 
   const follow = useCallback((j: Job) => {
     setJob(j)
-    if (j.state === 'succeeded') setNonce((x) => x + 1)
+    // The same success can come twice (its event and the answer to jobs.get): reload once per job.
+    if (j.state === 'succeeded' && reloadedFor.current !== j.id) {
+      reloadedFor.current = j.id
+      setNonce((x) => x + 1)
+    }
     if (j.state === 'failed' && j.error) setError(new ApiError(j.error))
   }, [])
   useEngineEvent((e) => {
