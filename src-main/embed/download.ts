@@ -400,7 +400,12 @@ async function downloadFile(
           cb(null, chunk)
         },
       })
-      await pipeline(res, tap, fs.createWriteStream(part, { flags: append ? 'a' : 'w' }))
+      const out = fs.createWriteStream(part, { flags: append ? 'a' : 'w' })
+      await pipeline(res, tap, out).catch(async (err: unknown) => {
+        // A write already handed to the OS still lands after the error: the next attempt must see the final size.
+        if (!out.closed) await new Promise<void>((r) => out.once('close', () => r()))
+        throw err
+      })
       if (!res.complete || (total !== undefined && done !== total))
         throw Object.assign(new Error('connection closed before the file was complete'), { code: 'ECONNRESET' })
       opts.onProgress(done, total)

@@ -121,18 +121,11 @@ export const finetuneJob = defineJob({
  * trained PyTorch model, held-out metrics of both models, then the model registered with its lineage.
  */
 async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>> {
+  const opened = await openRun(ctx, runId)
+  if ('modelId' in opened) return opened
+  const { h, runs, ts, load, base } = opened
+  let { cp } = opened
   const p = ctx.params
-  const h = resolvedHyper('full', p.hyper)
-  const runs = new FinetuneRunsRepo(ctx.db)
-  const t0 = performance.now()
-  const previousMs = runs.get(runId)?.durationMs ?? 0
-  let cp = ctx.job.checkpoint as Checkpoint
-  if (cp.stage === 'registered' && cp.modelId && cp.modelDir) return finished(ctx, runId, cp.modelId, cp.modelDir)
-
-  const ts = await buildTrainingSet(ctx.db, p.source, { evalSplit: h.evalSplit, seed: h.seed })
-  ctx.report(UNITS.data, TOTAL)
-  const load: EmbedderLoadOptions = { device: onnxDevice(p.device), maxLength: h.maxLength }
-  const base = await Embedder.load(p.base.location, load)
   let info: Embedder['info']
   let vectors: BaseVectors
   const dir = runWorkDir(p, runId)
@@ -180,14 +173,54 @@ async function trainFull(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>
   const after = await heldoutAfter(ctx, result.onnxDir, ts, load)
   ctx.throwIfCancelled()
   placeModel(result.onnxDir, modelDir, before, after)
+  return register(ctx, opened, { modelId, dir: modelDir, dims: info.dims, before, after, cp })
+}
+
+/** What both methods open with: the resolved hyper-parameters, the training set and the base model (the caller closes it). */
+interface OpenedRun {
+  runId: number
+  h: ReturnType<typeof resolvedHyper>
+  runs: FinetuneRunsRepo
+  /** When this attempt started, and what earlier attempts of the run already took: the record keeps the sum. */
+  t0: number
+  previousMs: number
+  cp: Checkpoint
+  ts: TrainingSet
+  load: EmbedderLoadOptions
+  base: Embedder
+}
+
+/** Opens the run for this attempt, or returns its result when an earlier attempt already registered the model. */
+async function openRun(ctx: Ctx, runId: number): Promise<OpenedRun | JobResult<'finetune'>> {
+  const p = ctx.params
+  const h = resolvedHyper(p.method, p.hyper)
+  const runs = new FinetuneRunsRepo(ctx.db)
+  const t0 = performance.now()
+  const previousMs = runs.get(runId)?.durationMs ?? 0
+  const cp = ctx.job.checkpoint as Checkpoint
+  if (cp.stage === 'registered' && cp.modelId && cp.modelDir) return finished(ctx, runId, cp.modelId, cp.modelDir)
+  const ts = await buildTrainingSet(ctx.db, p.source, { evalSplit: h.evalSplit, seed: h.seed })
+  ctx.report(UNITS.data, TOTAL)
+  const load: EmbedderLoadOptions = { device: onnxDevice(p.device), maxLength: h.maxLength }
+  const base = await Embedder.load(p.base.location, load)
+  return { runId, h, runs, t0, previousMs, cp, ts, load, base }
+}
+
+/** Registers the model and closes the run record in one transaction, then drops the run's stage files. */
+function register(
+  ctx: Ctx,
+  run: OpenedRun,
+  out: { modelId: string; dir: string; dims: number; before: FinetuneRun['before']; after: FinetuneRun['after']; cp: Checkpoint },
+): JobResult<'finetune'> {
+  const name = ctx.params.name ?? out.modelId
   ctx.db.transaction(() => {
-    models.upsert({ id: modelId, name: p.name ?? modelId, path: modelDir, version: 'unhashed', dims: info.dims, languages: [], source: 'finetuned' })
-    runs.setMetrics(runId, before, after)
-    runs.succeed(runId, { modelId, dir: modelDir, durationMs: previousMs + (performance.now() - t0) })
-    checkpoint(ctx, TOTAL, { ...cp, stage: 'registered' })
+    new ModelsRepo(ctx.db).upsert({ id: out.modelId, name, path: out.dir, version: 'unhashed', dims: out.dims, languages: [], source: 'finetuned' })
+    run.runs.setMetrics(run.runId, out.before, out.after)
+    run.runs.succeed(run.runId, { modelId: out.modelId, dir: out.dir, durationMs: run.previousMs + (performance.now() - run.t0) })
+    checkpoint(ctx, TOTAL, { ...out.cp, stage: 'registered' })
   })()
-  fs.rmSync(dir, { recursive: true, force: true })
-  return finished(ctx, runId, modelId, modelDir)
+  fs.rmSync(runWorkDir(ctx.params, run.runId), { recursive: true, force: true })
+  return finished(ctx, run.runId, out.modelId, out.dir)
 }
 
 /** What the run trained on, in its record: the data, its fingerprint and split, the base version, the device. */
@@ -238,18 +271,11 @@ function onnxDevice(d: FinetuneJobParams['device']): EmbedderLoadOptions['device
 }
 
 async function trainAdapterRun(ctx: Ctx, runId: number): Promise<JobResult<'finetune'>> {
+  const opened = await openRun(ctx, runId)
+  if ('modelId' in opened) return opened
+  const { h, ts, load, base } = opened
+  let { cp } = opened
   const p = ctx.params
-  const h = resolvedHyper('adapter', p.hyper)
-  const runs = new FinetuneRunsRepo(ctx.db)
-  const t0 = performance.now()
-  const previousMs = runs.get(runId)?.durationMs ?? 0
-  let cp = ctx.job.checkpoint as Checkpoint
-  if (cp.stage === 'registered' && cp.modelId && cp.modelDir) return finished(ctx, runId, cp.modelId, cp.modelDir)
-
-  const ts = await buildTrainingSet(ctx.db, p.source, { evalSplit: h.evalSplit, seed: h.seed })
-  ctx.report(UNITS.data, TOTAL)
-  const load: EmbedderLoadOptions = { device: onnxDevice(p.device), maxLength: h.maxLength }
-  const base = await Embedder.load(p.base.location, load)
   try {
     const info = base.info
     const matryoshka = h.matryoshka?.length ? { dims: h.matryoshka, weights: h.matryoshka.map(() => 1) } : undefined
@@ -306,14 +332,7 @@ async function trainAdapterRun(ctx: Ctx, runId: number): Promise<JobResult<'fine
       },
     })
     ctx.throwIfCancelled()
-    ctx.db.transaction(() => {
-      models.upsert({ id: modelId, name: p.name ?? modelId, path: written.dir, version: 'unhashed', dims: info.dims, languages: [], source: 'finetuned' })
-      runs.setMetrics(runId, trained.before ?? null, trained.after ?? null)
-      runs.succeed(runId, { modelId, dir: written.dir, durationMs: previousMs + (performance.now() - t0) })
-      checkpoint(ctx, TOTAL, { ...cp, stage: 'registered' })
-    })()
-    fs.rmSync(dir, { recursive: true, force: true })
-    return finished(ctx, runId, modelId, written.dir)
+    return register(ctx, opened, { modelId, dir: written.dir, dims: info.dims, before: trained.before ?? null, after: trained.after ?? null, cp })
   } finally {
     await base.close()
   }

@@ -3,13 +3,13 @@ import { stringify } from 'csv-stringify/sync'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
 import { artifactsDir, repoRoot } from './support/paths'
+import { startHubStandIn, trickle, type HubStandIn } from './support/hub-stand-in'
 import { ensureRendererBuilt } from './support/renderer'
 import { sharedData } from '../helpers/tmp'
 
@@ -22,53 +22,32 @@ const CHUNK = 64 * 1024
 const CHUNK_EVERY_MS = 25
 
 let tmp: string
-let mirror: http.Server | undefined
+let mirror: HubStandIn | undefined
 let serve: ServeProcess | undefined
 let browser: Browser | undefined
 
 /**
- * A stand-in for the Hub (HF_ENDPOINT): small JSON for the tokenizer/config files, and a slow stream of zeros for the
- * ONNX file, so the byte progress can be watched and the download cancelled midway. Nothing leaves the machine.
+ * The Hub stand-in's answers: small JSON for the tokenizer/config files, and a slow stream of zeros for the ONNX file,
+ * so the byte progress can be watched and the download cancelled midway.
  */
-function startMirror(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://mirror')
-    if (!url.pathname.startsWith('/Xenova/bge-small-zh-v1.5/resolve/')) {
-      res.writeHead(404).end()
-      return
-    }
-    const big = url.pathname.endsWith('.onnx')
-    const size = big ? ONNX_BYTES : 2
-    res.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream' })
-    if (req.method === 'HEAD') return void res.end()
-    if (!big) return void res.end('{}')
-    let sent = 0
-    const timer = setInterval(() => {
-      const n = Math.min(CHUNK, size - sent)
-      res.write(Buffer.alloc(n))
-      sent += n
-      if (sent >= size) {
-        clearInterval(timer)
-        res.end()
-      }
-    }, CHUNK_EVERY_MS)
-    res.on('close', () => clearInterval(timer))
-  })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+const answer: http.RequestListener = (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://mirror')
+  if (!url.pathname.startsWith('/Xenova/bge-small-zh-v1.5/resolve/')) return void res.writeHead(404).end()
+  const big = url.pathname.endsWith('.onnx')
+  const size = big ? ONNX_BYTES : 2
+  res.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream' })
+  if (req.method === 'HEAD') return void res.end()
+  if (!big) return void res.end('{}')
+  trickle(res, size, CHUNK, CHUNK_EVERY_MS)
 }
 
 beforeAll(async () => {
   await ensureRendererBuilt()
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-download-'))
   fs.mkdirSync(artifactsDir, { recursive: true })
-  mirror = await startMirror()
+  mirror = await startHubStandIn(tmp, answer)
   const db = path.join(tmp, 'w.sqlite')
-  const env = {
-    EMBEDMAP_CACHE: path.join(tmp, 'cache'),
-    HF_ENDPOINT: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`,
-    NO_PROXY: '127.0.0.1,localhost',
-    no_proxy: '127.0.0.1,localhost',
-  }
+  const env = mirror.env
   const records = parse(fs.readFileSync(SOURCE_CSV), { columns: true }) as Record<string, string>[]
   fs.writeFileSync(path.join(tmp, 'titles-100.csv'), stringify(records.slice(0, 100), { header: true }))
   execFileSync(process.execPath, [CLI, 'import', path.join(tmp, 'titles-100.csv'), '--db', db], {
@@ -83,8 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await serve?.stop()
-  mirror?.closeAllConnections()
-  await new Promise((r) => (mirror ? mirror.close(r) : r(undefined)))
+  await mirror?.close()
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 

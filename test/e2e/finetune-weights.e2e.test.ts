@@ -4,7 +4,6 @@ import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import fs from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +12,7 @@ import { sharedData } from '../helpers/tmp'
 import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
 import { artifactsDir, repoRoot } from './support/paths'
+import { startHubStandIn, trickle, type HubStandIn } from './support/hub-stand-in'
 import { ensureRendererBuilt } from './support/renderer'
 import { openDataset } from './support/workspace-ui'
 
@@ -29,48 +29,31 @@ const CHUNK = 1 << 20
 const CHUNK_EVERY_MS = 60
 
 let tmp: string
-let mirror: http.Server | undefined
+let mirror: HubStandIn | undefined
 let serve: ServeProcess | undefined
 let browser: Browser | undefined
 
-function startMirror(): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const p = new URL(req.url ?? '/', 'http://mirror').pathname
-    const m = /^\/(Xenova|sentence-transformers)\/all-MiniLM-L6-v2\/resolve\/main\/(.+)$/.exec(p)
-    const rel = m ? (m[2] === 'onnx/model.onnx' ? 'model.onnx' : m[2]) : ''
-    const file = path.join(source, ...rel.split('/'))
-    if (!m || rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end('Entry not found')
-    const body = fs.readFileSync(file)
-    res.writeHead(200, { 'content-length': String(body.length) })
-    if (req.method === 'HEAD') return void res.end()
-    if (!(m[1] === 'sentence-transformers' && rel === 'model.safetensors')) return void res.end(body)
-    let sent = 0
-    const timer = setInterval(() => {
-      const n = Math.min(CHUNK, body.length - sent)
-      res.write(body.subarray(sent, sent + n))
-      sent += n
-      if (sent >= body.length) {
-        clearInterval(timer)
-        res.end()
-      }
-    }, CHUNK_EVERY_MS)
-    res.on('close', () => clearInterval(timer))
-  })
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+/** The Hub stand-in's answers: the real model folder's files, the PyTorch weights sent slowly enough to watch. */
+const answer: http.RequestListener = (req, res) => {
+  const p = new URL(req.url ?? '/', 'http://mirror').pathname
+  const m = /^\/(Xenova|sentence-transformers)\/all-MiniLM-L6-v2\/resolve\/main\/(.+)$/.exec(p)
+  const rel = m ? (m[2] === 'onnx/model.onnx' ? 'model.onnx' : m[2]) : ''
+  const file = path.join(source, ...rel.split('/'))
+  if (!m || rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) return void res.writeHead(404).end('Entry not found')
+  const body = fs.readFileSync(file)
+  res.writeHead(200, { 'content-length': String(body.length) })
+  if (req.method === 'HEAD') return void res.end()
+  if (!(m[1] === 'sentence-transformers' && rel === 'model.safetensors')) return void res.end(body)
+  trickle(res, body, CHUNK, CHUNK_EVERY_MS)
 }
 
 beforeAll(async () => {
   await ensureRendererBuilt()
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-weights-'))
   fs.mkdirSync(artifactsDir, { recursive: true })
-  mirror = await startMirror()
+  mirror = await startHubStandIn(tmp, answer)
   const db = path.join(tmp, 'w.sqlite')
-  const env = {
-    EMBEDMAP_CACHE: path.join(tmp, 'cache'),
-    HF_ENDPOINT: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`,
-    NO_PROXY: '127.0.0.1,localhost',
-    no_proxy: '127.0.0.1,localhost',
-  }
+  const env = mirror.env
   const run = (args: string[]) =>
     execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8' })
   const rows = parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as Record<string, string>[]
@@ -85,8 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await serve?.stop()
-  mirror?.closeAllConnections()
-  await new Promise((r) => (mirror ? mirror.close(r) : r(undefined)))
+  await mirror?.close()
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 

@@ -1,14 +1,14 @@
 import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
-import net from 'node:net'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { downloadModel, type DownloadProgress, proxyFor } from '../../../src-main/embed/download'
 import { Embedder } from '../../../src-main/embed/embedder'
 import { MODEL_MARKER } from '../../../src-main/embed/model-folder'
 import { EmbedMapError } from '../../../src-main/errors'
+import { listenLoopback, sendHubFile, type Loopback } from '../../helpers/fake-hub'
 import { writeTinyModel } from '../../helpers/tiny-model'
 import { tmpDir } from '../../helpers/tmp'
 import { TEST_CERT, TEST_KEY } from './tls-fixture'
@@ -41,7 +41,7 @@ interface Behaviour {
 
 const log: Logged[] = []
 const behaviour: Behaviour = { drop: new Map(), ignoreRange: false, missing: new Set() }
-let server: http.Server
+let hub: Loopback
 let endpoint: string
 
 function serve(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -64,34 +64,17 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse) {
 function sendFile(rel: string, req: http.IncomingMessage, res: http.ServerResponse) {
   const body = FILES[rel]
   if (!body || behaviour.missing.has(rel)) return res.writeHead(404).end('Entry not found')
-  const range = /bytes=(\d+)-/.exec(req.headers.range ?? '')
-  if (req.method === 'HEAD') return res.writeHead(200, { 'content-length': body.length }).end()
-  if (range && !behaviour.ignoreRange) {
-    const start = Number(range[1])
-    if (start >= body.length) return res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end()
-    res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` })
-    return res.end(body.subarray(start))
-  }
-  const drop = behaviour.drop.get(rel)
-  if (drop !== undefined) {
-    behaviour.drop.delete(rel)
-    res.writeHead(200, { 'content-length': body.length })
-    res.flushHeaders()
-    res.write(body.subarray(0, Math.floor(body.length * drop)), () => setTimeout(() => res.socket?.destroy(), 20))
-    return
-  }
-  res.writeHead(200, { 'content-length': body.length }).end(body)
+  const ranged = Boolean(req.headers.range) && !behaviour.ignoreRange
+  const dropAt = ranged || req.method === 'HEAD' ? undefined : behaviour.drop.get(rel)
+  if (dropAt !== undefined) behaviour.drop.delete(rel)
+  sendHubFile(req, res, body, { dropAt, ignoreRange: behaviour.ignoreRange })
 }
 
 beforeAll(async () => {
-  server = http.createServer(serve)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  hub = await listenLoopback(serve)
+  endpoint = hub.endpoint
 })
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((r) => server.close(r))
-})
+afterAll(() => hub.close())
 beforeEach(() => {
   log.length = 0
   behaviour.drop.clear()

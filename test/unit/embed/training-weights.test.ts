@@ -21,6 +21,7 @@ import {
 import { getCatalogModel } from '../../../src-main/embed/catalog'
 import { EmbedMapError } from '../../../src-main/errors'
 import { validateBaseModel } from '../../../src-main/finetune/full/validate'
+import { listenLoopback, sendHubFile, type Loopback } from '../../helpers/fake-hub'
 import { realModel } from '../../helpers/real-models'
 import { tmpDir } from '../../helpers/tmp'
 
@@ -54,7 +55,7 @@ interface Logged {
 }
 const log: Logged[] = []
 const behaviour = { drop: new Map<string, number>(), missing: new Set<string>(), extra: new Map<string, Buffer>() }
-let server: http.Server
+let hub: Loopback
 let endpoint: string
 
 function serve(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -65,34 +66,17 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse) {
   const rel = decodeURIComponent(url.pathname.slice(prefix.length))
   const body = behaviour.extra.get(rel) ?? FILES.get(rel)
   if (!body || behaviour.missing.has(rel)) return res.writeHead(404).end('Entry not found')
-  if (req.method === 'HEAD') return res.writeHead(200, { 'content-length': body.length }).end()
-  const range = /bytes=(\d+)-/.exec(req.headers.range ?? '')
-  if (range) {
-    const start = Number(range[1])
-    res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` })
-    return res.end(body.subarray(start))
-  }
-  const drop = behaviour.drop.get(rel)
-  if (drop !== undefined) {
-    // The connection dies partway through the file.
-    behaviour.drop.delete(rel)
-    res.writeHead(200, { 'content-length': body.length })
-    res.flushHeaders()
-    res.write(body.subarray(0, Math.floor(body.length * drop)), () => setTimeout(() => res.socket?.destroy(), 20))
-    return
-  }
-  res.writeHead(200, { 'content-length': body.length }).end(body)
+  // A planned drop happens once: the connection dies partway through the file.
+  const dropAt = req.headers.range || req.method === 'HEAD' ? undefined : behaviour.drop.get(rel)
+  if (dropAt !== undefined) behaviour.drop.delete(rel)
+  sendHubFile(req, res, body, { dropAt })
 }
 
 beforeAll(async () => {
-  server = http.createServer(serve)
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  hub = await listenLoopback(serve)
+  endpoint = hub.endpoint
 })
-afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((r) => server.close(r))
-})
+afterAll(() => hub.close())
 beforeEach(() => {
   log.length = 0
   behaviour.drop.clear()
