@@ -8,7 +8,7 @@ input shard.
 EmbedMap submits this through the Ray Jobs API with this folder as the job's working_dir. The manifest (written
 by EmbedMap beside the shards) names the model files, the run settings and the shards to embed. Pipeline:
 
-    ray.data.read_parquet(shards, include_paths=True)   # columns idx, text (+ path)
+    ray.data.from_arrow_refs(shards read by the driver, one block per batch)   # columns idx, text, path
       .map_batches(OnnxEmbedder, compute=ActorPoolStrategy(size=N), num_gpus=…)   # one onnxruntime session per actor
       .iter_batches()  →  grouped by shard on the driver  →  out/<shard>.vectors.parquet (written whole, then renamed)
 
@@ -29,6 +29,9 @@ import time
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+
+MAX_PADDING_SHARE = 0.25  # src-main/embed/embedder.ts
 
 
 def log(msg: str) -> None:
@@ -77,9 +80,18 @@ class OnnxEmbedder:
         while start < n:
             length = len(ids[order[start]])
             cap = max(1, min(self.max_batch, self.token_budget // length, self.attention_budget // (length * length), n - start))
-            rows = order[start : start + cap]
+            # As EmbedMap's embedder: every row is padded to the first (longest) one, so the batch stops before
+            # padding would pass a quarter of it (20 % more compute per row without this rule).
+            count, real = 1, length
+            while count < cap:
+                nxt = len(ids[order[start + count]])
+                if (count + 1) * length - (real + nxt) > MAX_PADDING_SHARE * (count + 1) * length:
+                    break
+                real += nxt
+                count += 1
+            rows = order[start : start + count]
             out[rows] = self._run(rows, ids, length)
-            start += cap
+            start += count
         return {"idx": np.asarray(batch["idx"], dtype=np.int64), "vector": out, "truncated": truncated, "path": batch["path"]}
 
     def _run(self, rows: list, ids: list, seq: int) -> np.ndarray:
@@ -191,19 +203,24 @@ def main() -> int:
     log(f"{len(shards)} shards, {sum(s['rows'] for s in shards)} rows, {workers} workers ({cpus:g} CPU, {gpus:g} GPU each)")
 
     batch_size = int(manifest.get("batch_size", 256))
-    total = sum(s["rows"] for s in shards)
-    ds = ray.data.read_parquet([s["input"] for s in shards], include_paths=True, num_cpus=0)
-    # One block per batch: Ray Data reads small files into one block (one task: one busy actor, nothing back until the
-    # end). Texts are small, so splitting them after the read costs little; vectors then stream back task by task.
-    ds = ds.repartition(max(1, -(-total // batch_size)))
+    # The driver reads the text shards and puts them in the object store one batch-sized block at a time (Ray spills
+    # them to disk when the store is full, so the driver's memory stays one shard): texts are small next to the
+    # vectors, and a file read through Ray Data would first start a listing task, a read task and a repartition
+    # (about 3 s of worker start-up on one node) before the first actor gets work. With no read tasks to leave CPUs
+    # for, the actor pool starts at its full size.
+    refs = []
+    for s in shards:
+        table = pq.read_table(s["input"], columns=["idx", "text"])
+        table = table.append_column("path", pa.array([os.path.abspath(s["input"])] * table.num_rows, type=pa.string()))
+        refs.extend(ray.put(table.slice(i, batch_size)) for i in range(0, table.num_rows, batch_size))
+        del table
+    ds = ray.data.from_arrow_refs(refs)
     ds = ds.map_batches(
         OnnxEmbedder,
         fn_constructor_kwargs={"spec": spec, "threads": int(max(1, cpus)), "use_gpu": gpus > 0},
         batch_size=batch_size,
         batch_format="numpy",
-        # Starts with one actor and grows to `workers`: a pool that took every CPU at once would leave none for
-        # Ray Data's own file-listing task, and the job would wait forever.
-        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
+        compute=ray.data.ActorPoolStrategy(size=workers),
         num_cpus=cpus,
         num_gpus=gpus,
         # A killed worker: the actor is restarted and its batch runs again.
