@@ -1,6 +1,6 @@
 /**
  * The Ray engine of the embed job: the dataset's rows still without a vector go out as Parquet shards, one Ray job
- * embeds them (resources/ray/embedmap_ray_entry.py: Ray Data read_parquet → map_batches over onnxruntime actors with
+ * embeds them (resources/ray/embedmap_ray_entry.py: Ray Data from_arrow_refs → map_batches over onnxruntime actors with
  * the same model, tokenizer, pooling and normalization as the local embedder), and every vector shard it finishes is
  * taken into the workspace in its own transaction while the job still runs.
  *
