@@ -1,14 +1,12 @@
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/infinity-server'
 import { realModel } from '../helpers/real-models'
-import { sharedData } from '../helpers/tmp'
 import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
+import { agNewsHead, cliWorkspace } from './support/cli-workspace'
+import { artifactsDir } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
 import { openDataset, showEmbedPanel } from './support/workspace-ui'
 
@@ -17,7 +15,6 @@ import { openDataset, showEmbedPanel } from './support/workspace-ui'
  * cluster that is not there answered with the job's clear message (the real-cluster runs are in
  * test/integration/ray-embed.test.ts; starting Ray here too would double this file's time on 2 cores).
  */
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 const ROWS = 40
 
 let tmp: string
@@ -26,19 +23,12 @@ let browser: Browser | undefined
 let modelId: string
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-ray-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const lines = fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8').split('\n')
-  fs.writeFileSync(path.join(tmp, 'news.csv'), lines.slice(0, ROWS + 1).join('\n') + '\n')
-  execFileSync(process.execPath, [CLI, 'import', path.join(tmp, 'news.csv'), '--text-column', 'text', '--db', db], { cwd: repoRoot, encoding: 'utf8' })
-  const added = execFileSync(process.execPath, [CLI, 'models', 'add', realModel('all-MiniLM-L6-v2'), '--name', 'minilm', '--db', db, '--json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  })
-  modelId = JSON.parse(added).id
+  const w = cliWorkspace('ray')
+  tmp = w.tmp
+  w.cli(['import', agNewsHead(path.join(tmp, 'news.csv'), ROWS), '--text-column', 'text'])
+  modelId = JSON.parse(w.cli(['models', 'add', realModel('all-MiniLM-L6-v2'), '--name', 'minilm', '--json'])).id
   await ensureRendererBuilt()
-  serve = await startServe(db, 60_000)
+  serve = await startServe(w.db, 60_000)
   browser = await launchBrowser()
 }, 400_000)
 

@@ -1,19 +1,16 @@
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, startInfinity, type InfinityServer } from '../helpers/infinity-server'
 import { realModel } from '../helpers/real-models'
-import { sharedData } from '../helpers/tmp'
 import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
+import { agNewsHead, cliWorkspace } from './support/cli-workspace'
+import { artifactsDir } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
 import { openDataset, showEmbedPanel } from './support/workspace-ui'
 
 /** The model picker's "Add embedding server" form against a real Infinity server on loopback. */
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 const ROWS = 60
 
 let tmp: string
@@ -22,14 +19,11 @@ let serve: ServeProcess | undefined
 let browser: Browser | undefined
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-server-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const lines = fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8').split('\n')
-  fs.writeFileSync(path.join(tmp, 'news.csv'), lines.slice(0, ROWS + 1).join('\n') + '\n')
-  execFileSync(process.execPath, [CLI, 'import', path.join(tmp, 'news.csv'), '--text-column', 'text', '--db', db], { cwd: repoRoot, encoding: 'utf8' })
+  const w = cliWorkspace('server')
+  tmp = w.tmp
+  w.cli(['import', agNewsHead(path.join(tmp, 'news.csv'), ROWS), '--text-column', 'text'])
   ;[server] = await Promise.all([startInfinity(realModel('all-MiniLM-L6-v2'), 'all-MiniLM-L6-v2'), ensureRendererBuilt()])
-  serve = await startServe(db, 60_000)
+  serve = await startServe(w.db, 60_000)
   browser = await launchBrowser()
 }, 400_000)
 

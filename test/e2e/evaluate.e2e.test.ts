@@ -4,9 +4,7 @@
  * the form as an evaluate job; then the results table, the plots and the per-query comparison, whose queries open
  * with their texts. Screenshots at 1440×900 and 1280×720 go to test/artifacts/evaluate-*.png.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
@@ -15,22 +13,21 @@ import { realModel } from '../helpers/real-models'
 import { sharedData } from '../helpers/tmp'
 import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
+import { cliWorkspace } from './support/cli-workspace'
+import { artifactsDir } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
 import { openDataset } from './support/workspace-ui'
 
 const ROWS = 150
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 let tmp: string
 let serve: ServeProcess | undefined
 let browser: Browser | undefined
 
 beforeAll(async () => {
   await ensureRendererBuilt()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-evaluate-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const cli = (args: string[]) => execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 })
+  const w = cliWorkspace('evaluate')
+  tmp = w.tmp
+  const { db, cli } = w
   const all = parse(fs.readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv')), { columns: true }) as Record<string, string>[]
   const csv = path.join(tmp, 'news.csv')
   fs.writeFileSync(

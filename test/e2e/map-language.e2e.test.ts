@@ -7,9 +7,7 @@
  *    e5's bitext accuracy is far higher (short links) than MiniLM's; hovering a row draws its link in bold.
  * Screenshots: test/artifacts/map-language-*.png, map-translations-*.png (e5) and map-translations-minilm-1440x900.png.
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
@@ -19,11 +17,11 @@ import { realModel } from '../helpers/real-models'
 import { sharedData } from '../helpers/tmp'
 import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
-import { artifactsDir, repoRoot } from './support/paths'
+import { cliWorkspace } from './support/cli-workspace'
+import { artifactsDir } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
 import { openDataset, waitForMap } from './support/workspace-ui'
 
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 const PAIRS = 100
 let tmp: string
 let serve: ServeProcess | undefined
@@ -31,10 +29,9 @@ let browser: Browser | undefined
 
 beforeAll(async () => {
   await ensureRendererBuilt()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-language-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const cli = (args: string[]) => execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 })
+  const w = cliWorkspace('language')
+  tmp = w.tmp
+  const { db, cli } = w
   const read = (...p: string[]) => parse(fs.readFileSync(path.join(sharedData, ...p)), { columns: true }) as Record<string, string>[]
   const zh = read('zh_thucnews_titles', 'thucnews_titles_test.csv')
   const en = read('en_ag_news_test', 'ag_news_test.csv')

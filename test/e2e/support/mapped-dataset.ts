@@ -1,16 +1,11 @@
 import { parse } from 'csv-parse/sync'
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { sharedData } from '../../helpers/tmp'
 import { writeTinyModel } from '../../helpers/tiny-model'
 import { launchBrowser, type Browser } from './browser'
 import { startServe, type ServeProcess } from './cli'
-import { artifactsDir, repoRoot } from './paths'
+import { agNewsHead, cliWorkspace } from './cli-workspace'
 import { ensureRendererBuilt } from './renderer'
-
-const CLI = path.join(repoRoot, 'bin', 'embedmap.js')
 
 /** A workspace whose first dataset is the first `rows` AG News test rows, imported, embedded and analyzed by the real CLI. */
 export interface MappedWorkspace {
@@ -40,19 +35,10 @@ export async function mappedAgNews(opts: {
   before?(w: Pick<MappedWorkspace, 'tmp' | 'csv' | 'cli'>): void
 }): Promise<MappedWorkspace> {
   await ensureRendererBuilt()
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `embedmap-e2e-${opts.prefix}-`))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  const csv = path.join(tmp, `ag_news_${opts.rows}.csv`)
-  const lines = fs
-    .readFileSync(path.join(sharedData, 'en_ag_news_test', 'ag_news_test.csv'), 'utf8')
-    .split('\n')
-    .slice(0, opts.rows + 1)
-  fs.writeFileSync(csv, lines.join('\n') + '\n')
+  const { tmp, db, cli } = cliWorkspace(opts.prefix)
+  const csv = agNewsHead(path.join(tmp, `ag_news_${opts.rows}.csv`), opts.rows)
   const records = parse(fs.readFileSync(csv), { columns: true }) as Record<string, string>[]
   if (records.length !== opts.rows) throw new Error(`expected ${opts.rows} rows in ${csv}, read ${records.length}`)
-  const cli = (args: string[]) =>
-    execFileSync(process.execPath, [CLI, ...args, '--db', db], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 600_000 })
   let model = opts.model
   if (!model) {
     model = path.join(tmp, 'tiny-model')
