@@ -13,7 +13,8 @@ import { sharedData, tmpDir } from '../helpers/tmp'
 /**
  * `embedmap embed --engine ray` against a real Ray cluster started here on loopback (2 CPUs, `ray stop --force`
  * at the end, also when a test fails), with the real all-MiniLM-L6-v2: vectors equal local embedding, a model
- * worker killed with SIGKILL mid-job, cancel then re-run (only the missing shards go out again), a bad address.
+ * worker killed with SIGKILL mid-job, cancel then re-run (only the missing shards go out again), EmbedMap itself killed
+ * with SIGKILL mid-job (the re-run follows the Ray job still running), a bad address.
  */
 const dir = tmpDir()
 const db = path.join(dir, 'ray.sqlite')
@@ -205,6 +206,29 @@ describe('embed --engine ray on a real local cluster', () => {
     const again = await cli([...rayArgs(id).slice(0, -2), '--json'])
     expect(again.status, again.stderr).toBe(0)
     expect(again.json().job.result.ray).toMatchObject({ shardsSubmitted: (ROWS - kept) / SHARD, shardsTotal: SHARDS })
+    expect(checkAgainstLocal(id)).toBeGreaterThanOrEqual(0.9999)
+  }, 200_000)
+
+  it('after kill -9 of EmbedMap mid-job, the same command follows the Ray job still running instead of submitting another', async () => {
+    const id = datasets[2]
+    const child = startCli(rayArgs(id))
+    const exited = exitOf(child)
+    await waitFor('the first shard', () => vectorCount(id) > 0, 150_000, child)
+    child.kill('SIGKILL')
+    await exited
+    const job = q<{ id: number; state: string }>(`SELECT id, state FROM jobs WHERE kind = 'embed' AND dataset_id = ? ORDER BY id DESC LIMIT 1`, id)
+    expect(vectorCount(id)).toBeLessThan(ROWS)
+
+    const again = await cli([...rayArgs(id).slice(0, -2), '--json'])
+    expect(again.status, again.stderr).toBe(0)
+    const out = again.json()
+    expect(out.job.id).toBe(job.id) // the interrupted job resumed, not a new one
+    expect(out.embeddingSet.vectorCount).toBe(ROWS)
+    // One Ray job for this EmbedMap job on the cluster: the resumed attempt followed it (or found it finished).
+    const rayJobs = (await (await fetch(`${cluster!.address}/api/jobs/`)).json()) as { submission_id?: string; status: string }[]
+    const ours = rayJobs.filter((j) => j.submission_id?.startsWith(`embedmap-job${job.id}-`))
+    expect(ours.map((j) => j.status)).toEqual(['SUCCEEDED'])
+    expect(out.job.result.ray.submissions.every((s: string) => s === ours[0].submission_id)).toBe(true)
     expect(checkAgainstLocal(id)).toBeGreaterThanOrEqual(0.9999)
   }, 200_000)
 })
