@@ -11,7 +11,8 @@ import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/c
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js'
 import { readPlain } from 'hyparquet/src/plain.js'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel } from 'hyparquet/src/schema.js'
-import type { ColumnDecoder, DataPage } from 'hyparquet/src/types.js'
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
+import type { ColumnDecoder, DataPageHeader, DataPageHeaderV2 } from 'hyparquet/src/types.js'
 
 /** Bytes read from the file at a time: large reads are fast, and a few MB is nothing next to the 500 MB budget. */
 const READ_BYTES = 4 << 20
@@ -69,7 +70,7 @@ export async function* floatListRows(
   while (!cursor.done() && emitted < limitRows) {
     const header = await cursor.header()
     const bytes = await cursor.take(header.compressed_page_size)
-    let page: DataPage
+    let page: LevelsAndValues
     let encoding: Encoding
     if (header.type === 'DICTIONARY_PAGE') {
       const diph = header.dictionary_page_header
@@ -81,18 +82,19 @@ export async function* floatListRows(
     } else if (header.type === 'DATA_PAGE') {
       const daph = header.data_page_header
       if (!daph) throw new Error('parquet data page header is undefined')
-      page = readDataPage(decompressPage(bytes, Number(header.uncompressed_page_size), decoder.codec, compressors), daph, decoder)
+      const plain = decompressPage(bytes, Number(header.uncompressed_page_size), decoder.codec, compressors)
+      page = readPageV1(plain, daph, decoder, maxDef)
       encoding = daph.encoding
     } else if (header.type === 'DATA_PAGE_V2') {
       const daph2 = header.data_page_header_v2
       if (!daph2) throw new Error('parquet data page header v2 is undefined')
-      page = readDataPageV2(bytes, header, decoder)
+      page = readPageV2(bytes, header, daph2, decoder, maxDef)
       encoding = daph2.encoding
     } else {
       continue // an index page: nothing to read
     }
-    const values = toFloat32(convertWithDictionary(page.dataPage, dictionary, encoding, decoder))
-    const done = rows.addPage(page.repetitionLevels, page.definitionLevels ?? [], values)
+    const values = toFloat32(convertWithDictionary(page.values, dictionary, encoding, decoder))
+    const done = rows.addPage(page.rep, page.def, values)
     if (done.length > 0) {
       emitted += done.length
       yield emitted > limitRows ? done.slice(0, done.length - (emitted - limitRows)) : done
@@ -102,6 +104,59 @@ export async function* floatListRows(
     const last = rows.finish()
     if (last.length > 0) yield last
   }
+}
+
+/** A data page's levels (one byte each: a list of floats has levels 0–3) and its non-null values. */
+interface LevelsAndValues {
+  rep: Uint8Array
+  def: Uint8Array
+  values: DecodedArray
+}
+
+/**
+ * Levels are decoded here into bytes (hyparquet decodes them into JS arrays, 16 bytes a value, the largest cost of
+ * a vector page); the values are decoded by hyparquet as a flat column of the non-null count, so every encoding it
+ * reads (PLAIN, dictionary, BYTE_STREAM_SPLIT, ALP) is read here too.
+ */
+function readPageV1(page: Uint8Array, daph: DataPageHeader, decoder: ColumnDecoder, maxDef: number): LevelsAndValues {
+  const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
+  const rep = new Uint8Array(daph.num_values)
+  readRleBitPackedHybrid(reader, 1, rep) // a one-level list: repetition levels 0–1
+  const def = new Uint8Array(daph.num_values)
+  readRleBitPackedHybrid(reader, bitWidth(maxDef), def)
+  const present = countPresent(def, maxDef)
+  const flat = { ...decoder, schemaPath: decoder.schemaPath.slice(0, 1) }
+  const { dataPage } = readDataPage(page.subarray(reader.offset), { ...daph, num_values: present }, flat)
+  return { rep, def, values: dataPage }
+}
+
+function readPageV2(bytes: Uint8Array, header: PageHeader, daph2: DataPageHeaderV2, decoder: ColumnDecoder, maxDef: number): LevelsAndValues {
+  const repLength = daph2.repetition_levels_byte_length
+  const defLength = daph2.definition_levels_byte_length
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const rep = new Uint8Array(daph2.num_values)
+  readRleBitPackedHybrid({ view, offset: 0 }, 1, rep, repLength)
+  const def = new Uint8Array(daph2.num_values)
+  readRleBitPackedHybrid({ view, offset: repLength }, bitWidth(maxDef), def, defLength)
+  const present = countPresent(def, maxDef)
+  const flat = { ...decoder, schemaPath: decoder.schemaPath.slice(0, 1) }
+  const valuesOnly: PageHeader = {
+    ...header,
+    uncompressed_page_size: header.uncompressed_page_size - repLength - defLength,
+    data_page_header_v2: { ...daph2, num_values: present, num_nulls: 0, repetition_levels_byte_length: 0, definition_levels_byte_length: 0 },
+  }
+  const { dataPage } = readDataPageV2(bytes.subarray(repLength + defLength), valuesOnly, flat)
+  return { rep, def, values: dataPage }
+}
+
+function countPresent(def: Uint8Array, maxDef: number): number {
+  let n = 0
+  for (let i = 0; i < def.length; i++) if (def[i] === maxDef) n++
+  return n
+}
+
+function bitWidth(maxLevel: number): number {
+  return 32 - Math.clz32(maxLevel)
 }
 
 function toFloat32(values: DecodedArray): Float32Array {
