@@ -57,7 +57,8 @@ export async function main(args: string[]): Promise<void> {
       rows,
       vectorDims: dims || null,
       sourceMB: Number(sizeMB.toFixed(1)),
-      reader: 'hyparquet 1.33.0 + hyparquet-compressors 1.1.2 (one row group of 100,000 rows in memory at a time)',
+      reader:
+        'hyparquet 1.33.0 + hyparquet-compressors 1.1.2: flat columns a row group (100,000 rows) at a time; a vector column page by page (src-main/import/columnar/parquet-float-lists.ts)',
       embedmap: {
         wallSeconds: ours.wallSeconds,
         rowsPerSecond: Math.round(rows / ours.wallSeconds),

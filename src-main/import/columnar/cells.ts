@@ -34,6 +34,8 @@ export function cellText(v: unknown): string {
 /** A float list as float32 (float16/float64 are widened/rounded here), or null for a null or a list with null/NaN items. */
 export function floatList(v: unknown): Float32Array | null {
   if (v === null || v === undefined) return null
+  // A page-decoded Parquet row (or an Arrow slice) is float32 already: copied whole, as the caller may normalize it in place.
+  if (v instanceof Float32Array) return v.slice()
   if (!Array.isArray(v) && !ArrayBuffer.isView(v)) return null
   const src = v as ArrayLike<number | null>
   const out = new Float32Array(src.length)
