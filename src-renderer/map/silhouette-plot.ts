@@ -32,3 +32,27 @@ export function silhouetteGeometry(curve: readonly { k: number; silhouette: numb
   const path = points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')
   return { points, path, yMin, yMax }
 }
+
+export interface CloseK {
+  k: number
+  silhouette: number
+  /** Its silhouette as a share of the best one on the curve. */
+  ofBest: number
+}
+
+/**
+ * The other k whose silhouette comes within `share` of the best (the `max` best of them, in k order): the silhouette peak is
+ * the article's choice, but a close runner-up is often the granularity a reader expects (AG News: 3 groups by the
+ * peak, where Business and Sci/Tech share one; 4 at 91 % of it), so the Run panel offers them in one click.
+ */
+export function closeAlternatives(curve: readonly { k: number; silhouette: number }[], chosenK: number, share = 0.9, max = 3): CloseK[] {
+  const finite = curve.filter((p) => Number.isFinite(p.silhouette))
+  const best = Math.max(...finite.map((p) => p.silhouette))
+  if (!(best > 0)) return []
+  return finite
+    .filter((p) => p.k !== chosenK && p.silhouette >= share * best)
+    .sort((a, b) => b.silhouette - a.silhouette || a.k - b.k)
+    .slice(0, max)
+    .sort((a, b) => a.k - b.k)
+    .map((p) => ({ k: p.k, silhouette: p.silhouette, ofBest: p.silhouette / best }))
+}

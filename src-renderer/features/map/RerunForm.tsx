@@ -6,6 +6,7 @@ import { isActive } from '../jobs/job-format'
 import { JobProgress } from '../jobs/JobProgress'
 import { useJobs } from '../jobs/useJobs'
 import { rerunInput } from '../../map/rerun-input'
+import { closeAlternatives } from '../../map/silhouette-plot'
 
 /** Every anomaly method the engine has (AnalyzeStartSchema), the default first. */
 const METHODS = ['knn-text', 'knn', 'lof', 'centroid', 'cluster-centroid'] as const
@@ -19,7 +20,18 @@ const METHOD_LABEL: Record<Method, string> = {
 }
 
 /** Re-run the analysis with other parameters; the new run's progress shows here, and the map switches when it is done. */
-export function RerunForm({ datasetId, params }: { datasetId: number; params: Record<string, unknown> }) {
+export function RerunForm({
+  datasetId,
+  params,
+  curve = [],
+  chosenK,
+}: {
+  datasetId: number
+  params: Record<string, unknown>
+  /** The shown run's silhouette curve and k: close runner-ups are offered as one-click runs. */
+  curve?: readonly { k: number; silhouette: number }[]
+  chosenK?: number
+}) {
   const id = useId()
   const [k, setK] = useState(typeof params.k === 'number' ? String(params.k) : 'auto')
   const [clusterMethod, setClusterMethod] = useState<'kmeans' | 'hdbscan'>(params.clusterMethod === 'hdbscan' ? 'hdbscan' : 'kmeans')
@@ -33,11 +45,15 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
   const kValue = k.trim() === '' || k.trim() === 'auto' ? 'auto' : Number(k)
   const kValid = kValue === 'auto' || (Number.isInteger(kValue) && kValue >= 1 && kValue <= 1000)
 
-  async function start() {
+  const alternatives = chosenK !== undefined && clusterMethod === 'kmeans' ? closeAlternatives(curve, chosenK) : []
+  const running = job !== undefined && isActive(job)
+
+  async function start(kOverride?: number) {
     setError(undefined)
+    if (kOverride !== undefined) setK(String(kOverride))
     try {
       // everything else (vectors, k range, flag rule, seed, UMAP engine…) stays as the shown run had it
-      const r = await invoke('analyze.start', rerunInput(datasetId, params, { k: kValue, anomaly, nNeighbors, minDist, clusterMethod }))
+      const r = await invoke('analyze.start', rerunInput(datasetId, params, { k: kOverride ?? kValue, anomaly, nNeighbors, minDist, clusterMethod }))
       setJobId(r.jobId)
     } catch (err) {
       setError(toApiError(err))
@@ -53,6 +69,26 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
         void start()
       }}
     >
+      {alternatives.length > 0 && (
+        <div className="map-rerun__alternatives" data-testid="rerun-alternatives">
+          <span className="muted">Nearly as good a silhouette:</span>
+          {alternatives.map((a) => (
+            <button
+              key={a.k}
+              type="button"
+              className="btn btn--small"
+              disabled={running}
+              data-testid="rerun-alternative"
+              data-k={a.k}
+              data-of-best={a.ofBest.toFixed(3)}
+              title={`Run the analysis again with k = ${a.k} (silhouette ${a.silhouette.toFixed(3)}, ${Math.round(a.ofBest * 100)} % of the best)`}
+              onClick={() => void start(a.k)}
+            >
+              k = {a.k} · {Math.round(a.ofBest * 100)}&nbsp;%
+            </button>
+          ))}
+        </div>
+      )}
       <label htmlFor={`${id}-cm`}>Clusters by</label>
       <select
         id={`${id}-cm`}
@@ -107,7 +143,7 @@ export function RerunForm({ datasetId, params }: { datasetId: number; params: Re
         onChange={(e) => setMinDist(Number(e.target.value))}
         data-testid="rerun-mindist"
       />
-      <button type="submit" className="btn btn--small btn--primary" disabled={!kValid || (job !== undefined && isActive(job))} data-testid="rerun-start">
+      <button type="submit" className="btn btn--small btn--primary" disabled={!kValid || running} data-testid="rerun-start">
         Run analysis
       </button>
       {job && (

@@ -51,7 +51,7 @@ export function RunPanel({
         </div>
       )}
       <h4 className="map-details__sub">Run again</h4>
-      <RerunForm datasetId={datasetId} params={summary?.params ?? {}} />
+      <RerunForm datasetId={datasetId} params={summary?.params ?? {}} curve={summary?.silhouetteCurve} chosenK={summary?.k} />
     </div>
   )
 }

@@ -45,7 +45,15 @@ export function SilhouettePlot({ curve, chosenK }: { curve: { k: number; silhoue
           </text>
           <path d={g.path} className="map-silhouette__line" />
           {g.points.map((p) => (
-            <circle key={p.k} cx={p.x} cy={p.y} r={p.k === chosenK ? 4 : 2} className={p.k === chosenK ? 'is-chosen' : undefined}>
+            <circle
+              key={p.k}
+              cx={p.x}
+              cy={p.y}
+              r={p.k === chosenK ? 4 : 2}
+              className={p.k === chosenK ? 'is-chosen' : undefined}
+              data-k={p.k}
+              data-silhouette={p.silhouette}
+            >
               <title>{`k = ${p.k}: silhouette ${p.silhouette.toFixed(3)}`}</title>
             </circle>
           ))}

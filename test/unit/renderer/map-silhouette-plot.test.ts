@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { silhouetteGeometry } from '../../../src-renderer/map/silhouette-plot'
+import { closeAlternatives, silhouetteGeometry } from '../../../src-renderer/map/silhouette-plot'
 
 describe('silhouette plot geometry', () => {
   it('puts k left to right and the best silhouette at the top', () => {
@@ -25,5 +25,33 @@ describe('silhouette plot geometry', () => {
     const one = silhouetteGeometry([{ k: 5, silhouette: 0.4 }], 100, 50)
     expect(one.points[0].x).toBe(50)
     expect(Number.isFinite(one.points[0].y)).toBe(true)
+  })
+
+  it('offers the k within 90 % of the best silhouette (the best three, in k order), never the chosen one', () => {
+    // The AG News curve of the granularity test (all-MiniLM-L6-v2, 1,000 rows): 3 is the peak, 4 is at 0.91 of it.
+    const curve = [
+      { k: 2, silhouette: 0.061 },
+      { k: 3, silhouette: 0.077 },
+      { k: 4, silhouette: 0.07 },
+      { k: 5, silhouette: 0.066 },
+      { k: 6, silhouette: 0.0693 },
+    ]
+    const alt = closeAlternatives(curve, 3)
+    expect(alt.map((a) => a.k)).toEqual([4, 6])
+    expect(alt[0].ofBest).toBeCloseTo(0.909, 3)
+    expect(closeAlternatives(curve, 3, 0.95)).toEqual([])
+    // A k given by the user (not the peak): the peak itself is offered.
+    expect(closeAlternatives(curve, 5).map((a) => a.k)).toEqual([3, 4, 6])
+    expect(closeAlternatives(curve, 5, 0.9, 2).map((a) => a.k)).toEqual([3, 4])
+    // Nothing to offer on a curve without a positive silhouette.
+    expect(
+      closeAlternatives(
+        [
+          { k: 2, silhouette: -0.1 },
+          { k: 3, silhouette: -0.2 },
+        ],
+        2,
+      ),
+    ).toEqual([])
   })
 })
