@@ -76,6 +76,21 @@ export interface SourceSniff {
   rowCount: number | null
 }
 
+/**
+ * What reading a CSV/TSV/JSON Lines file takes from its sniff: the import job keeps this in its parameters,
+ * so it reads the file exactly as it was inspected without sniffing it again (the header is still checked).
+ */
+export interface TextSource {
+  path: string
+  sizeBytes: number
+  format: 'csv' | 'jsonl'
+  encoding: string
+  hadBom: boolean
+  /** CSV only. */
+  delimiter?: string
+  columnNames: string[]
+}
+
 export interface ParsedRecord {
   /** 0-based data-row index (the header is not a row). */
   index: number

@@ -2,7 +2,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ImportReport } from '../contract'
 import { EmbedMapError } from '../errors'
-import { checkVector, ColumnTypeInferrer, createRecordReader, parseJsonVector, sniffSource, type ImportOptions } from '../import'
+import {
+  checkVector,
+  ColumnTypeInferrer,
+  createRecordReader,
+  createTextRecordReader,
+  parseJsonVector,
+  sniffSource,
+  type ImportOptions,
+  type TextSource,
+} from '../import'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { DatasetsRepo, ROW_EMPTY_TEXT, ROW_RAGGED, type RowInsert } from '../store/datasets-repo'
 import { JobsRepo } from '../store/jobs-repo'
@@ -35,6 +44,23 @@ export const ImportJobParamsSchema = z.object({
     .default(null),
   /** Start the analysis of the imported vectors when the import ends. */
   analyzeAfter: z.boolean().default(true),
+  /**
+   * CSV/JSON Lines: how the file was read when the import started (its sniff), so the job reads it the same
+   * way without sniffing it again; the file is checked unchanged (size, time) and its header re-checked.
+   * Null (Parquet/Arrow, or a job queued before this existed): the job sniffs.
+   */
+  source: z
+    .object({
+      path: z.string().min(1),
+      sizeBytes: z.number().int().nonnegative(),
+      format: z.enum(['csv', 'jsonl']),
+      encoding: z.string().min(1),
+      hadBom: z.boolean(),
+      delimiter: z.string().length(1).optional(),
+      columnNames: z.array(z.string()),
+    })
+    .nullable()
+    .default(null) satisfies z.ZodType<TextSource | null>,
 })
 export type ImportJobParams = z.output<typeof ImportJobParamsSchema>
 
@@ -67,8 +93,8 @@ export const importJob = defineJob({
     const jobs = new JobsRepo(db)
     assertSourceUnchanged(datasets.source(datasetId), params.path)
 
-    const sniff = await sniffSource(params.path, params.options)
-    const reader = createRecordReader(sniff, params.options)
+    const source = params.source ?? (await sniffSource(params.path, params.options))
+    const reader = 'columnNames' in source ? createTextRecordReader(source, params.options) : createRecordReader(source, params.options)
     const inferrer = new ColumnTypeInferrer()
     // Cells lose the vector column (see below), so the text column's index shifts past it.
     const textCol = params.vectors && params.vectors.column < params.textColumn ? params.textColumn - 1 : params.textColumn
@@ -106,7 +132,7 @@ export const importJob = defineJob({
       }
       jobs.progress(job.id, done, estimateTotal(), { rowsCommitted: done } satisfies ImportCheckpoint)
     })
-    const rowLabel = sniff.format === 'parquet' || sniff.format === 'arrow' ? 'row' : 'line'
+    const rowLabel = source.format === 'parquet' || source.format === 'arrow' ? 'row' : 'line'
 
     for await (const batch of reader.batches(ctx.signal, BATCH_ROWS)) {
       ctx.throwIfCancelled()
