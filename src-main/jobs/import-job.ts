@@ -2,16 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ImportReport } from '../contract'
 import { EmbedMapError } from '../errors'
-import {
-  checkVector,
-  ColumnTypeInferrer,
-  createRecordReader,
-  createTextRecordReader,
-  parseJsonVector,
-  sniffSource,
-  type ImportOptions,
-  type TextSource,
-} from '../import'
+import { checkVector, ColumnTypeInferrer, createRecordReader, parseJsonVector, sniffSource, type ImportOptions, type TextSource } from '../import'
+import { createImportTextReader } from '../import/reader-off-thread'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { DatasetsRepo, ROW_EMPTY_TEXT, ROW_RAGGED, type RowInsert } from '../store/datasets-repo'
 import { JobsRepo } from '../store/jobs-repo'
@@ -94,7 +86,7 @@ export const importJob = defineJob({
     assertSourceUnchanged(datasets.source(datasetId), params.path)
 
     const source = params.source ?? (await sniffSource(params.path, params.options))
-    const reader = 'columnNames' in source ? createTextRecordReader(source, params.options) : createRecordReader(source, params.options)
+    const reader = 'columnNames' in source ? createImportTextReader(source, params.options) : createRecordReader(source, params.options)
     const inferrer = new ColumnTypeInferrer()
     // Cells lose the vector column (see below), so the text column's index shifts past it.
     const textCol = params.vectors && params.vectors.column < params.textColumn ? params.textColumn - 1 : params.textColumn
