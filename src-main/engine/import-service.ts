@@ -56,6 +56,8 @@ export class ImportService {
     if (!options.allowDuplicate) this.refuseSecondCopy(real)
 
     const opts = toImportOptions(options)
+    // Its worker loads while the file is sniffed.
+    this.runner.prewarm()
     // Stat before the sniff: a file that changes while it is sniffed then fails the job's unchanged check.
     const st = fs.statSync(real)
     const sniff = await sniffOffThread(real, opts)
