@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { deserializeError, EmbedMapError } from '../errors'
 import { createTextRecordReader, DEFAULT_BATCH_SIZE } from './read-records'
-import type { ReaderReply, ReaderRequest } from './reader-protocol'
+import { unpackRecords, type ReaderReply, type ReaderRequest } from './reader-protocol'
 import type { ImportOptions, ParsedRecord, RaggedReport, RecordReader, TextSource } from './types'
 
 /** Below this size a worker's start-up costs more than running parsing beside the writes saves. */
@@ -95,7 +95,7 @@ export class OffThreadTextReader implements RecordReader {
         this.bytesRead = m.bytesRead
         this.estimate = m.estimate
         this.finished = m.last
-        if (m.records.length > 0) yield m.records
+        if (m.records.lines.length > 0) yield unpackRecords(m.records)
         if (m.last) return
       }
     } finally {

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads'
 import { serializeError } from '../errors'
 import { createTextRecordReader } from './read-records'
-import type { ReaderReply, ReaderRequest } from './reader-protocol'
+import { packRecords, type ReaderReply, type ReaderRequest } from './reader-protocol'
 import type { ParsedRecord } from './types'
 
 /**
@@ -29,9 +29,10 @@ async function read(req: Extract<ReaderRequest, { type: 'start' }>): Promise<voi
   const post = async (records: ParsedRecord[], last: boolean) => {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve))
     credits--
+    const packed = packRecords(records)
     const reply: ReaderReply = {
       type: 'batch',
-      records,
+      records: packed,
       last,
       columns: reader.columns,
       ragged: reader.ragged,
@@ -39,7 +40,7 @@ async function read(req: Extract<ReaderRequest, { type: 'start' }>): Promise<voi
       bytesRead: reader.bytesRead,
       estimate: reader.estimateTotalRows(),
     }
-    parentPort!.postMessage(reply)
+    parentPort!.postMessage(reply, [packed.lines.buffer as ArrayBuffer, packed.widths.buffer as ArrayBuffer])
   }
   let held: ParsedRecord[] | null = null
   try {
