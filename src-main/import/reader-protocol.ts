@@ -11,6 +11,8 @@ export interface PackedRecords {
   lines: Float64Array
   widths: Uint32Array
   cells: string[]
+  /** JSON.stringify of each record's cells: the writing thread stores it as made here. */
+  cellsJson: string[]
   /** Ragged records: [k, expected, got]. */
   ragged: [number, number, number][]
 }
@@ -20,6 +22,7 @@ export function packRecords(records: readonly ParsedRecord[]): PackedRecords {
   const lines = new Float64Array(n)
   const widths = new Uint32Array(n)
   const cells: string[] = []
+  const cellsJson: string[] = new Array(n)
   const ragged: [number, number, number][] = []
   const firstIndex = records[0]?.index ?? 0
   for (let k = 0; k < n; k++) {
@@ -28,9 +31,10 @@ export function packRecords(records: readonly ParsedRecord[]): PackedRecords {
     lines[k] = r.line
     widths[k] = r.cells.length
     for (const c of r.cells) cells.push(c)
+    cellsJson[k] = JSON.stringify(r.cells)
     if (r.ragged) ragged.push([k, r.ragged.expected, r.ragged.got])
   }
-  return { firstIndex, lines, widths, cells, ragged }
+  return { firstIndex, lines, widths, cells, cellsJson, ragged }
 }
 
 export function unpackRecords(p: PackedRecords): ParsedRecord[] {
@@ -38,7 +42,7 @@ export function unpackRecords(p: PackedRecords): ParsedRecord[] {
   let at = 0
   for (let k = 0; k < p.lines.length; k++) {
     const w = p.widths[k]
-    out[k] = { index: p.firstIndex + k, line: p.lines[k], cells: p.cells.slice(at, at + w) }
+    out[k] = { index: p.firstIndex + k, line: p.lines[k], cells: p.cells.slice(at, at + w), cellsJson: p.cellsJson[k] }
     at += w
   }
   for (const [k, expected, got] of p.ragged) out[k].ragged = { expected, got }

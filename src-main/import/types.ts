@@ -101,6 +101,8 @@ export interface ParsedRecord {
    * the header keeps them: the reader adds columns named `extra_1`, `extra_2`, … (see RecordReader.columns).
    */
   cells: string[]
+  /** JSON.stringify(cells), when the reader made it beside the import (see reader-off-thread.ts). */
+  cellsJson?: string
   /** Set when the record had a different number of fields than the header. */
   ragged?: { expected: number; got: number }
   /**

@@ -151,7 +151,15 @@ export const importJob = defineJob({
           if (emptyText.exampleLines.length < MAX_EMPTY_EXAMPLES) emptyText.exampleLines.push(rec.line)
         }
         if (rec.index >= committed) {
-          fresh.push({ idx: rec.index, line: rec.line, text, cells: rec.cells, flags: (isEmpty ? ROW_EMPTY_TEXT : 0) | (rec.ragged ? ROW_RAGGED : 0) })
+          fresh.push({
+            idx: rec.index,
+            line: rec.line,
+            text,
+            cells: rec.cells,
+            // Made by the reader from the cells as read: only valid while no vector was taken out of them.
+            cellsJson: vec ? undefined : rec.cellsJson,
+            flags: (isEmpty ? ROW_EMPTY_TEXT : 0) | (rec.ragged ? ROW_RAGGED : 0),
+          })
         }
       }
       seen += batch.length

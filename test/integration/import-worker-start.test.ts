@@ -7,6 +7,7 @@ import { JobRunner } from '../../src-main/jobs/runner'
 import { openStore, type Db } from '../../src-main/store/connection'
 import { DatasetsRepo } from '../../src-main/store/datasets-repo'
 import { JobsRepo } from '../../src-main/store/jobs-repo'
+import { runCli } from '../helpers/cli'
 import { tmpDir } from '../helpers/tmp'
 
 /**
@@ -101,5 +102,26 @@ describe('starting an import job', () => {
     const row = await runner.wait(jobId)
     expect(row.state).toBe('succeeded')
     expect(importedRows(row.datasetId!).map((r) => r.idx)).toEqual(Array.from({ length: 1200 }, (_, i) => i))
+  })
+
+  it('the CLI reads a 4.7 MB CSV in its reader thread: rows stored as read, the vector column taken out of the cells', () => {
+    const csv = path.join(dir, 'vectors.csv')
+    let text = 'id,text,emb\n'
+    for (let i = 0; i < 40_000; i++) {
+      const v = Array.from({ length: 16 }, (_, j) => (((i * 7 + j) % 10) / 10).toFixed(2))
+      text += `${i},"text ${i}, with a comma","[${v.join(',')}]"\n`
+    }
+    fs.writeFileSync(csv, text)
+    expect(fs.statSync(csv).size).toBeGreaterThan(4 * 1024 * 1024) // the size from which the reader runs in its own thread
+    const dbFile = path.join(dir, 'cli.sqlite')
+    const r = runCli(['import', csv, '--db', dbFile, '--vectors', 'emb', '--no-analyze', '--json'])
+    expect(r.status, r.stderr).toBe(0)
+    const out = JSON.parse(r.stdout) as { dataset: { id: number; rowCount: number }; vectors: { vectorCount: number; dims: number } }
+    expect(out.dataset.rowCount).toBe(40_000)
+    expect(out.vectors).toMatchObject({ vectorCount: 40_000, dims: 16 })
+    db = openStore(dbFile)
+    const rows = importedRows(out.dataset.id)
+    expect(rows.length).toBe(40_000)
+    expect(rows.every((row, i) => row.idx === i && row.cells === JSON.stringify([String(i), `text ${i}, with a comma`]))).toBe(true)
   })
 })
