@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/app/main.ts'),
           'job-worker': resolve(__dirname, 'src-main/jobs/worker-entry.ts'),
           'search-worker': resolve(__dirname, 'src-main/jobs/search-worker.ts'),
+          'reader-worker': resolve(__dirname, 'src-main/import/reader-worker.ts'),
         },
       },
     },

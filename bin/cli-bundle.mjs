@@ -12,6 +12,7 @@ const ENTRIES = {
   'job-worker': 'src-main/jobs/worker-entry.ts',
   'search-worker': 'src-main/jobs/search-worker.ts',
   'sniff-worker': 'src-main/import/sniff-worker.ts',
+  'reader-worker': 'src-main/import/reader-worker.ts',
 }
 /** What the bundle inlines: the engine's sources and the JSON they import from resources/. */
 const INPUTS = ['src-main', 'resources/models']

@@ -6,6 +6,7 @@ import type { ImportOptions, SourceSniff } from '../import'
 import type { ImportJobParams } from '../jobs/import-job'
 import { EXTERNAL_MODEL_PREFIX } from '../store/embeddings-repo'
 import { sniffOffThread } from '../import/sniff-off-thread'
+import { textSourceOf } from '../import/text-source'
 import type { JobRunner } from '../jobs/runner'
 import { createJob } from '../jobs/registry'
 import type { Db } from '../store/connection'
@@ -55,18 +56,23 @@ export class ImportService {
     if (!options.allowDuplicate) this.refuseSecondCopy(real)
 
     const opts = toImportOptions(options)
+    // Its worker loads while the file is sniffed.
+    this.runner.prewarm()
+    // Stat before the sniff: a file that changes while it is sniffed then fails the job's unchanged check.
+    const st = fs.statSync(real)
     const sniff = await sniffOffThread(real, opts)
     // The sniff already applied a requested text column (by name or index) or suggested one.
     const textColumn = sniff.suggestedTextColumn
     const vectors = vectorsParams(real, sniff, vectorsModel, options.vectorsModel)
-    const st = fs.statSync(real)
-    // The job re-sniffs with these options: it must find the same vector column by index.
+    // The job reads a text file as sniffed here (source); Parquet/Arrow it re-sniffs with these options, and
+    // must find the same vector column by index.
     const params = {
       path: real,
       options: { ...opts, vectors: vectors ? vectors.column : (false as const) },
       textColumn,
       vectors,
       analyzeAfter: options.analyze !== false,
+      source: textSourceOf(sniff),
     }
     let ids: { jobId: number; datasetId: number }
     try {

@@ -9,11 +9,12 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { EmbedMapError } from '../errors'
-import type { ImportOptions, ParsedRecord, RaggedReport, RecordReader, SourceSniff } from './types'
+import type { ImportOptions, ParsedRecord, RaggedReport, RecordReader, SourceSniff, TextSource } from './types'
 import { CsvRecordError, CsvRecords } from './csv-records'
 import { countLineBreaks, createChunkDecoder, InvalidBytesError, type ChunkDecoder } from './decode'
 import { badInput } from './input-error'
 import { createColumnarReader } from './columnar'
+import { textSourceOf } from './text-source'
 import { CsvShaper, JsonlShaper, LineSplitter, jsonLineTooLong } from './shape'
 import { csvRecordError, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES } from './sniff'
 
@@ -29,8 +30,13 @@ const BOM_LENGTH: Record<string, number> = { 'utf-8': 3, 'utf-16le': 2, 'utf-16b
  * Lines keys.
  */
 export function createRecordReader(sniff: SourceSniff, opts: ImportOptions = {}): RecordReader {
-  if (sniff.format === 'parquet' || sniff.format === 'arrow') return createColumnarReader(sniff)
-  return new StreamingRecordReader(sniff, opts)
+  const text = textSourceOf(sniff)
+  return text ? new StreamingRecordReader(text, opts) : createColumnarReader(sniff)
+}
+
+/** A reader over a CSV/TSV/JSON Lines file whose sniff was taken earlier (see TextSource). */
+export function createTextRecordReader(source: TextSource, opts: ImportOptions = {}): RecordReader {
+  return new StreamingRecordReader(source, opts)
 }
 
 class StreamingRecordReader implements RecordReader {
@@ -49,13 +55,13 @@ class StreamingRecordReader implements RecordReader {
   private readonly bomLength: number
 
   constructor(
-    private readonly sniff: SourceSniff,
+    private readonly sniff: TextSource,
     opts: ImportOptions,
   ) {
     this.path = sniff.path
-    this.columns = sniff.columns.map((c) => c.name)
+    this.columns = [...sniff.columnNames]
     this.encoding = sniff.encoding
-    this.format = sniff.format === 'jsonl' ? 'jsonl' : 'csv'
+    this.format = sniff.format
     this.delimiter = sniff.delimiter ?? ','
     this.maxFieldBytes = opts.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES
     this.maxColumns = opts.maxColumns ?? DEFAULT_MAX_COLUMNS
@@ -193,7 +199,7 @@ class StreamingRecordReader implements RecordReader {
   /** The header read from the file must be the one the sniff saw; the reader's report is the shaper's. */
   private headerShaper(fields: string[], line: number): CsvShaper {
     const names = fields.map((f) => f.trim())
-    const known = this.sniff.columns.map((c) => c.name)
+    const known = this.sniff.columnNames
     const same = names.length <= known.length && names.every((n, i) => n === known[i])
     if (!same) {
       throw badInput(

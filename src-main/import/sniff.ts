@@ -342,7 +342,7 @@ function chooseEncoding(path: string, head: Buffer, complete: boolean, opts: Imp
 // ------------------------------------------------------------------------------------------ delimiter
 
 /** Pieces the head is parsed in, so that a parse needing only the first records stops early. */
-const HEAD_PIECE_BYTES = 64 * 1024
+const HEAD_PIECE_BYTES = 8 * 1024
 
 /**
  * Parses the head (UTF-8 bytes of the decoded text) with `delimiter`, up to `limit` records; when the head is not

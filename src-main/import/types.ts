@@ -76,6 +76,21 @@ export interface SourceSniff {
   rowCount: number | null
 }
 
+/**
+ * What reading a CSV/TSV/JSON Lines file takes from its sniff: the import job keeps this in its parameters,
+ * so it reads the file exactly as it was inspected without sniffing it again (the header is still checked).
+ */
+export interface TextSource {
+  path: string
+  sizeBytes: number
+  format: 'csv' | 'jsonl'
+  encoding: string
+  hadBom: boolean
+  /** CSV only. */
+  delimiter?: string
+  columnNames: string[]
+}
+
 export interface ParsedRecord {
   /** 0-based data-row index (the header is not a row). */
   index: number
@@ -86,6 +101,8 @@ export interface ParsedRecord {
    * the header keeps them: the reader adds columns named `extra_1`, `extra_2`, … (see RecordReader.columns).
    */
   cells: string[]
+  /** JSON.stringify(cells), when the reader made it beside the import (see reader-off-thread.ts). */
+  cellsJson?: string
   /** Set when the record had a different number of fields than the header. */
   ragged?: { expected: number; got: number }
   /**

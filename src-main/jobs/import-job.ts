@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ImportReport } from '../contract'
 import { EmbedMapError } from '../errors'
-import { checkVector, ColumnTypeInferrer, createRecordReader, parseJsonVector, sniffSource, type ImportOptions } from '../import'
+import { checkVector, ColumnTypeInferrer, createRecordReader, parseJsonVector, sniffSource, type ImportOptions, type TextSource } from '../import'
+import { createImportTextReader } from '../import/reader-off-thread'
 import { EmbeddingsRepo } from '../store/embeddings-repo'
 import { DatasetsRepo, ROW_EMPTY_TEXT, ROW_RAGGED, type RowInsert } from '../store/datasets-repo'
 import { JobsRepo } from '../store/jobs-repo'
@@ -35,6 +36,23 @@ export const ImportJobParamsSchema = z.object({
     .default(null),
   /** Start the analysis of the imported vectors when the import ends. */
   analyzeAfter: z.boolean().default(true),
+  /**
+   * CSV/JSON Lines: how the file was read when the import started (its sniff), so the job reads it the same
+   * way without sniffing it again; the file is checked unchanged (size, time) and its header re-checked.
+   * Null (Parquet/Arrow, or a job queued before this existed): the job sniffs.
+   */
+  source: z
+    .object({
+      path: z.string().min(1),
+      sizeBytes: z.number().int().nonnegative(),
+      format: z.enum(['csv', 'jsonl']),
+      encoding: z.string().min(1),
+      hadBom: z.boolean(),
+      delimiter: z.string().length(1).optional(),
+      columnNames: z.array(z.string()),
+    })
+    .nullable()
+    .default(null) satisfies z.ZodType<TextSource | null>,
 })
 export type ImportJobParams = z.output<typeof ImportJobParamsSchema>
 
@@ -67,8 +85,8 @@ export const importJob = defineJob({
     const jobs = new JobsRepo(db)
     assertSourceUnchanged(datasets.source(datasetId), params.path)
 
-    const sniff = await sniffSource(params.path, params.options)
-    const reader = createRecordReader(sniff, params.options)
+    const source = params.source ?? (await sniffSource(params.path, params.options))
+    const reader = 'columnNames' in source ? createImportTextReader(source, params.options) : createRecordReader(source, params.options)
     const inferrer = new ColumnTypeInferrer()
     // Cells lose the vector column (see below), so the text column's index shifts past it.
     const textCol = params.vectors && params.vectors.column < params.textColumn ? params.textColumn - 1 : params.textColumn
@@ -106,7 +124,7 @@ export const importJob = defineJob({
       }
       jobs.progress(job.id, done, estimateTotal(), { rowsCommitted: done } satisfies ImportCheckpoint)
     })
-    const rowLabel = sniff.format === 'parquet' || sniff.format === 'arrow' ? 'row' : 'line'
+    const rowLabel = source.format === 'parquet' || source.format === 'arrow' ? 'row' : 'line'
 
     for await (const batch of reader.batches(ctx.signal, BATCH_ROWS)) {
       ctx.throwIfCancelled()
@@ -133,7 +151,15 @@ export const importJob = defineJob({
           if (emptyText.exampleLines.length < MAX_EMPTY_EXAMPLES) emptyText.exampleLines.push(rec.line)
         }
         if (rec.index >= committed) {
-          fresh.push({ idx: rec.index, line: rec.line, text, cells: rec.cells, flags: (isEmpty ? ROW_EMPTY_TEXT : 0) | (rec.ragged ? ROW_RAGGED : 0) })
+          fresh.push({
+            idx: rec.index,
+            line: rec.line,
+            text,
+            cells: rec.cells,
+            // Made by the reader from the cells as read: only valid while no vector was taken out of them.
+            cellsJson: vec ? undefined : rec.cellsJson,
+            flags: (isEmpty ? ROW_EMPTY_TEXT : 0) | (rec.ragged ? ROW_RAGGED : 0),
+          })
         }
       }
       seen += batch.length

@@ -10,6 +10,8 @@ import { selfIdentity } from '../process-identity'
 
 /** How often a live owner renews its jobs' lease (LEASE_MS is many times this). */
 const HEARTBEAT_MS = 5000
+/** A prewarmed worker nobody took ends after this long. */
+const SPARE_IDLE_MS = 30_000
 import { spawnJobWorker } from './spawn-worker'
 import type { RunnerMessage, WorkerMessage } from './types'
 
@@ -40,6 +42,7 @@ export class JobRunner {
   private readonly concurrency: number
   private readonly self = selfIdentity()
   private heartbeat: NodeJS.Timeout | undefined
+  private spare: { worker: Worker; idle: NodeJS.Timeout } | undefined
 
   constructor(private readonly opts: RunnerOptions) {
     this.jobs = new JobsRepo(opts.db)
@@ -156,6 +159,12 @@ export class JobRunner {
   async shutdown(): Promise<void> {
     clearInterval(this.heartbeat)
     this.heartbeat = undefined
+    if (this.spare) {
+      clearTimeout(this.spare.idle)
+      const w = this.spare.worker
+      this.spare = undefined
+      await w.terminate()
+    }
     this.waiting.length = 0
     const all = [...this.live.entries()]
     for (const [id, l] of all) {
@@ -173,8 +182,41 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Starts a worker before its job exists, so that loading its code overlaps what the caller does first (an
+   * import's sniff): the next job started here takes it. Unused, it does not keep the process alive and ends
+   * after SPARE_IDLE_MS.
+   */
+  prewarm(): void {
+    if (this.spare || this.live.size >= this.concurrency) return
+    const worker = spawnJobWorker({ dbPath: this.opts.dbPath, jobId: null })
+    worker.unref()
+    const drop = () => {
+      if (this.spare?.worker === worker) this.spare = undefined
+    }
+    worker.on('error', drop)
+    worker.on('exit', drop)
+    const idle = setTimeout(() => {
+      drop()
+      void worker.terminate()
+    }, SPARE_IDLE_MS)
+    idle.unref()
+    this.spare = { worker, idle }
+  }
+
+  private takeSpare(jobId: number): Worker | undefined {
+    const spare = this.spare
+    if (!spare) return undefined
+    this.spare = undefined
+    clearTimeout(spare.idle)
+    spare.worker.removeAllListeners()
+    spare.worker.ref()
+    spare.worker.postMessage({ type: 'run', jobId } satisfies RunnerMessage)
+    return spare.worker
+  }
+
   private start(jobId: number): void {
-    const worker = spawnJobWorker({ dbPath: this.opts.dbPath, jobId })
+    const worker = this.takeSpare(jobId) ?? spawnJobWorker({ dbPath: this.opts.dbPath, jobId })
     const row = this.jobs.get(jobId)!
     let resolveFinished!: (r: JobRow) => void
     const live: Live = {

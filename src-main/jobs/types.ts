@@ -18,4 +18,5 @@ export interface JobContext<P = unknown> {
 export type WorkerMessage = { type: 'progress'; done: number; total: number | null } | { type: 'finished'; state: 'succeeded' | 'failed' | 'cancelled' }
 
 /** Messages from the runner to a job worker. */
-export type RunnerMessage = { type: 'cancel' }
+/** 'run': a spare worker (started ahead, see JobRunner.prewarm) is given its job. */
+export type RunnerMessage = { type: 'cancel' } | { type: 'run'; jobId: number }

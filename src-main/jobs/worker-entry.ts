@@ -5,14 +5,28 @@ import { JobsRepo } from '../store/jobs-repo'
 import { jobOps } from './registry'
 import type { JobContext, RunnerMessage, WorkerMessage } from './types'
 
+/** A spare worker's job: the first 'run' message (see JobRunner.prewarm). */
+function nextJob(): Promise<number> {
+  return new Promise((resolve) => {
+    const take = (m: RunnerMessage) => {
+      if (m.type !== 'run') return
+      parentPort!.off('message', take)
+      resolve(m.jobId)
+    }
+    parentPort!.on('message', take)
+  })
+}
+
 /**
  * Runs one job in a worker thread with its own database connection, so the UI thread only ever
  * relays progress. The final state is written here, next to the work, not by the parent.
  */
 async function main(): Promise<void> {
-  const { dbPath, jobId } = workerData as { dbPath: string; jobId: number }
+  const { dbPath, jobId: given } = workerData as { dbPath: string; jobId: number | null }
   const post = (m: WorkerMessage) => parentPort!.postMessage(m)
   const db = openStore(dbPath, { migrate: false })
+  // A spare worker loads its code and opens the store first, then waits to be given a job.
+  const jobId = given ?? (await nextJob())
   const jobs = new JobsRepo(db)
   const job = jobs.get(jobId)
   if (!job) throw new Error(`job ${jobId} vanished`)

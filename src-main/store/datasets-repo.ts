@@ -38,6 +38,8 @@ export interface RowInsert {
   line: number
   text: string
   cells: string[]
+  /** `cells` as stored (JSON.stringify(cells)) when it was made already, off the writing thread. */
+  cellsJson?: string
   flags: number
 }
 
@@ -107,14 +109,14 @@ export class DatasetsRepo {
           params[o + 1] = r.idx
           params[o + 2] = r.line
           params[o + 3] = r.text
-          params[o + 4] = JSON.stringify(r.cells)
+          params[o + 4] = r.cellsJson ?? JSON.stringify(r.cells)
           params[o + 5] = r.flags
         }
         many.run(params)
       }
       for (; i < rows.length; i++) {
         const r = rows[i]
-        one.run(datasetId, r.idx, r.line, r.text, JSON.stringify(r.cells), r.flags)
+        one.run(datasetId, r.idx, r.line, r.text, r.cellsJson ?? JSON.stringify(r.cells), r.flags)
       }
     }
   }

@@ -10,9 +10,7 @@ import { badInput } from '../input-error'
 import { resolveTextColumn } from '../sniff'
 import type { ImportOptions, ParsedRecord, RaggedReport, RecordReader, SourceSniff, VectorColumn } from '../types'
 import { chooseVectorColumn } from '../vectors'
-import { openArrow } from './arrow-table'
 import { cellText, floatList, vectorPreview } from './cells'
-import { openParquet } from './parquet-table'
 import type { ColumnarTable } from './types'
 
 export type ColumnarFormat = 'parquet' | 'arrow'
@@ -45,7 +43,9 @@ export async function columnarFormat(path: string, forced?: string): Promise<Col
 }
 
 export async function openColumnar(path: string, format: ColumnarFormat): Promise<ColumnarTable> {
-  const table = format === 'parquet' ? await openParquet(path) : await openArrow(path)
+  // Loaded on first use: apache-arrow and hyparquet's decompressors cost ~0.2 s CPU to load, which every CSV
+  // import paid twice (the sniff in the engine, the job in its worker) when they were imported up front.
+  const table = format === 'parquet' ? await (await import('./parquet-table')).openParquet(path) : await (await import('./arrow-table')).openArrow(path)
   const nested = table.columns.filter((c) => c.kind === 'nested')
   if (nested.length > 0) {
     const list = nested.map((c) => `'${c.name}' (${c.typeName})`).join(', ')
