@@ -60,6 +60,8 @@ describe('browser mode: run the analysis again from the Run panel', () => {
     // The new run kept the shown run's other settings (the run picker names them).
     await page.getByTestId('map-tab-run').click()
     await expect.poll(() => page.getByTestId('run-picker').locator('option:checked').textContent()).toMatch(/k 4 · knn-text · nn 15 · min_dist 0\.1/)
+    // and the form now starts from the run shown: k = 4, not "auto"
+    await expect.poll(() => page.getByTestId('rerun-k').inputValue()).toBe('4')
     await page.setViewportSize({ width: 1280, height: 720 })
     await page.screenshot({ path: path.join(artifactsDir, 'map-rerun-done-1280x720.png') })
     expect(problems).toEqual([])

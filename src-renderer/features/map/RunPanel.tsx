@@ -51,7 +51,8 @@ export function RunPanel({
         </div>
       )}
       <h4 className="map-details__sub">Run again</h4>
-      <RerunForm datasetId={datasetId} params={summary?.params ?? {}} curve={summary?.silhouetteCurve} chosenK={summary?.k} />
+      {/* Keyed by run: the form starts from the settings of the run shown (it may mount before the summary arrives). */}
+      <RerunForm key={summary?.runId ?? 'none'} datasetId={datasetId} params={summary?.params ?? {}} curve={summary?.silhouetteCurve} chosenK={summary?.k} />
     </div>
   )
 }
