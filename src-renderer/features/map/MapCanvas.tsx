@@ -136,8 +136,8 @@ export const MapCanvas = memo(function MapCanvas({
   const boxRef = useRef<HTMLDivElement>(null)
   const frames = useRef(0)
   const [hovered, setHovered] = useState<number | null>(null)
-  // The picking grid is built when first needed, or once the first frame is on screen, whichever comes first: not on
-  // the first frame's path (1M points: ~30-50 ms).
+  // The picking grid is built when first needed, or once the first frame of every point is on screen, whichever comes
+  // first: not on the path of the first frames (1M points: ~30-50 ms).
   const indexOf = useRef<{ points: DecodedPoints; index: PointIndex } | null>(null)
   const pointIndex = useCallback(() => {
     if (indexOf.current?.points !== points) indexOf.current = { points, index: buildPointIndex(points.coords) }
@@ -154,6 +154,7 @@ export const MapCanvas = memo(function MapCanvas({
   const [testFirstFrame] = useState(() => (import.meta.env.VITE_EMBEDMAP_TEST_HOOKS === '1' ? firstFrameTestOptions() : null))
   /** Draws every point after a first frame a test holds (firstFrameTestOptions().hold). */
   const heldFirst = useRef<(() => void) | null>(null)
+  const indexQueued = useRef(false)
   const resizeGuard = useRef<{ drawn(): void } | null>(null)
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
   const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
@@ -462,20 +463,25 @@ export const MapCanvas = memo(function MapCanvas({
           // Frames before the layers exist are empty: tests and benchmarks wait for the map's own frames.
           if (!pointsDrawn(deckRef.current?.deck)) return
           frames.current++
-          // Once it is on screen (two animation frames later), the first frame is followed by the picking grid.
-          // The first frame drew the share: every point follows once it is on screen (a test may hold it there).
+          const drawn = drawnPointCount(deckRef.current?.deck)
+          // Once it is on screen (two animation frames later), a first frame that drew the share is followed by every
+          // point (a test may hold it there).
           if (frames.current === 1)
             requestAnimationFrame(() =>
               requestAnimationFrame(() => {
                 if (testFirstFrame?.hold) heldFirst.current = () => setFirstShown(true)
                 else setFirstShown(true)
-                setTimeout(pointIndex, 0)
               }),
             )
+          // ...and the first frame of every point by the picking grid (a hover before then builds it at once).
+          if (drawn === points.n && !indexQueued.current) {
+            indexQueued.current = true
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(pointIndex, 0)))
+          }
           const el = boxRef.current
           if (el) {
             // Before data-frames: whoever watches that attribute reads what the frame drew.
-            el.dataset.drawnPoints = String(drawnPointCount(deckRef.current?.deck))
+            el.dataset.drawnPoints = String(drawn)
             el.dataset.frames = String(frames.current)
             el.dataset.rendered = 'true'
           }
