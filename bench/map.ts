@@ -27,7 +27,7 @@ const round = (x: number) => Math.round(x * 10) / 10
 const WHERE_THE_TIME_GOES = [
   'Software WebGL (SwiftShader, 2 cores): a frame is almost all SwiftShader drawing the points, then Chromium compositing it; deck.gl issues a frame in ~10-25 ms of JS.',
   'Points are one GL_POINTS vertex each (map/round-points-layer.ts), no MSAA: ~0.6-0.7 us a point at radius 1.5 (raw WebGL2 GL_POINTS ~0.5 us; deck.gl ScatterplotLayer, an instanced quad per point: ~10-25 us). bench map-floor measures these.',
-  'First frame: decode + colours + buffer upload + shader compilation (points, labels) + one draw; frames before the canvas is measured draw nothing. In software WebGL above the moving budget the first frame draws the moving share (the rows a pan draws) and the next one every point, once the first is on screen (progressive, like an image): dataReadyToFirstFrameOnScreenMs is the share, dataReadyToFullFrameOnScreenMs every point.',
+  'First frame: decode + colours + buffer upload + shader compilation (points, labels) + one draw; frames before the canvas is measured draw nothing. In software WebGL above the moving budget the first frame draws the moving share (the rows a pan draws) without labels, and the next one every point and the labels, once the first is on screen (progressive, like an image; the font atlas and shaders cost SwiftShader ~0.5-1 s at their first draw): dataReadyToFirstFrameOnScreenMs is the share, dataReadyToFullFrameOnScreenMs every point with labels.',
   'Hover: CPU picking (map/point-index.ts) + one React render of the tooltip; it does not wait for a frame.',
   'Moving (drag, wheel zoom, flight) in software WebGL draws a fixed random share of the points (150k at the default 1.5 px radius, map/move-preview.ts); every point is drawn again 150 ms after the map comes to rest (pan.releaseToFullFrame*).',
 ]
@@ -82,8 +82,9 @@ async function untilFullFrame(
  *   shaders (points + labels); it used to be followed at once by a second full draw (a resize right after the first
  *   frame; see map/unchanged-resize.ts), then by a redraw at another view (the map mounts before explore mode's
  *   layout and fitted again from an effect) and one more for that view's labels; now the fit for the settled size
- *   comes in the same render. Above the moving budget in software WebGL the first frame draws the moving share and
- *   the next every point (progressive): the goal figure is the share on screen, the full set's time is reported too.
+ *   comes in the same render. Above the moving budget in software WebGL the first frame draws the moving share
+ *   (no labels: their font atlas and shaders cost SwiftShader ~0.5-1 s at first draw) and the next every point and
+ *   the labels (progressive): the goal figure is the share on screen, the full set's time is reported too.
  * - Hover is CPU picking (map/point-index.ts) + one React render of the tooltip; it does not wait for a frame. The
  *   ring around the hovered point is a deck layer, so it costs a full redraw: in software above 200k points it is
  *   left out (framesDrawn 0), so moving the pointer over a 1M map does not queue 0.6 s frames.

@@ -54,6 +54,10 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
 })
 
+/** The ids of the layers deck.gl has now (the labels come with every point, not with the share). */
+const layerIds = (page: Page) =>
+  page.evaluate(() => (window.__embedmapMap!.deck()?.props.layers ?? []).flat().map((l) => (l && typeof l === 'object' && 'id' in l ? l.id : null)))
+
 const frames = (page: Page) => page.evaluate(() => (window as unknown as { __frames: number[] }).__frames.slice())
 
 /** Loads the app afresh (no remembered view) with these first-frame options and opens the map. */
@@ -78,10 +82,11 @@ for (const size of [
       const { page, problems } = browser!
       await page.setViewportSize(size)
 
-      // Within the budget (20k points in software WebGL): one frame, every point.
+      // Within the budget (20k points in software WebGL): one frame, every point and the labels.
       await openMap(page, null)
       await page.waitForTimeout(1500)
       expect(await frames(page)).toEqual([ROWS])
+      expect(await layerIds(page)).toEqual(['points', 'cluster-labels'])
 
       // Over the budget: the share, held on screen for its screenshot.
       await openMap(page, { budget: BUDGET, hold: true })
@@ -90,6 +95,7 @@ for (const size of [
       expect(share).toBeLessThan(BUDGET * 1.1)
       await page.waitForTimeout(1000)
       expect(await frames(page)).toEqual([share])
+      expect(await layerIds(page)).toEqual(['points-moving'])
       // What the first frame draws is what it picks: rows left out of the share are not hovered yet.
       const notDrawn = await page.evaluate(() => {
         let n = 0
@@ -104,6 +110,7 @@ for (const size of [
       await expect.poll(() => frames(page), { timeout: 15_000 }).toEqual([share, ROWS])
       await page.waitForTimeout(1500)
       expect(await frames(page)).toEqual([share, ROWS])
+      expect(await layerIds(page)).toEqual(['points', 'points-moving', 'cluster-labels'])
       expect(await page.evaluate(() => window.__embedmapMap!.isDrawn(0) && window.__embedmapMap!.isDrawn(1) && window.__embedmapMap!.isDrawn(2))).toBe(true)
       await page.screenshot({ path: path.join(artifactsDir, `map-first-frame-full-${size.width}x${size.height}.png`) })
 

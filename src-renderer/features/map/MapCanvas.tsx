@@ -191,7 +191,10 @@ export const MapCanvas = memo(function MapCanvas({
    */
   const [firstShown, setFirstShown] = useState(false)
   const showMoving = movingRows !== null && (moving || !firstShown)
-  /** The full points layer waits until the share is on screen: its 1M-point upload is no part of the first frame. */
+  /**
+   * The full points layer and the labels wait until the share is on screen: the 1M-point upload, and the labels' font
+   * atlas and two shaders (compiled at their first draw: in SwiftShader ~0.5-1 s, more than the share's points).
+   */
   const withFullLayer = movingRows === null || firstShown
   // For the test hook: the moving map's point count (also before the map has first moved).
   const movingCount = useRef<() => number | null>(() => null)
@@ -355,7 +358,8 @@ export const MapCanvas = memo(function MapCanvas({
                 ]
               : []),
             ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
-            labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
+            // with every point (see withFullLayer)
+            ...(withFullLayer ? [labelsLayer(labels, appearance.theme, stableOffsets, edgeKey)] : []),
           ],
     [
       gl,
