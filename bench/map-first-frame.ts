@@ -13,6 +13,8 @@ declare global {
       t: Record<string, number>
       gl: Record<string, { calls: number; ms: number }>
       fetches: { channel: string; start: number; end: number }[]
+      draws: { at: number; reason: string; points: string | undefined }[]
+      frames: { at: number; points: number; onScreen: number }[]
     }
   }
 }
@@ -42,8 +44,25 @@ export async function main(args: string[]): Promise<void> {
         t: {} as Record<string, number>,
         gl: {} as Record<string, { calls: number; ms: number }>,
         fetches: [] as { channel: string; start: number; end: number }[],
+        draws: [] as { at: number; reason: string; points: string | undefined }[],
+        frames: [] as { at: number; points: number; onScreen: number }[],
       }
       window.__probe = probe
+      // Why deck.gl drew each frame: its redraw reason ("Initial render", "Canvas resized", a layer's change...), taken
+      // from its draw method once the map's test hook lends the Deck.
+      const wrapDeck = setInterval(() => {
+        const deck = window.__embedmapMap?.deck() as unknown as { _drawLayers?: (reason: string, opts?: unknown) => void } | null
+        if (!deck?._drawLayers) return
+        clearInterval(wrapDeck)
+        const draw = deck._drawLayers.bind(deck)
+        deck._drawLayers = (reason, opts) => {
+          draw(reason, opts)
+          const el = document.querySelector<HTMLElement>('[data-testid="map-canvas"]')
+          const vp = (deck as unknown as { getViewports(): { width: number; height: number; zoom: number; target?: number[] }[] }).getViewports()[0]
+          const view = vp ? ` ${vp.width}x${vp.height} zoom ${vp.zoom.toFixed(3)} target ${(vp.target ?? []).map((v) => v.toFixed(2)).join(',')}` : ''
+          probe.draws.push({ at: performance.now(), reason: reason + view, points: el?.dataset.drawnPoints })
+        }
+      }, 5)
       const proto = WebGL2RenderingContext.prototype as unknown as Record<string, (...a: unknown[]) => unknown>
       for (const name of Object.getOwnPropertyNames(WebGL2RenderingContext.prototype)) {
         const d = Object.getOwnPropertyDescriptor(WebGL2RenderingContext.prototype, name)
@@ -73,6 +92,11 @@ export async function main(args: string[]): Promise<void> {
       new MutationObserver((records) => {
         for (const r of records) {
           const el = r.target as HTMLElement
+          if (r.type === 'attributes' && r.attributeName === 'data-frames') {
+            const f = { at: performance.now(), points: Number(el.dataset.drawnPoints), onScreen: NaN }
+            probe.frames.push(f)
+            requestAnimationFrame(() => requestAnimationFrame(() => (f.onScreen = performance.now())))
+          }
           if (r.type === 'attributes' && r.attributeName === 'data-frames' && !probe.t.firstIssued) {
             probe.t.firstIssued = performance.now()
             requestAnimationFrame(() => requestAnimationFrame(() => (probe.t.firstOnScreen = performance.now())))
@@ -105,6 +129,8 @@ export async function main(args: string[]): Promise<void> {
     let hot: Awaited<ReturnType<typeof profileTop>> | undefined
     if (profile) hot = await profileTop(await context.newCDPSession(page), open, 25)
     else await open()
+    // Frames queued behind the first (the redraws this probe looks for) are issued after it is on screen.
+    await page.waitForTimeout(3000)
     const probe = await page.evaluate(() => window.__probe!)
     const t0 = probe.t.click
     const pointsFetch = probe.fetches.find((f) => f.channel === 'analysis.points')
@@ -114,6 +140,11 @@ export async function main(args: string[]): Promise<void> {
       console.log(`  fetch ${f.channel.padEnd(22)} ${round(f.start - t0)} → ${round(f.end - t0)}  (${round(f.end - ready)} after points)`)
     for (const [k, v] of Object.entries(probe.t).sort((a, b) => a[1] - b[1]))
       console.log(`  ${k.padEnd(28)} ${round(v - t0)}  (${round(v - ready)} after points)`)
+    for (const l of await page.evaluate(() => (window as unknown as { __dbg?: string[] }).__dbg ?? [])) console.log('  dbg', l)
+    console.log("the map's frames (issued → on screen; points drawn):")
+    for (const f of probe.frames) console.log(`  ${round(f.at - ready)} → ${round(f.onScreen - ready)} after points; ${f.points.toLocaleString('en-US')}`)
+    console.log('deck.gl draws (issued; why; points the frame had):')
+    for (const d of probe.draws) console.log(`  ${String(round(d.at - t0)).padStart(8)} (${round(d.at - ready)} after points)  ${d.reason}; ${d.points ?? '-'}`)
     const gl = Object.entries(probe.gl)
       .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, 15)

@@ -38,11 +38,16 @@ export function movePointBudget(software: boolean, radiusPx: number): number | n
  * same number on every call, so the same rows are drawn in every drag and the picture does not flicker.
  */
 export function rowHash(i: number): number {
+  return rowHash32(i) / 4294967296
+}
+
+/** rowHash(i) as the unsigned 32-bit integer it is made of (no division: moveRows runs it for every row). */
+function rowHash32(i: number): number {
   let h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b)
   h ^= h >>> 13
   h = Math.imul(h, 0xc2b2ae35)
   h ^= h >>> 16
-  return (h >>> 0) / 4294967296
+  return h >>> 0
 }
 
 /**
@@ -70,10 +75,17 @@ export function moveRows(n: number, budget: number, emphasis: Uint8Array | null)
   const othersShare = others ? Math.min(1, othersBudget / others) : 0
   const out = new Uint32Array(n)
   let m = 0
+  // rowHash(i) < share, in integers: this runs on a big map's first frame (1M rows)
+  const highlightLimit = highlightShare * 4294967296
+  const othersLimit = othersShare * 4294967296
+  if (!emphasis) {
+    for (let i = 0; i < n; i++) if (rowHash32(i) < othersLimit) out[m++] = i
+    return out.slice(0, m)
+  }
   for (let i = 0; i < n; i++) {
-    const e = emphasis ? emphasis[i] : 1
+    const e = emphasis[i]
     if (e === HIDDEN) continue
-    if (rowHash(i) < (e === HIGHLIGHTED ? highlightShare : othersShare)) out[m++] = i
+    if (rowHash32(i) < (e === HIGHLIGHTED ? highlightLimit : othersLimit)) out[m++] = i
   }
   return out.slice(0, m)
 }

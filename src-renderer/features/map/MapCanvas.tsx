@@ -29,7 +29,7 @@ import { moveData, movePointBudget, moveRows } from '../../map/move-preview'
 import { rowsToMask } from '../../map/selection'
 import { DECK_THEMES, DEFAULT_APPEARANCE, type MapAppearance } from '../../map/appearance'
 import { densityGrid } from '../../map/density'
-import { installTestHook } from './test-hook'
+import { firstFrameTestOptions, installTestHook } from './test-hook'
 import { applyEmphasis, isPickable } from '../../map/emphasis'
 import { hitRingsLayer } from '../../map/overlay-layers'
 import { buildPointIndex, pickPoint, type PointIndex } from '../../map/point-index'
@@ -47,9 +47,11 @@ const VIEW = new OrthographicView({ id: 'map', flipY: true })
  */
 const DEVICE_PROPS = { type: 'webgl', webgl: { antialias: false, preserveDrawingBuffer: false } } as const
 
-/** True once deck.gl has set up the points layer, i.e. the frame just drawn had the points in it. */
+/** True once deck.gl has set up a points layer it draws (all points, or the share), i.e. the frame just drawn had points. */
 function pointsDrawn(deck: Deck | null | undefined): boolean {
-  return (deck?.props.layers ?? []).flat().some((l) => l instanceof Layer && l.id === POINTS_LAYER_ID && l.isLoaded)
+  return (deck?.props.layers ?? [])
+    .flat()
+    .some((l) => l instanceof Layer && (l.id === POINTS_LAYER_ID || l.id === MOVING_POINTS_LAYER_ID) && l.props.visible && l.isLoaded)
 }
 
 /** How many points the frame just drawn had: all of them, or the moving map's share. */
@@ -134,8 +136,8 @@ export const MapCanvas = memo(function MapCanvas({
   const boxRef = useRef<HTMLDivElement>(null)
   const frames = useRef(0)
   const [hovered, setHovered] = useState<number | null>(null)
-  // The picking grid is built when first needed, or once the first frame is on screen, whichever comes first: not on
-  // the first frame's path (1M points: ~30-50 ms).
+  // The picking grid is built when first needed, or once the first frame of every point is on screen, whichever comes
+  // first: not on the path of the first frames (1M points: ~30-50 ms).
   const indexOf = useRef<{ points: DecodedPoints; index: PointIndex } | null>(null)
   const pointIndex = useCallback(() => {
     if (indexOf.current?.points !== points) indexOf.current = { points, index: buildPointIndex(points.coords) }
@@ -148,6 +150,11 @@ export const MapCanvas = memo(function MapCanvas({
    * and a draw of every point at the wrong size (or buffer) is then followed at once by a second one.
    */
   const [gl, setGl] = useState<{ software: boolean } | null>(null)
+  // Test-only (compiled out of normal builds): a moving budget from the first frame on, and holding the first frame.
+  const [testFirstFrame] = useState(() => (import.meta.env.VITE_EMBEDMAP_TEST_HOOKS === '1' ? firstFrameTestOptions() : null))
+  /** Draws every point after a first frame a test holds (firstFrameTestOptions().hold). */
+  const heldFirst = useRef<(() => void) | null>(null)
+  const indexQueued = useRef(false)
   const resizeGuard = useRef<{ drawn(): void } | null>(null)
   // Colours are rebuilt once per mode (and per run), never per frame or per hover.
   const data = useMemo(() => pointsData(points, applyEmphasis(colors ?? pointColors(mode, points), emphasis)), [points, mode, emphasis, colors])
@@ -168,14 +175,27 @@ export const MapCanvas = memo(function MapCanvas({
    * While the map moves, software WebGL draws a fixed random share of the points (map/move-preview.ts), and every
    * point again once it rests; the new label positions come with that same redraw.
    */
-  const { moving, hasMoved, tracker } = useMoving(() => setSettled(viewNow.current))
-  // e2e tests draw ~20k-point maps: they set a budget below that to see the moving map's share.
-  const [budgetOverride, setBudgetOverride] = useState<number | null | undefined>(undefined)
+  const { moving, tracker } = useMoving(() => setSettled(viewNow.current))
+  // e2e tests draw ~20k-point maps: they set a budget below that to see the moving map's share (from the first
+  // frame on, through the test-only first-frame options).
+  const [budgetOverride, setBudgetOverride] = useState<number | null | undefined>(() => testFirstFrame?.budget)
   const budget = budgetOverride !== undefined ? budgetOverride : gl ? movePointBudget(gl.software, radiusPx) : null
-  // Chosen once the map first moves (never on the first frame's path), again only when emphasis or budget change.
-  const movingRows = useMemo(() => (hasMoved && budget !== null ? moveRows(points.n, budget, emphasis) : null), [hasMoved, budget, points, emphasis])
+  // Known with the renderer (before the first points frame), again only when emphasis or budget change; null when
+  // every point fits the budget (a GPU, a small map): such maps draw every point at once, moving or not.
+  const movingRows = useMemo(() => (budget !== null ? moveRows(points.n, budget, emphasis) : null), [budget, points, emphasis])
   const movingMask = useMemo(() => (movingRows ? rowsToMask(movingRows, points.n) : null), [movingRows, points])
-  const showMoving = moving && movingRows !== null
+  /**
+   * Progressive first frame: a map over the budget first draws its moving share (the rows a pan draws, so the
+   * picture only fills in, nothing jumps), and every point in the frame after that one is on screen, like a
+   * progressive image. In software WebGL a frame of 1M points takes seconds; the share, a fraction of that.
+   */
+  const [firstShown, setFirstShown] = useState(false)
+  const showMoving = movingRows !== null && (moving || !firstShown)
+  /**
+   * The full points layer and the labels wait until the share is on screen: the 1M-point upload, and the labels' font
+   * atlas and two shaders (compiled at their first draw: in SwiftShader ~0.5-1 s, more than the share's points).
+   */
+  const withFullLayer = movingRows === null || firstShown
   // For the test hook: the moving map's point count (also before the map has first moved).
   const movingCount = useRef<() => number | null>(() => null)
   movingCount.current = () => (budget === null ? null : ((movingRows ?? moveRows(points.n, budget, emphasis))?.length ?? null))
@@ -235,10 +255,15 @@ export const MapCanvas = memo(function MapCanvas({
   // deck.gl applies a new initialViewState only if it differs deeply from the previous one: F after F (with a pan
   // between) would otherwise be ignored. A running number makes every flight a new one.
   const flights = useRef(0)
-  const setFlight = useCallback(
-    (f: FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) => setFlightState({ ...f, flightNo: ++flights.current }),
-    [],
-  )
+  // A flight is applied without a view-state callback: it is the view now. Its labels (and their level, which follow
+  // its zoom) and edge offsets change in the same render, so deck.gl draws the new view once, labels included: set
+  // from an effect they came a render later, and in software WebGL that was a second full draw (1M points: seconds).
+  const setFlight = useCallback((f: FitViewState & { transitionDuration: number; minZoom: number; maxZoom: number }) => {
+    setFlightState({ ...f, flightNo: ++flights.current })
+    viewNow.current = { target: f.target, zoom: f.zoom }
+    setSettled(viewNow.current)
+    setZoomStep(labelZoomStep(f.zoom))
+  }, [])
   // Keyed by the view's id: deck.gl then keeps this very object as the view's state, and a view state change that
   // hands it back (a press that does not move the map) is seen as no change (no redraw of every point).
   const initialViewState = useMemo(() => ({ map: flight ?? { ...start.view, ...start.limits } }), [flight, start])
@@ -246,29 +271,26 @@ export const MapCanvas = memo(function MapCanvas({
     const v = initialViewState.map
     lastView.current = { target: v.target, zoom: v.zoom, state: v }
   }, [initialViewState])
-  // A flight is applied without a view-state callback: it is the view now.
-  useEffect(() => {
-    if (!flight) return
-    viewNow.current = { target: flight.target, zoom: flight.zoom }
-    setSettled(viewNow.current)
-    // labels (and their level) follow a flight's zoom too, not only the user's own moves
-    setZoomStep(labelZoomStep(flight.zoom))
-  }, [flight])
   // The start view is remembered at once: a map that was never moved must not leave an empty position behind.
   useEffect(() => {
     onViewChange?.(positionOf(start.view.target, start.view.zoom, width, height))
   }, [start]) // eslint-disable-line react-hooks/exhaustive-deps
   // Until the user moves the map, a new canvas size (the layout settling into explore mode just after the map
-  // mounts, a window resize) fits again: "fit on first show" must hold for the size the map ends up at.
+  // mounts, a window resize) fits again: "fit on first show" must hold for the size the map ends up at. Decided
+  // while rendering, not in an effect: the map mounts before explore mode's layout, and an effect's fit reached
+  // deck.gl after it had drawn every point once at the old size's view (then all again at the new one).
   const touched = useRef(false)
-  const startSize = useRef({ width, height })
-  useEffect(() => {
-    if (touched.current || (width === startSize.current.width && height === startSize.current.height)) return
-    startSize.current = { width, height }
-    const again = restoreView(initialPosition, points.coords, extent, width, height, frame.current.insets)
+  const [fittedSize, setFittedSize] = useState({ width, height })
+  if (!touched.current && (width !== fittedSize.width || height !== fittedSize.height)) {
+    setFittedSize({ width, height })
+    const again = restoreView(initialPosition, points.coords, extent, width, height, insets)
     setFlight({ ...again.view, ...again.limits, transitionDuration: 0 })
-    onViewChange?.(positionOf(again.view.target, again.view.zoom, width, height))
-  }, [width, height]) // eslint-disable-line react-hooks/exhaustive-deps
+  }
+  const mounted = useRef(false)
+  useEffect(() => {
+    if (!mounted.current) return void (mounted.current = true)
+    onViewChange?.(positionOf(viewNow.current.target, viewNow.current.zoom, fittedSize.width, fittedSize.height))
+  }, [fittedSize]) // eslint-disable-line react-hooks/exhaustive-deps
   const fly = useCallback(
     (to: FitViewState) => {
       const { width: w, height: h, insets: i } = frame.current
@@ -312,7 +334,7 @@ export const MapCanvas = memo(function MapCanvas({
         ? []
         : [
             ...(density ? [densityLayer(density, appearance.theme)] : []),
-            pointsLayer(data, appearance, { visible: !showMoving }),
+            ...(withFullLayer ? [pointsLayer(data, appearance, { visible: !showMoving })] : []),
             // Kept once made (hidden while the map rests), so each drag reuses its GPU buffers.
             ...(movingData ? [pointsLayer(movingData, appearance, { id: MOVING_POINTS_LAYER_ID, radiusPx, visible: showMoving })] : []),
             ...(overlays ? overlays(overlayHover) : []),
@@ -336,9 +358,28 @@ export const MapCanvas = memo(function MapCanvas({
                 ]
               : []),
             ...(rings && rings.length ? [hitRingsLayer(points, rings)] : []),
-            labelsLayer(labels, appearance.theme, stableOffsets, edgeKey),
+            // with every point (see withFullLayer)
+            ...(withFullLayer ? [labelsLayer(labels, appearance.theme, stableOffsets, edgeKey)] : []),
           ],
-    [gl, data, movingData, showMoving, labels, selected, points, rings, appearance, density, ringRow, radiusPx, stableOffsets, edgeKey, overlays, overlayHover],
+    [
+      gl,
+      data,
+      withFullLayer,
+      movingData,
+      showMoving,
+      labels,
+      selected,
+      points,
+      rings,
+      appearance,
+      density,
+      ringRow,
+      radiusPx,
+      stableOffsets,
+      edgeKey,
+      overlays,
+      overlayHover,
+    ],
   )
 
   useEffect(() => {
@@ -366,7 +407,7 @@ export const MapCanvas = memo(function MapCanvas({
           flightCentre: flightCentre.current,
         }
       },
-      { movingPoints: () => movingCount.current(), isDrawn, setMoveBudget: setBudgetOverride },
+      { movingPoints: () => movingCount.current(), isDrawn, setMoveBudget: setBudgetOverride, releaseFirstFrame: () => heldFirst.current?.() },
     )
   }, [points, pickAt, isDrawn, extent])
 
@@ -426,12 +467,25 @@ export const MapCanvas = memo(function MapCanvas({
           // Frames before the layers exist are empty: tests and benchmarks wait for the map's own frames.
           if (!pointsDrawn(deckRef.current?.deck)) return
           frames.current++
-          // Once it is on screen (two animation frames later), the first frame is followed by the picking grid.
-          if (frames.current === 1) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(pointIndex, 0)))
+          const drawn = drawnPointCount(deckRef.current?.deck)
+          // Once it is on screen (two animation frames later), a first frame that drew the share is followed by every
+          // point (a test may hold it there).
+          if (frames.current === 1)
+            requestAnimationFrame(() =>
+              requestAnimationFrame(() => {
+                if (testFirstFrame?.hold) heldFirst.current = () => setFirstShown(true)
+                else setFirstShown(true)
+              }),
+            )
+          // ...and the first frame of every point by the picking grid (a hover before then builds it at once).
+          if (drawn === points.n && !indexQueued.current) {
+            indexQueued.current = true
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(pointIndex, 0)))
+          }
           const el = boxRef.current
           if (el) {
             // Before data-frames: whoever watches that attribute reads what the frame drew.
-            el.dataset.drawnPoints = String(drawnPointCount(deckRef.current?.deck))
+            el.dataset.drawnPoints = String(drawn)
             el.dataset.frames = String(frames.current)
             el.dataset.rendered = 'true'
           }

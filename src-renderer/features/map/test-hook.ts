@@ -27,6 +27,22 @@ export interface MapTestHook {
    * of ~20k points, which software WebGL draws whole.
    */
   setMoveBudget(budget: number | null | undefined): void
+  /** Lets a held first frame (window.__embedmapMapFirstFrame.hold) be followed by the frame with every point. */
+  releaseFirstFrame(): void
+}
+
+/**
+ * Set by a test before the map mounts (page.addInitScript): `budget`, the moving budget from the first frame on (so
+ * a ~20k-point map draws its first frame progressively, like a 1M one in software WebGL); `hold`, keep the first
+ * frame (the share) on screen until releaseFirstFrame(), for a screenshot of it.
+ */
+export interface FirstFrameTestOptions {
+  budget?: number
+  hold?: boolean
+}
+
+export function firstFrameTestOptions(): FirstFrameTestOptions | null {
+  return navigator.webdriver ? (window.__embedmapMapFirstFrame ?? null) : null
 }
 
 /** What the canvas lends the hook about its moving look (map/move-preview.ts). */
@@ -34,11 +50,13 @@ export interface MovingHooks {
   movingPoints(): number | null
   isDrawn(row: number): boolean
   setMoveBudget(budget: number | null | undefined): void
+  releaseFirstFrame(): void
 }
 
 declare global {
   interface Window {
     __embedmapMap?: MapTestHook
+    __embedmapMapFirstFrame?: FirstFrameTestOptions
   }
 }
 
@@ -88,6 +106,7 @@ export function installTestHook(
     movingPoints: moving.movingPoints,
     isDrawn: moving.isDrawn,
     setMoveBudget: moving.setMoveBudget,
+    releaseFirstFrame: moving.releaseFirstFrame,
     dimmedRows() {
       const layer = getDeck()
         ?.props.layers.flat()

@@ -10,22 +10,15 @@ import { MoveTracker } from '../../map/move-tracker'
  */
 export function useMoving(onSettle: () => void): {
   moving: boolean
-  /** The map has moved at least once (what only a moving map needs can wait until then). */
-  hasMoved: boolean
   tracker: MoveTracker
 } {
   const [moving, setMoving] = useState(false)
-  const [hasMoved, setHasMoved] = useState(false)
   const settle = useRef(onSettle)
   settle.current = onSettle
   const [tracker] = useState(
     () =>
       new MoveTracker((on) => {
-        if (on)
-          flushSync(() => {
-            setHasMoved(true)
-            setMoving(true)
-          })
+        if (on) flushSync(() => setMoving(true))
         else {
           settle.current()
           setMoving(false)
@@ -33,5 +26,5 @@ export function useMoving(onSettle: () => void): {
       }),
   )
   useEffect(() => () => tracker.dispose(), [tracker])
-  return { moving, hasMoved, tracker }
+  return { moving, tracker }
 }

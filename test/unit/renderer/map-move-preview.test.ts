@@ -55,6 +55,32 @@ describe('the moving map’s share of the points', () => {
     expect(rowHash(12345)).toBe(rowHash(12345))
   })
 
+  it('takes exactly the rows whose hash is below the share (the pan and the first frame draw the same rows)', () => {
+    const n = 300_000
+    const emphasis = new Uint8Array(n).fill(NORMAL)
+    for (let i = 0; i < n; i += 7) emphasis[i] = DIMMED
+    for (let i = 3; i < n; i += 50) emphasis[i] = HIGHLIGHTED
+    for (let i = 5; i < n; i += 11) emphasis[i] = HIDDEN
+    for (const e of [null, emphasis]) {
+      const rows = moveRows(n, 40_000, e)!
+      let highlighted = 0
+      let hidden = 0
+      for (let i = 0; i < n; i++) {
+        if (e?.[i] === HIGHLIGHTED) highlighted++
+        else if (e?.[i] === HIDDEN) hidden++
+      }
+      // the shares moveRows documents, recomputed here from the hash itself
+      const othersShare = Math.min(1, Math.max(40_000 - Math.min(highlighted, 40_000), 10_000) / (n - highlighted - hidden))
+      const highlightShare = highlighted ? Math.min(1, 40_000 / highlighted) : 0
+      const expected: number[] = []
+      for (let i = 0; i < n; i++) {
+        if (e?.[i] === HIDDEN) continue
+        if (rowHash(i) < (e?.[i] === HIGHLIGHTED ? highlightShare : othersShare)) expected.push(i)
+      }
+      expect(Array.from(rows)).toEqual(expected)
+    }
+  })
+
   it('draws everything (null) when the visible rows fit the budget', () => {
     expect(moveRows(20_000, 150_000, null)).toBeNull()
     // 300k rows, but 200k of them hidden: the 100k visible ones fit
