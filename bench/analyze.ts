@@ -79,7 +79,7 @@ export async function main(args: string[]): Promise<void> {
   const results: Record<string, unknown> = {
     machine: machineInfo(),
     date: new Date().toISOString(),
-    method: `each side ${reps}× interleaved in this run, median reported (this VM's 2 cores are shared: absolute times are noisy, the ratios of the same run are the figure); warm-up excluded on both sides (our 2,000-row warm-up fit, the peers' 2,000-row warm-up fit that compiles numba); peers with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (native kernel), all cores for OpenBLAS/OpenMP/numba; cpuSeconds = CPU time of all threads in the timed fit`,
+    method: `each side ${reps}× interleaved in this run, median reported (this VM's 2 cores are shared: absolute times are noisy, the ratios of the same run are the figure); warm-up excluded on both sides (our 2,000-row warm-up fit, umap-learn's 5,000-row warm-up fit that compiles numba and pynndescent (below 4,096 rows it takes exact neighbours and would leave pynndescent's JIT in the timed fit), sklearn's 2,000-row one); peers with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (native kernel), all cores for OpenBLAS/OpenMP/numba; cpuSeconds = CPU time of all threads in the timed fit`,
   }
   const summary: string[] = []
   try {
