@@ -8,7 +8,8 @@
  * When the centroids move by δ_c, upper grows by δ of its own centroid and lower shrinks by the largest
  * δ of the others. A row whose upper ≤ max(lower, half the distance from its centroid to the nearest
  * other centroid) cannot change cluster and is skipped; the rest are gathered into blocks and their two
- * most similar centroids computed by one GEMM + TopK (onnxruntime when it loads).
+ * most similar centroids computed by one GEMM + TopK (onnxruntime when it loads), without Hamerly's
+ * tightening of the upper bound first (see assignStep).
  *
  * Per-cluster sums are kept up to date by moving only the rows that changed cluster (float64, so the
  * running sums do not drift), which replaces the n·k·d sums product of a plain Lloyd step.
@@ -85,7 +86,7 @@ export class BoundedLloyd {
   /** Assigns every row to its most similar centroid in C; returns how many rows changed cluster. */
   async assignStep(C: Float32Array, tick: () => Promise<void>): Promise<number> {
     const { data, n, d } = this.X
-    const { assign, upper, lower, half, gatherIdx, gatherBuf, bestSim } = this
+    const { assign, upper, lower, half, gatherIdx, gatherBuf } = this
     const cap = gatherIdx.length
     let pending = 0
     let changed = 0
@@ -104,11 +105,10 @@ export class BoundedLloyd {
       if (!this.all) {
         const a = assign[i]
         const bound = Math.max(half[a], lower[i])
-        if (upper[i] <= bound) continue
-        // tighten the upper bound with the exact distance to its own centroid
-        const s = dotRows(data, i, C, a, d)
-        upper[i] = dist(s)
-        bestSim[i] = s
+        // Hamerly tightens the upper bound here with the exact distance to the row's own centroid first; a scalar
+        // dot product in JS costs more than the GEMM's k of them in SIMD on every core (100k × 384, k = 20, 3
+        // restarts: 12.3 → 8.5 s; 50k, k = 100: 5.2 → 3.9 s; same iterations and inertia), so the row goes
+        // straight to the GEMM.
         if (upper[i] <= bound) continue
         gatherBuf.set(data.subarray(i * d, i * d + d), pending * d)
       }
