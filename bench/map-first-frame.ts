@@ -140,7 +140,6 @@ export async function main(args: string[]): Promise<void> {
       console.log(`  fetch ${f.channel.padEnd(22)} ${round(f.start - t0)} → ${round(f.end - t0)}  (${round(f.end - ready)} after points)`)
     for (const [k, v] of Object.entries(probe.t).sort((a, b) => a[1] - b[1]))
       console.log(`  ${k.padEnd(28)} ${round(v - t0)}  (${round(v - ready)} after points)`)
-    for (const l of await page.evaluate(() => (window as unknown as { __dbg?: string[] }).__dbg ?? [])) console.log('  dbg', l)
     console.log("the map's frames (issued → on screen; points drawn):")
     for (const f of probe.frames) console.log(`  ${round(f.at - ready)} → ${round(f.onScreen - ready)} after points; ${f.points.toLocaleString('en-US')}`)
     console.log('deck.gl draws (issued; why; points the frame had):')
