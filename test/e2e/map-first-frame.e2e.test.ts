@@ -1,11 +1,11 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMapWorkspace } from '../../bench/map-data'
 import { launchBrowser, type Browser } from './support/browser'
 import { startServe, type ServeProcess } from './support/cli'
+import { cliWorkspace } from './support/cli-workspace'
 import { artifactsDir } from './support/paths'
 import { ensureRendererBuilt } from './support/renderer'
 import { openDataset, waitForMap } from './support/workspace-ui'
@@ -26,11 +26,10 @@ let browser: Browser | undefined
 
 beforeAll(async () => {
   await ensureRendererBuilt()
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'embedmap-e2e-first-frame-'))
-  fs.mkdirSync(artifactsDir, { recursive: true })
-  const db = path.join(tmp, 'w.sqlite')
-  buildMapWorkspace(db, ROWS)
-  serve = await startServe(db, 60_000)
+  const w = cliWorkspace('first-frame')
+  tmp = w.tmp
+  buildMapWorkspace(w.db, ROWS)
+  serve = await startServe(w.db, 60_000)
   browser = await launchBrowser()
   // Every frame the map draws, from the page's start: the points it drew. The test's first-frame options come from
   // sessionStorage, so one page can load with and without them.

@@ -43,3 +43,20 @@ export function sendHubFile(req: http.IncomingMessage, res: http.ServerResponse,
   }
   res.writeHead(200, { 'content-length': body.length }).end(body)
 }
+
+/**
+ * What the real sentence-transformers/all-MiniLM-L6-v2 repository holds of the files a full fine-tune needs (it has
+ * no sentencepiece.bpe.model: a natural 404), as the tests' stand-ins serve them from the built model folder.
+ */
+export const MINILM_TRAINING_FILES = [
+  'config.json',
+  'model.safetensors',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'vocab.txt',
+  'modules.json',
+  'sentence_bert_config.json',
+  'config_sentence_transformers.json',
+  '1_Pooling/config.json',
+]

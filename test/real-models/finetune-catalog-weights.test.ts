@@ -17,6 +17,7 @@ import { runCli, runCliAsync } from '../helpers/cli'
 import { realModel } from '../helpers/real-models'
 import { scifactSlice } from '../helpers/scifact-slice'
 import { tmpDir } from '../helpers/tmp'
+import { MINILM_TRAINING_FILES } from '../helpers/fake-hub'
 
 const dir = tmpDir('embedmap-ft-catalog-')
 const venv = process.env.EMBEDMAP_VENV ?? path.join(os.homedir(), '.cache', 'embedmap-venv')
@@ -27,18 +28,7 @@ const MODEL_ID = 'all-MiniLM-L6-v2'
 const ROUTES = new Map<string, string>([
   ['/Xenova/all-MiniLM-L6-v2/resolve/main/onnx/model.onnx', 'model.onnx'],
   ...['tokenizer.json', 'tokenizer_config.json', 'config.json'].map((f) => [`/Xenova/all-MiniLM-L6-v2/resolve/main/${f}`, f] as [string, string]),
-  ...[
-    'config.json',
-    'model.safetensors',
-    'tokenizer.json',
-    'tokenizer_config.json',
-    'special_tokens_map.json',
-    'vocab.txt',
-    'modules.json',
-    'sentence_bert_config.json',
-    'config_sentence_transformers.json',
-    '1_Pooling/config.json',
-  ].map((f) => [`/sentence-transformers/all-MiniLM-L6-v2/resolve/main/${f}`, f] as [string, string]),
+  ...MINILM_TRAINING_FILES.map((f) => [`/sentence-transformers/all-MiniLM-L6-v2/resolve/main/${f}`, f] as [string, string]),
 ])
 const WEIGHTS_PATH = '/sentence-transformers/all-MiniLM-L6-v2/resolve/main/model.safetensors'
 const log: { method: string; path: string; range?: string }[] = []

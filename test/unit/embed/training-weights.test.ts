@@ -21,7 +21,7 @@ import {
 import { getCatalogModel } from '../../../src-main/embed/catalog'
 import { EmbedMapError } from '../../../src-main/errors'
 import { validateBaseModel } from '../../../src-main/finetune/full/validate'
-import { listenLoopback, sendHubFile, type Loopback } from '../../helpers/fake-hub'
+import { listenLoopback, MINILM_TRAINING_FILES, sendHubFile, type Loopback } from '../../helpers/fake-hub'
 import { realModel } from '../../helpers/real-models'
 import { tmpDir } from '../../helpers/tmp'
 
@@ -32,19 +32,7 @@ for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_P
 const MODEL_ID = 'all-MiniLM-L6-v2'
 const REPO = 'sentence-transformers/all-MiniLM-L6-v2'
 const source = realModel(MODEL_ID)
-/** What the real repository holds of the files a fine-tune needs (it has no sentencepiece.bpe.model: a natural 404). */
-const SERVED = [
-  'config.json',
-  'model.safetensors',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'vocab.txt',
-  'modules.json',
-  'sentence_bert_config.json',
-  'config_sentence_transformers.json',
-  '1_Pooling/config.json',
-]
+const SERVED = MINILM_TRAINING_FILES
 const FILES = new Map(SERVED.map((rel) => [rel, fs.readFileSync(path.join(source, rel))]))
 const WEIGHTS = FILES.get('model.safetensors')!
 
